@@ -1,0 +1,222 @@
+//! gazette: a static-site generator for news-digest archives.
+//!
+//! The pipeline is plain values flowing one way:
+//! [`Site::load`] reads `site.toml`, `content/` and the templates
+//! (load), builds the [`index::Index`] of people, countries, tags and months
+//! (index), and [`Site::build`] renders every [`render::Page`] (render) into
+//! a staged output directory that is swapped in only on success (write).
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod frontmatter;
+pub mod index;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod slugs;
+pub mod templates;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+pub use config::Config;
+pub use content::{Article, Content};
+pub use error::{Diagnostic, Error, Result, Severity};
+pub use index::Index;
+pub use output::WriteStats;
+
+/// Choices made when loading a site.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Replace site.toml's base_url (e.g. for a preview or a staging host).
+    pub base_url: Option<String>,
+}
+
+/// A loaded site: configuration, articles, indexes and compiled templates.
+pub struct Site {
+    /// The site's folder (holding site.toml).
+    pub root: PathBuf,
+    /// site.toml.
+    pub config: Config,
+    /// The articles and assets under content/.
+    pub content: Content,
+    /// Who, where, what and when.
+    pub index: Index,
+    /// The compiled templates (defaults overlaid by the site's).
+    pub tera: tera::Tera,
+    /// Non-fatal findings, to be shown to the user.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Pages rendered through templates.
+    pub pages: usize,
+    /// What happened on disk.
+    pub files: WriteStats,
+}
+
+impl Site {
+    /// Loads the site in `root`, reporting every error found in the
+    /// configuration, the articles and the templates together.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+        let mut errors = Vec::new();
+        let config = match Config::load(root) {
+            Ok(mut c) => {
+                if let Some(url) = &options.base_url {
+                    c.set_base_url(url)
+                        .map_err(|m| Error::Input(vec![Diagnostic::file("--base-url", m)]))?;
+                }
+                Some(c)
+            }
+            Err(e) => {
+                errors.extend(e.diagnostics().iter().cloned());
+                None
+            }
+        };
+        let tz = config.as_ref().map_or(chrono_tz::UTC, |c| c.timezone);
+        let content = match content::load(&root.join("content"), tz, options.drafts) {
+            Ok(c) => c,
+            Err(mut e) => {
+                errors.append(&mut e);
+                Content::default()
+            }
+        };
+        errors.extend(duplicate_paths(&content.articles));
+        let templates_dir = root.join("templates");
+        let tera = templates::sources(&templates_dir)
+            .and_then(|sources| templates::compile(&sources, &templates_dir));
+        let tera = match tera {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.extend(e.diagnostics().iter().cloned());
+                None
+            }
+        };
+        let (Some(config), Some(tera), true) = (config, tera, errors.is_empty()) else {
+            return Err(Error::Input(errors));
+        };
+        let index = Index::build(&content.articles);
+        let warnings = content.warnings.clone();
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            content,
+            index,
+            tera,
+            warnings,
+        })
+    }
+
+    /// The output directory named by site.toml, resolved against the root.
+    pub fn default_output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output_dir)
+    }
+
+    /// Renders the whole site into `out`. Nothing in `out` changes unless
+    /// every page rendered; unchanged files keep their mtime.
+    pub fn build(&self, out: &Path, force: bool) -> Result<BuildReport> {
+        let output = output::Output::open(out, &self.root, force)?;
+        match self.write_all(&output) {
+            Ok(pages) => {
+                let files = output.commit()?;
+                Ok(BuildReport { pages, files })
+            }
+            Err(errors) => {
+                output.abort();
+                Err(Error::Input(errors))
+            }
+        }
+    }
+
+    fn write_all(&self, output: &output::Output) -> Result<usize, Vec<Diagnostic>> {
+        let renderer = render::Renderer::new(
+            &self.config,
+            &self.content.articles,
+            &self.index,
+            &self.tera,
+        );
+        let pages = renderer.pages();
+        let mut errors = renderer.render_all(&pages, |path, bytes| output.write(path, bytes));
+        let copies = self.files_to_copy();
+        let generated = [
+            ("/theme.css", templates::THEME_CSS.to_string()),
+            (
+                "/syntax.css",
+                markdown::stylesheet(&self.config.highlight_theme),
+            ),
+        ];
+        for (path, text) in generated {
+            if !copies.contains_key(path.trim_start_matches('/')) {
+                errors.extend(output.write(path, text.as_bytes()).err());
+            }
+        }
+        for (rel, source) in &copies {
+            let written = std::fs::read(source)
+                .map_err(|e| Diagnostic::file(source, format!("cannot read: {e}")))
+                .and_then(|bytes| output.write(&format!("/{rel}"), &bytes));
+            errors.extend(written.err());
+        }
+        if errors.is_empty() {
+            Ok(pages.len())
+        } else {
+            errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            Err(errors)
+        }
+    }
+
+    /// Files copied as they are: static/ to the root, then content/'s
+    /// non-markdown files to the same place under the root.
+    fn files_to_copy(&self) -> HashMap<String, PathBuf> {
+        let mut files = HashMap::new();
+        let static_dir = self.root.join("static");
+        for entry in WalkDir::new(&static_dir)
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file()
+                && !content::is_ignored_name(&entry.file_name().to_string_lossy())
+            {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&static_dir)
+                    .unwrap_or(entry.path());
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                files.insert(rel, entry.into_path());
+            }
+        }
+        for asset in &self.content.assets {
+            files.insert(asset.rel.clone(), asset.file.clone());
+        }
+        files
+    }
+}
+
+/// Two articles that would be written to the same page.
+fn duplicate_paths(articles: &[Article]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, &Article> = HashMap::new();
+    let mut errors = Vec::new();
+    for a in articles {
+        if let Some(first) = seen.insert(&a.path, a) {
+            errors.push(Diagnostic::at(
+                &a.file,
+                1,
+                1,
+                format!(
+                    "this article's page {} is also the page of {}: give one of them another `slug`",
+                    a.path,
+                    first.file.display()
+                ),
+            ));
+        }
+    }
+    errors
+}

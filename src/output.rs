@@ -1,0 +1,323 @@
+//! Writing the site safely. New or changed files go to a staging directory
+//! beside the output and are moved in only when the whole build succeeded,
+//! so a failed build leaves the previous site intact. Files whose bytes did
+//! not change are not touched (their mtime is kept). A manifest records what
+//! gazette wrote: only those files are ever deleted, and a non-empty
+//! directory without one is refused unless forced.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// The manifest's file name inside the output directory.
+pub const MANIFEST: &str = ".gazette-manifest";
+
+/// One file of the output: its size and content hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// xxh3 hash of the bytes.
+    pub hash: u64,
+}
+
+impl Stamp {
+    /// The stamp of `bytes`.
+    pub fn of(bytes: &[u8]) -> Stamp {
+        Stamp {
+            size: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+}
+
+/// What a build did to the output directory.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files produced by the build.
+    pub files: usize,
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files left as they were (same bytes).
+    pub unchanged: usize,
+    /// Files of the previous build no longer produced, removed.
+    pub removed: usize,
+}
+
+/// An output directory opened for one build.
+pub struct Output {
+    dir: PathBuf,
+    staging: PathBuf,
+    previous: BTreeMap<String, Stamp>,
+    produced: Mutex<BTreeMap<String, Stamp>>,
+    staged: Mutex<Vec<String>>,
+}
+
+impl Output {
+    /// Opens `dir` for writing, refusing it when it holds files gazette did
+    /// not write (unless `force`) or when it is the site itself.
+    pub fn open(dir: &Path, site_root: &Path, force: bool) -> Result<Output> {
+        check_not_site(dir, site_root)?;
+        let previous = match read_manifest(dir) {
+            Some(manifest) => manifest,
+            None if is_empty_or_missing(dir)? || force => BTreeMap::new(),
+            None => {
+                return Err(Error::UnsafeOutput {
+                    path: dir.to_path_buf(),
+                    reason: "it is not empty and is not the output of an earlier gazette build \
+                             (no .gazette-manifest); choose another directory or pass --force \
+                             (gazette still never deletes files it did not write)"
+                        .into(),
+                })
+            }
+        };
+        let name = dir
+            .file_name()
+            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+        let staging = dir.with_file_name(format!(".{name}.gazette-staging"));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        Ok(Output {
+            dir: dir.to_path_buf(),
+            staging,
+            previous,
+            produced: Mutex::new(BTreeMap::new()),
+            staged: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Records `bytes` as the content of `site_path` (`/a/b/` means
+    /// `a/b/index.html`), staging it only if it differs from what is there.
+    pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let rel = file_of(site_path);
+        let stamp = Stamp::of(bytes);
+        let unchanged = self.previous.get(&rel) == Some(&stamp)
+            && fs::metadata(self.dir.join(&rel)).is_ok_and(|m| m.len() == stamp.size);
+        if !unchanged {
+            let target = self.staging.join(&rel);
+            write_file(&target, bytes)
+                .map_err(|e| Diagnostic::file(&target, format!("cannot write: {e}")))?;
+            self.staged
+                .lock()
+                .expect("no panics while holding the lock")
+                .push(rel.clone());
+        }
+        let mut produced = self
+            .produced
+            .lock()
+            .expect("no panics while holding the lock");
+        if produced.insert(rel.clone(), stamp).is_some() {
+            return Err(Diagnostic::file(
+                &rel,
+                "two pages would be written to the same file",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Forgets the staged files: the output directory is left as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+
+    /// Moves the staged files into place, removes files of the previous build
+    /// that were not produced again, and writes the new manifest.
+    pub fn commit(self) -> Result<WriteStats> {
+        let produced = self.produced.into_inner().expect("lock not poisoned");
+        let staged = self.staged.into_inner().expect("lock not poisoned");
+        let stats = WriteStats {
+            files: produced.len(),
+            written: staged.len(),
+            unchanged: produced.len() - staged.len(),
+            removed: self
+                .previous
+                .keys()
+                .filter(|k| !produced.contains_key(*k))
+                .count(),
+        };
+        if !self.dir.exists() {
+            write_manifest(&self.staging, &produced)?;
+            fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
+            return Ok(stats);
+        }
+        let mut made_dirs = BTreeSet::new();
+        for rel in &staged {
+            let to = self.dir.join(rel);
+            if let Some(parent) = to.parent() {
+                if made_dirs.insert(parent.to_path_buf()) {
+                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
+            }
+            if to.is_dir() {
+                fs::remove_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+            }
+            fs::rename(self.staging.join(rel), &to).map_err(|e| Error::io(&to, e))?;
+        }
+        for rel in self.previous.keys().filter(|k| !produced.contains_key(*k)) {
+            remove_written(&self.dir, rel);
+        }
+        write_manifest(&self.dir, &produced)?;
+        let _ = fs::remove_dir_all(&self.staging);
+        Ok(stats)
+    }
+}
+
+/// The file a site path is written to: `/` -> `index.html`,
+/// `/a/b/` -> `a/b/index.html`, `/atom.xml` -> `atom.xml`.
+pub fn file_of(site_path: &str) -> String {
+    let trimmed = site_path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn write_file(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut file = fs::File::create(target)?;
+    file.write_all(bytes)
+}
+
+/// Removes a file written by an earlier build, and its folders left empty.
+fn remove_written(dir: &Path, rel: &str) {
+    if !is_safe_relative(rel) {
+        return;
+    }
+    let path = dir.join(rel);
+    if fs::remove_file(&path).is_err() {
+        return;
+    }
+    let mut parent = path.parent();
+    while let Some(p) = parent {
+        if p == dir || fs::remove_dir(p).is_err() {
+            break;
+        }
+        parent = p.parent();
+    }
+}
+
+/// A manifest entry may only name a file inside the output directory.
+fn is_safe_relative(rel: &str) -> bool {
+    let path = Path::new(rel);
+    !rel.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn read_manifest(dir: &Path) -> Option<BTreeMap<String, Stamp>> {
+    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != "gazette-manifest 1" {
+        return None;
+    }
+    let mut out = BTreeMap::new();
+    for line in lines {
+        let mut parts = line.splitn(3, ' ');
+        let (Some(hash), Some(size), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Ok(hash), Ok(size)) = (u64::from_str_radix(hash, 16), size.parse()) else {
+            continue;
+        };
+        out.insert(path.to_string(), Stamp { size, hash });
+    }
+    Some(out)
+}
+
+fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
+    let mut text = String::from("gazette-manifest 1\n");
+    for (path, stamp) in files {
+        text.push_str(&format!("{:016x} {} {path}\n", stamp.hash, stamp.size));
+    }
+    let tmp = dir.join(format!("{MANIFEST}.tmp"));
+    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, dir.join(MANIFEST)).map_err(|e| Error::io(dir, e))
+}
+
+fn is_empty_or_missing(dir: &Path) -> Result<bool> {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// Refuses the site root, any folder above it, and its source folders.
+fn check_not_site(dir: &Path, site_root: &Path) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let out = abs(dir);
+    let root = abs(site_root);
+    let refuse = |reason: &str| {
+        Err(Error::UnsafeOutput {
+            path: dir.to_path_buf(),
+            reason: reason.into(),
+        })
+    };
+    if root.starts_with(&out) {
+        return refuse("it is the site itself or a folder that contains it");
+    }
+    for source in ["content", "templates", "static", "data"] {
+        if out.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's {source}/ folder"));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` (and symlinks where the path exists).
+fn normalize(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) if parent.exists() => {
+            parent.canonicalize().map_or(out.clone(), |p| p.join(name))
+        }
+        _ => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_paths_map_to_files() {
+        assert_eq!(file_of("/"), "index.html");
+        assert_eq!(file_of("/2026/02/a/"), "2026/02/a/index.html");
+        assert_eq!(file_of("/atom.xml"), "atom.xml");
+    }
+
+    #[test]
+    fn manifest_paths_must_stay_inside() {
+        assert!(is_safe_relative("a/b.html"));
+        assert!(!is_safe_relative("../x"));
+        assert!(!is_safe_relative("/etc/passwd"));
+        assert!(!is_safe_relative(""));
+    }
+}

@@ -1,0 +1,498 @@
+//! Every output page as a value: [`Page`] says which page it is, and
+//! [`Renderer`] turns it into (path, bytes) through Tera. Each page is a pure
+//! function of the templates and the metadata of a known set of articles;
+//! only an article's own page reads its body.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::content::{self, Article, ArticleId};
+use crate::error::Diagnostic;
+use crate::index::{Index, Kind, TermId};
+use crate::markdown::{self, LinkResolver};
+use crate::views::{
+    self, page_count, page_path, term_path, ArticleView, Card, MonthLink, Paginator, SiteView,
+    TermSummary, YearLink,
+};
+
+/// Articles in the site feed.
+pub const FEED_LENGTH: usize = 50;
+
+/// One output page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    /// An article's own page.
+    Article(ArticleId),
+    /// Page `n` of the home page's list.
+    Home(usize),
+    /// `/people/`, `/countries/`, `/tags/`.
+    Taxonomy(Kind),
+    /// Page `n` of one term's list.
+    Term(Kind, TermId, usize),
+    /// Page `n` of a year's archive.
+    Year(i32, usize),
+    /// Page `n` of a month's archive.
+    Month(i32, u32, usize),
+    /// `/atom.xml`.
+    Feed,
+    /// `/sitemap.xml`.
+    Sitemap,
+    /// `/robots.txt`.
+    Robots,
+    /// `/404.html`.
+    NotFound,
+}
+
+/// Renders pages of one loaded site.
+pub struct Renderer<'a> {
+    config: &'a Config,
+    articles: &'a [Article],
+    index: &'a Index,
+    tera: &'a Tera,
+    cards: Vec<Card>,
+    base: Context,
+    md_targets: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares the views shared by all pages (one card per article).
+    pub fn new(
+        config: &'a Config,
+        articles: &'a [Article],
+        index: &'a Index,
+        tera: &'a Tera,
+    ) -> Self {
+        let cards = articles
+            .par_iter()
+            .enumerate()
+            .map(|(id, a)| Card::new(config, index, a, id))
+            .collect();
+        let mut base = Context::new();
+        base.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                base_url: &config.base_url,
+                description: &config.description,
+                language: &config.language,
+                extra: &config.extra,
+            },
+        );
+        let years: Vec<YearLink> = index
+            .years
+            .keys()
+            .rev()
+            .map(|&year| YearLink {
+                year,
+                url: config.permalink(&format!("/{year:04}/")),
+            })
+            .collect();
+        base.insert("years", &years);
+        let md_targets = articles
+            .iter()
+            .map(|a| (a.rel.as_str(), a.path.as_str()))
+            .collect();
+        Renderer {
+            config,
+            articles,
+            index,
+            tera,
+            cards,
+            base,
+            md_targets,
+        }
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let per = self.config.per_page;
+        let mut pages: Vec<Page> = (0..self.articles.len()).map(Page::Article).collect();
+        pages.extend((1..=page_count(self.articles.len(), per)).map(Page::Home));
+        for kind in Kind::ALL {
+            pages.push(Page::Taxonomy(kind));
+            for (t, term) in self.index.taxonomy(kind).terms.iter().enumerate() {
+                pages.extend(
+                    (1..=page_count(term.articles.len(), per)).map(|n| Page::Term(kind, t, n)),
+                );
+            }
+        }
+        for (&y, year) in &self.index.years {
+            pages.extend((1..=page_count(year.articles.len(), per)).map(|n| Page::Year(y, n)));
+            for (&m, month) in &year.months {
+                pages.extend(
+                    (1..=page_count(month.articles.len(), per)).map(|n| Page::Month(y, m, n)),
+                );
+            }
+        }
+        pages.extend([Page::Feed, Page::Sitemap, Page::Robots, Page::NotFound]);
+        pages
+    }
+
+    /// The site path of a page (`/people/ann/page/2/`, `/atom.xml`).
+    pub fn path(&self, page: Page) -> String {
+        match page {
+            Page::Article(id) => self.articles[id].path.clone(),
+            Page::Home(n) => page_path("/", n),
+            Page::Taxonomy(kind) => format!("/{}/", kind.key()),
+            Page::Term(kind, t, n) => page_path(
+                &term_path(kind, &self.index.taxonomy(kind).terms[t].slug),
+                n,
+            ),
+            Page::Year(y, n) => page_path(&format!("/{y:04}/"), n),
+            Page::Month(y, m, n) => page_path(&format!("/{y:04}/{m:02}/"), n),
+            Page::Feed => "/atom.xml".into(),
+            Page::Sitemap => "/sitemap.xml".into(),
+            Page::Robots => "/robots.txt".into(),
+            Page::NotFound => "/404.html".into(),
+        }
+    }
+
+    /// The template a page is rendered with.
+    pub fn template(page: Page) -> &'static str {
+        match page {
+            Page::Article(_) => "article.html",
+            Page::Home(_) => "index.html",
+            Page::Taxonomy(_) => "taxonomy.html",
+            Page::Term(..) => "term.html",
+            Page::Year(..) | Page::Month(..) => "archive.html",
+            Page::Feed => "atom.xml",
+            Page::Sitemap => "sitemap.xml",
+            Page::Robots => "robots.txt",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    /// Renders one page to its output bytes.
+    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
+        let path = self.path(page);
+        let mut ctx = self.base.clone();
+        ctx.insert("page_path", &path);
+        ctx.insert("permalink", &self.config.permalink(&path));
+        let body;
+        match page {
+            Page::Article(id) => {
+                body = self.article_body(id)?;
+                self.article_context(&mut ctx, id, &body);
+            }
+            Page::Home(n) => self.list_context(&mut ctx, "/", &self.index.newest_first, n),
+            Page::Taxonomy(kind) => self.taxonomy_context(&mut ctx, kind),
+            Page::Term(kind, t, n) => self.term_context(&mut ctx, kind, t, n),
+            Page::Year(y, n) => self.year_context(&mut ctx, y, None, n),
+            Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
+            Page::Feed => self.feed_context(&mut ctx),
+            Page::Sitemap => self.sitemap_context(&mut ctx),
+            Page::Robots | Page::NotFound => {}
+        }
+        self.tera.render(Self::template(page), &ctx).map_err(|e| {
+            crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
+        })
+    }
+
+    /// Renders every page in parallel, handing each result to `sink`.
+    pub fn render_all<F>(&self, pages: &[Page], sink: F) -> Vec<Diagnostic>
+    where
+        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    {
+        pages
+            .par_iter()
+            .filter_map(|&page| match self.render(page) {
+                Ok(out) => sink(&self.path(page), out.as_bytes()).err(),
+                Err(e) => Some(e),
+            })
+            .collect()
+    }
+
+    fn article_body(&self, id: ArticleId) -> Result<String, Diagnostic> {
+        let article = &self.articles[id];
+        let text = std::fs::read_to_string(&article.file)
+            .map_err(|e| Diagnostic::file(&article.file, format!("cannot read: {e}")))?;
+        let body = content::body(&text)
+            .filter(|b| xxhash_rust::xxh3::xxh3_64(b.as_bytes()) == article.body_hash)
+            .ok_or_else(|| {
+                Diagnostic::file(
+                    &article.file,
+                    "the file changed during the build: build again",
+                )
+            })?;
+        let links = SiteLinks {
+            renderer: self,
+            dir: article.rel.rsplit_once('/').map_or("", |(d, _)| d),
+        };
+        Ok(markdown::render(body, &links))
+    }
+
+    fn article_context(&self, ctx: &mut Context, id: ArticleId, body: &str) {
+        let article = &self.articles[id];
+        ctx.insert(
+            "article",
+            &ArticleView {
+                card: &self.cards[id],
+                source_url: article.url.as_deref(),
+                slug: &article.slug,
+                extra: &article.extra,
+                content: body,
+            },
+        );
+        let (newer, older) = self.index.neighbours(id);
+        ctx.insert("newer", &newer.map(|i| &self.cards[i]));
+        ctx.insert("older", &older.map(|i| &self.cards[i]));
+    }
+
+    fn list_context(&self, ctx: &mut Context, base: &str, ids: &[ArticleId], n: usize) {
+        let per = self.config.per_page;
+        let slice = ids.iter().skip((n - 1) * per).take(per);
+        let cards: Vec<&Card> = slice.map(|&i| &self.cards[i]).collect();
+        ctx.insert("articles", &cards);
+        ctx.insert(
+            "paginator",
+            &Paginator::new(self.config, base, n, ids.len()),
+        );
+    }
+
+    fn taxonomy_view(&self, kind: Kind) -> TaxonomyView {
+        TaxonomyView {
+            kind: kind.key(),
+            title: kind.title(),
+            url: self.config.permalink(&format!("/{}/", kind.key())),
+        }
+    }
+
+    fn taxonomy_context(&self, ctx: &mut Context, kind: Kind) {
+        let mut terms: Vec<TermSummary> = self
+            .index
+            .taxonomy(kind)
+            .terms
+            .iter()
+            .map(|t| TermSummary {
+                name: &t.name,
+                slug: &t.slug,
+                url: self.config.permalink(&term_path(kind, &t.slug)),
+                count: t.articles.len(),
+            })
+            .collect();
+        terms.sort_by(|a, b| a.slug.cmp(b.slug).then_with(|| a.name.cmp(b.name)));
+        ctx.insert("taxonomy", &self.taxonomy_view(kind));
+        ctx.insert("terms", &terms);
+    }
+
+    fn term_context(&self, ctx: &mut Context, kind: Kind, t: TermId, n: usize) {
+        let term = &self.index.taxonomy(kind).terms[t];
+        let base = term_path(kind, &term.slug);
+        ctx.insert("taxonomy", &self.taxonomy_view(kind));
+        ctx.insert(
+            "term",
+            &TermSummary {
+                name: &term.name,
+                slug: &term.slug,
+                url: self.config.permalink(&base),
+                count: term.articles.len(),
+            },
+        );
+        self.list_context(ctx, &base, &term.articles, n);
+    }
+
+    fn year_context(&self, ctx: &mut Context, y: i32, month: Option<u32>, n: usize) {
+        let year = &self.index.years[&y];
+        let year_url = self.config.permalink(&format!("/{y:04}/"));
+        let (base, title, ids) = match month {
+            Some(m) => (
+                format!("/{y:04}/{m:02}/"),
+                format!("{} {y}", views::month_name(m)),
+                &year.months[&m].articles,
+            ),
+            None => (format!("/{y:04}/"), y.to_string(), &year.articles),
+        };
+        let months: Vec<MonthLink> = match month {
+            Some(_) => Vec::new(),
+            None => year
+                .months
+                .iter()
+                .map(|(&m, mo)| MonthLink {
+                    month: m,
+                    name: format!("{} {y}", views::month_name(m)),
+                    url: self.config.permalink(&format!("/{y:04}/{m:02}/")),
+                    count: mo.articles.len(),
+                })
+                .collect(),
+        };
+        ctx.insert(
+            "archive",
+            &ArchiveView {
+                year: y,
+                month,
+                title,
+                url: self.config.permalink(&base),
+                year_url,
+            },
+        );
+        ctx.insert("months", &months);
+        self.list_context(ctx, &base, ids, n);
+    }
+
+    fn feed_context(&self, ctx: &mut Context) {
+        let latest: Vec<&Card> = self
+            .index
+            .newest_first
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|&i| &self.cards[i])
+            .collect();
+        let updated = self
+            .index
+            .newest_first
+            .iter()
+            .take(FEED_LENGTH)
+            .map(|&i| {
+                let a = &self.articles[i];
+                a.updated.map_or(a.date, |u| u.max(a.date))
+            })
+            .max()
+            .map_or_else(
+                || "1970-01-01T00:00:00Z".to_string(),
+                |d| views::rfc3339(&d),
+            );
+        ctx.insert(
+            "feed",
+            &FeedView {
+                title: &self.config.title,
+                url: self.config.permalink("/atom.xml"),
+                alternate: self.config.permalink("/"),
+                updated,
+            },
+        );
+        ctx.insert("articles", &latest);
+    }
+
+    fn sitemap_context(&self, ctx: &mut Context) {
+        let entries: Vec<SitemapEntry> = self
+            .pages()
+            .into_iter()
+            .filter(|p| {
+                !matches!(
+                    p,
+                    Page::Feed | Page::Sitemap | Page::Robots | Page::NotFound
+                )
+            })
+            .map(|p| {
+                let lastmod = match p {
+                    Page::Article(id) => {
+                        let a = &self.articles[id];
+                        Some(views::rfc3339(&a.updated.unwrap_or(a.date)))
+                    }
+                    _ => None,
+                };
+                SitemapEntry {
+                    url: self.config.permalink(&self.path(p)),
+                    lastmod,
+                }
+            })
+            .collect();
+        ctx.insert("entries", &entries);
+    }
+}
+
+#[derive(Serialize)]
+struct TaxonomyView {
+    kind: &'static str,
+    title: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ArchiveView {
+    year: i32,
+    month: Option<u32>,
+    title: String,
+    url: String,
+    year_url: String,
+}
+
+#[derive(Serialize)]
+struct FeedView<'a> {
+    title: &'a str,
+    url: String,
+    alternate: String,
+    updated: String,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    lastmod: Option<String>,
+}
+
+/// Resolves links written in an article: `/path` under base_url, relative
+/// files beside the article, and `other.md` to that article's page.
+struct SiteLinks<'r, 'a> {
+    renderer: &'r Renderer<'a>,
+    /// The article's folder under content/ (`2026/02`).
+    dir: &'r str,
+}
+
+impl LinkResolver for SiteLinks<'_, '_> {
+    fn resolve(&self, dest: &str) -> Option<String> {
+        let config = self.renderer.config;
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.starts_with('?')
+            || dest.starts_with("//")
+        {
+            return None;
+        }
+        if dest.starts_with('/') {
+            return Some(config.permalink(dest));
+        }
+        if url::Url::parse(dest).is_ok() {
+            return None;
+        }
+        let split_at = dest.find(['#', '?']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(split_at);
+        let resolved = join_relative(self.dir, path)?;
+        if resolved.ends_with(".md") {
+            let target = self.renderer.md_targets.get(resolved.as_str())?;
+            return Some(format!("{}{suffix}", config.permalink(target)));
+        }
+        Some(format!(
+            "{}{suffix}",
+            config.permalink(&format!("/{resolved}"))
+        ))
+    }
+}
+
+/// Joins a relative path onto a folder, resolving `.` and `..`; `None` when
+/// it climbs out of content/.
+fn join_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_joins() {
+        assert_eq!(
+            join_relative("2026/02", "photo.jpg").as_deref(),
+            Some("2026/02/photo.jpg")
+        );
+        assert_eq!(
+            join_relative("2026/02", "../01/a.md").as_deref(),
+            Some("2026/01/a.md")
+        );
+        assert_eq!(join_relative("", "../x"), None);
+    }
+}

@@ -1,0 +1,146 @@
+//! The Tera templates: the default theme (the repository's templates/,
+//! embedded in the binary) overlaid by the site's own templates/, plus the
+//! theme's stylesheet.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// The default theme, embedded at compile time: (name, source).
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("taxonomy.html", include_str!("../templates/taxonomy.html")),
+    ("term.html", include_str!("../templates/term.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("robots.txt", include_str!("../templates/robots.txt")),
+];
+
+/// The default theme's stylesheet, written as `/theme.css`.
+pub const THEME_CSS: &str = include_str!("../templates/theme.css");
+
+/// The template sources of a site: defaults, replaced by the site's own
+/// files of the same name, plus any extra templates the site adds.
+pub fn sources(site_templates: &Path) -> Result<BTreeMap<String, String>> {
+    let mut all: BTreeMap<String, String> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, src)| (name.to_string(), src.to_string()))
+        .collect();
+    if !site_templates.is_dir() {
+        return Ok(all);
+    }
+    let mut errors = Vec::new();
+    for entry in WalkDir::new(site_templates)
+        .sort_by_file_name()
+        .follow_links(true)
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Diagnostic::file(
+                    e.path().unwrap_or(site_templates),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let name_os = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::content::is_ignored_name(&name_os) {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(site_templates)
+            .unwrap_or(entry.path());
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        match std::fs::read_to_string(entry.path()) {
+            Ok(src) => {
+                all.insert(name, src);
+            }
+            Err(e) => errors.push(Diagnostic::file(
+                entry.path(),
+                format!("cannot read template: {e}"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
+/// Compiles the templates; a syntax error names the template and its line.
+pub fn compile(sources: &BTreeMap<String, String>, site_templates: &Path) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(crate::markdown::escape_html);
+    let templates = sources
+        .iter()
+        .filter(|(name, _)| !name.ends_with(".css"))
+        .map(|(n, s)| (n.as_str(), s.as_str()));
+    tera.add_raw_templates(templates)
+        .map_err(|e| Error::Input(vec![template_diagnostic(&e, site_templates)]))?;
+    Ok(tera)
+}
+
+/// Turns a Tera error into a diagnostic naming the template (and line when
+/// Tera gives one), with the whole chain of causes.
+pub fn template_diagnostic(error: &tera::Error, site_templates: &Path) -> Diagnostic {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let name = template_name_in(&message);
+    let path = match &name {
+        Some(n) if site_templates.join(n).is_file() => site_templates.join(n),
+        Some(n) => Path::new("templates").join(n),
+        None => site_templates.to_path_buf(),
+    };
+    let line = message
+        .split("-->")
+        .nth(1)
+        .and_then(|rest| rest.trim().split(':').next())
+        .and_then(|l| l.trim().parse::<usize>().ok());
+    let message = message
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ");
+    match line {
+        Some(l) => {
+            let col = message
+                .split("-->")
+                .nth(1)
+                .and_then(|rest| rest.trim().split(':').nth(1))
+                .and_then(|c| c.split_whitespace().next())
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(1);
+            Diagnostic::at(path, l, col, message)
+        }
+        None => Diagnostic::file(path, message),
+    }
+}
+
+/// The template a Tera message is about (`... template 'x.html' ...`).
+fn template_name_in(message: &str) -> Option<String> {
+    let start = message.find('\'')? + 1;
+    let end = start + message[start..].find('\'')?;
+    Some(message[start..end].to_string())
+}

@@ -1,0 +1,256 @@
+//! What templates see: small serialisable views of articles, terms and
+//! pagers, built from metadata (never from rendered bodies). The README's
+//! "Template variables" section documents these fields.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::Article;
+use crate::index::{Index, Kind, TermId};
+
+/// A link to a person, country or tag page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink {
+    /// The name shown.
+    pub name: String,
+    /// Its page's absolute URL.
+    pub url: String,
+}
+
+/// An article as listed on index pages and in feeds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    /// `title`.
+    pub title: String,
+    /// Absolute URL of the article's page.
+    pub url: String,
+    /// Site path of the page (`/2026/02/talks/`).
+    pub path: String,
+    /// RFC 3339 date (`2026-02-20T09:30:00+01:00`).
+    pub date: String,
+    /// Human date (`20 February 2026`).
+    pub date_display: String,
+    /// RFC 3339 `updated`, when set.
+    pub updated: Option<String>,
+    /// Human `updated`, when set.
+    pub updated_display: Option<String>,
+    /// `source`.
+    pub source: Option<String>,
+    /// `location`.
+    pub location: Option<String>,
+    /// `summary` (or the first paragraph).
+    pub summary: String,
+    /// People mentioned, linked.
+    pub people: Vec<TermLink>,
+    /// Countries mentioned, linked.
+    pub countries: Vec<TermLink>,
+    /// Tags, linked.
+    pub tags: Vec<TermLink>,
+}
+
+/// Formats a date as RFC 3339 (`Z` for UTC).
+pub fn rfc3339(d: &DateTime<FixedOffset>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Formats a date for readers: `20 February 2026`.
+pub fn display_date(d: &DateTime<FixedOffset>) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// The site path of a term's page: `/people/keir-starmer/`.
+pub fn term_path(kind: Kind, slug: &str) -> String {
+    format!("/{}/{slug}/", kind.key())
+}
+
+/// The path of page `n` (1-based) of a list whose first page is `base`.
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+impl Card {
+    /// The card of article `id`.
+    pub fn new(config: &Config, index: &Index, article: &Article, id: usize) -> Card {
+        let links = |kind: Kind| -> Vec<TermLink> {
+            let taxonomy = index.taxonomy(kind);
+            taxonomy.by_article[id]
+                .iter()
+                .map(|&t: &TermId| {
+                    let term = &taxonomy.terms[t];
+                    TermLink {
+                        name: term.name.clone(),
+                        url: config.permalink(&term_path(kind, &term.slug)),
+                    }
+                })
+                .collect()
+        };
+        Card {
+            title: article.title.clone(),
+            url: config.permalink(&article.path),
+            path: article.path.clone(),
+            date: rfc3339(&article.date),
+            date_display: display_date(&article.date),
+            updated: article.updated.as_ref().map(rfc3339),
+            updated_display: article.updated.as_ref().map(display_date),
+            source: article.source.clone(),
+            location: article.location.clone(),
+            summary: article.summary.clone(),
+            people: links(Kind::People),
+            countries: links(Kind::Countries),
+            tags: links(Kind::Tags),
+        }
+    }
+}
+
+/// The full view of an article on its own page.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// Everything a list shows.
+    #[serde(flatten)]
+    pub card: &'a Card,
+    /// `url`: the original story.
+    pub source_url: Option<&'a str>,
+    /// The URL segment.
+    pub slug: &'a str,
+    /// Other front-matter keys.
+    pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    /// The rendered body (HTML; print with `| safe`).
+    pub content: &'a str,
+}
+
+/// Where a paginated list is and where its neighbours are.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Paginator {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// How many pages the list has.
+    pub total: usize,
+    /// Articles per page.
+    pub per_page: usize,
+    /// Articles in the whole list.
+    pub total_articles: usize,
+    /// URL of the previous (newer) page.
+    pub previous: Option<String>,
+    /// URL of the next (older) page.
+    pub next: Option<String>,
+    /// URL of the first page.
+    pub first: String,
+    /// URL of the last page.
+    pub last: String,
+}
+
+impl Paginator {
+    /// The pager for page `current` of a list of `len` articles at `base`.
+    pub fn new(config: &Config, base: &str, current: usize, len: usize) -> Paginator {
+        let total = page_count(len, config.per_page);
+        let url = |n: usize| config.permalink(&page_path(base, n));
+        Paginator {
+            current,
+            total,
+            per_page: config.per_page,
+            total_articles: len,
+            previous: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            first: url(1),
+            last: url(total),
+        }
+    }
+}
+
+/// Pages needed for `len` items, at least one (an empty list still has a page).
+pub fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// The site's settings as templates see them (`site.*`).
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// `title`.
+    pub title: &'a str,
+    /// `base_url`, without a trailing slash.
+    pub base_url: &'a str,
+    /// `description`.
+    pub description: &'a str,
+    /// `language`.
+    pub language: &'a str,
+    /// The `[extra]` table.
+    pub extra: &'a serde_json::Value,
+}
+
+/// A year in the navigation.
+#[derive(Debug, Serialize)]
+pub struct YearLink {
+    /// The year.
+    pub year: i32,
+    /// Its archive page.
+    pub url: String,
+}
+
+/// A month on a year's page.
+#[derive(Debug, Serialize)]
+pub struct MonthLink {
+    /// 1-12.
+    pub month: u32,
+    /// `February 2026`.
+    pub name: String,
+    /// Its archive page.
+    pub url: String,
+    /// Articles that month.
+    pub count: usize,
+}
+
+/// A term on its taxonomy's page.
+#[derive(Debug, Serialize)]
+pub struct TermSummary<'a> {
+    /// The name shown.
+    pub name: &'a str,
+    /// The URL segment.
+    pub slug: &'a str,
+    /// The term page's URL.
+    pub url: String,
+    /// Articles mentioning it.
+    pub count: usize,
+}
+
+/// The English name of a month (1-12).
+pub fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(month as usize).clamp(1, 12) - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("/", 1), "/");
+        assert_eq!(page_path("/", 2), "/page/2/");
+        assert_eq!(page_path("/people/ann/", 3), "/people/ann/page/3/");
+    }
+
+    #[test]
+    fn page_counts() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+    }
+}
