@@ -15,8 +15,8 @@ use crate::error::Diagnostic;
 use crate::index::{Index, Kind, TermId};
 use crate::markdown::{self, LinkResolver};
 use crate::views::{
-    self, page_count, page_path, term_path, ArticleView, Card, MonthLink, Paginator, SiteView,
-    TermSummary, YearLink,
+    self, page_count, page_path, term_path, ArticleView, Card, FeedEntry, MonthLink, Paginator,
+    SiteView, TermSummary, YearLink,
 };
 
 /// Articles in the site feed.
@@ -66,11 +66,7 @@ impl<'a> Renderer<'a> {
         index: &'a Index,
         tera: &'a Tera,
     ) -> Self {
-        let cards = articles
-            .par_iter()
-            .enumerate()
-            .map(|(id, a)| Card::new(config, index, a, id))
-            .collect();
+        let cards = articles.par_iter().map(|a| Card::new(config, a)).collect();
         let mut base = Context::new();
         base.insert(
             "site",
@@ -233,6 +229,9 @@ impl<'a> Renderer<'a> {
                 card: &self.cards[id],
                 source_url: article.url.as_deref(),
                 slug: &article.slug,
+                people: views::term_links(self.config, self.index, Kind::People, id),
+                countries: views::term_links(self.config, self.index, Kind::Countries, id),
+                tags: views::term_links(self.config, self.index, Kind::Tags, id),
                 extra: &article.extra,
                 content: body,
             },
@@ -334,12 +333,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn feed_context(&self, ctx: &mut Context) {
-        let latest: Vec<&Card> = self
+        let latest: Vec<FeedEntry> = self
             .index
             .newest_first
             .iter()
             .take(FEED_LENGTH)
-            .map(|&i| &self.cards[i])
+            .map(|&i| FeedEntry {
+                card: &self.cards[i],
+                tags: views::term_links(self.config, self.index, Kind::Tags, i),
+            })
             .collect();
         let updated = self
             .index

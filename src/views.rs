@@ -41,12 +41,6 @@ pub struct Card {
     pub location: Option<String>,
     /// `summary` (or the first paragraph).
     pub summary: String,
-    /// People mentioned, linked.
-    pub people: Vec<TermLink>,
-    /// Countries mentioned, linked.
-    pub countries: Vec<TermLink>,
-    /// Tags, linked.
-    pub tags: Vec<TermLink>,
 }
 
 /// Formats a date as RFC 3339 (`Z` for UTC).
@@ -73,22 +67,25 @@ pub fn page_path(base: &str, n: usize) -> String {
     }
 }
 
+/// The people, countries or tags of article `id`, linked to their pages.
+pub fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) -> Vec<TermLink> {
+    let taxonomy = index.taxonomy(kind);
+    taxonomy.by_article[id]
+        .iter()
+        .map(|&t: &TermId| {
+            let term = &taxonomy.terms[t];
+            TermLink {
+                name: term.name.clone(),
+                url: config.permalink(&term_path(kind, &term.slug)),
+            }
+        })
+        .collect()
+}
+
 impl Card {
-    /// The card of article `id`.
-    pub fn new(config: &Config, index: &Index, article: &Article, id: usize) -> Card {
-        let links = |kind: Kind| -> Vec<TermLink> {
-            let taxonomy = index.taxonomy(kind);
-            taxonomy.by_article[id]
-                .iter()
-                .map(|&t: &TermId| {
-                    let term = &taxonomy.terms[t];
-                    TermLink {
-                        name: term.name.clone(),
-                        url: config.permalink(&term_path(kind, &term.slug)),
-                    }
-                })
-                .collect()
-        };
+    /// The card of an article: what lists and feeds show (kept lean: lists
+    /// are most of a site's pages).
+    pub fn new(config: &Config, article: &Article) -> Card {
         Card {
             title: article.title.clone(),
             url: config.permalink(&article.path),
@@ -100,9 +97,6 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
-            people: links(Kind::People),
-            countries: links(Kind::Countries),
-            tags: links(Kind::Tags),
         }
     }
 }
@@ -117,10 +111,26 @@ pub struct ArticleView<'a> {
     pub source_url: Option<&'a str>,
     /// The URL segment.
     pub slug: &'a str,
+    /// People mentioned, linked.
+    pub people: Vec<TermLink>,
+    /// Countries mentioned, linked.
+    pub countries: Vec<TermLink>,
+    /// Tags, linked.
+    pub tags: Vec<TermLink>,
     /// Other front-matter keys.
     pub extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
     /// The rendered body (HTML; print with `| safe`).
     pub content: &'a str,
+}
+
+/// An entry of the Atom feed.
+#[derive(Debug, Serialize)]
+pub struct FeedEntry<'a> {
+    /// Everything a list shows.
+    #[serde(flatten)]
+    pub card: &'a Card,
+    /// Tags, linked (Atom categories).
+    pub tags: Vec<TermLink>,
 }
 
 /// Where a paginated list is and where its neighbours are.
