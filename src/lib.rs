@@ -50,6 +50,8 @@ pub struct Site {
     pub index: Index,
     /// The compiled templates (defaults overlaid by the site's).
     pub tera: tera::Tera,
+    /// Per template, the hash of its source and everything it uses.
+    pub template_hashes: HashMap<String, u64>,
     /// Non-fatal findings, to be shown to the user.
     pub warnings: Vec<Diagnostic>,
 }
@@ -91,8 +93,10 @@ impl Site {
         };
         errors.extend(duplicate_paths(&content.articles));
         let templates_dir = root.join("templates");
-        let tera = templates::sources(&templates_dir)
-            .and_then(|sources| templates::compile(&sources, &templates_dir));
+        let tera = templates::sources(&templates_dir).and_then(|sources| {
+            let tera = templates::compile(&sources, &templates_dir)?;
+            Ok((tera, templates::closure_hashes(&sources)))
+        });
         let tera = match tera {
             Ok(t) => Some(t),
             Err(e) => {
@@ -100,7 +104,8 @@ impl Site {
                 None
             }
         };
-        let (Some(config), Some(tera), true) = (config, tera, errors.is_empty()) else {
+        let (Some(config), Some((tera, template_hashes)), true) = (config, tera, errors.is_empty())
+        else {
             return Err(Error::Input(errors));
         };
         let index = Index::build(&content.articles);
@@ -111,6 +116,7 @@ impl Site {
             content,
             index,
             tera,
+            template_hashes,
             warnings,
         })
     }
@@ -136,15 +142,21 @@ impl Site {
         }
     }
 
-    fn write_all(&self, output: &output::Output) -> Result<usize, Vec<Diagnostic>> {
-        let renderer = render::Renderer::new(
+    /// A renderer over this site's current state.
+    pub fn renderer(&self) -> render::Renderer<'_> {
+        render::Renderer::new(
             &self.config,
             &self.content.articles,
             &self.index,
             &self.tera,
-        );
+            &self.template_hashes,
+        )
+    }
+
+    fn write_all(&self, output: &output::Output) -> Result<usize, Vec<Diagnostic>> {
+        let renderer = self.renderer();
         let pages = renderer.pages();
-        let mut errors = renderer.render_all(&pages, |path, bytes| output.write(path, bytes));
+        let mut errors = renderer.render_all(&pages, output);
         let copies = self.files_to_copy();
         let generated = [
             ("/theme.css", templates::THEME_CSS.to_string()),
@@ -155,13 +167,13 @@ impl Site {
         ];
         for (path, text) in generated {
             if !copies.contains_key(path.trim_start_matches('/')) {
-                errors.extend(output.write(path, text.as_bytes()).err());
+                errors.extend(output.write(path, text.as_bytes(), 0).err());
             }
         }
         for (rel, source) in &copies {
             let written = std::fs::read(source)
                 .map_err(|e| Diagnostic::file(source, format!("cannot read: {e}")))
-                .and_then(|bytes| output.write(&format!("/{rel}"), &bytes));
+                .and_then(|bytes| output.write(&format!("/{rel}"), &bytes, 0));
             errors.extend(written.err());
         }
         if errors.is_empty() {

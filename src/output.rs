@@ -16,21 +16,25 @@ use crate::error::{Diagnostic, Error, Result};
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = ".gazette-manifest";
 
-/// One file of the output: its size and content hash.
+/// One file of the output: its size, content hash, and the fingerprint of
+/// the inputs it was rendered from (0 for copied files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     /// Size in bytes.
     pub size: u64,
     /// xxh3 hash of the bytes.
     pub hash: u64,
+    /// Fingerprint of the page's inputs (template and context).
+    pub fingerprint: u64,
 }
 
 impl Stamp {
-    /// The stamp of `bytes`.
-    pub fn of(bytes: &[u8]) -> Stamp {
+    /// The stamp of `bytes` rendered from inputs with `fingerprint`.
+    pub fn of(bytes: &[u8], fingerprint: u64) -> Stamp {
         Stamp {
             size: bytes.len() as u64,
             hash: xxhash_rust::xxh3::xxh3_64(bytes),
+            fingerprint,
         }
     }
 }
@@ -92,13 +96,60 @@ impl Output {
         })
     }
 
+    /// True (and the file is kept as it is) when `site_path` was produced by
+    /// the previous build from inputs with the same fingerprint and is still
+    /// on disk with the same size.
+    pub fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        let rel = file_of(site_path);
+        match self.previous.get(&rel) {
+            Some(stamp) if stamp.fingerprint == fingerprint && self.on_disk(&rel, stamp) => {
+                self.record(rel, *stamp).is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    /// Keeps every file of the previous build that this build does not
+    /// write itself (for a rebuild that renders only the pages it knows
+    /// changed).
+    pub fn keep_previous(&self) {
+        let mut produced = self
+            .produced
+            .lock()
+            .expect("no panics while holding the lock");
+        for (rel, stamp) in &self.previous {
+            produced.entry(rel.clone()).or_insert(*stamp);
+        }
+    }
+
+    fn on_disk(&self, rel: &str, stamp: &Stamp) -> bool {
+        fs::metadata(self.dir.join(rel)).is_ok_and(|m| m.len() == stamp.size)
+    }
+
+    fn record(&self, rel: String, stamp: Stamp) -> Result<(), Diagnostic> {
+        let mut produced = self
+            .produced
+            .lock()
+            .expect("no panics while holding the lock");
+        if produced.insert(rel.clone(), stamp).is_some() {
+            return Err(Diagnostic::file(
+                &rel,
+                "two pages would be written to the same file",
+            ));
+        }
+        Ok(())
+    }
+
     /// Records `bytes` as the content of `site_path` (`/a/b/` means
     /// `a/b/index.html`), staging it only if it differs from what is there.
-    pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    pub fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
         let rel = file_of(site_path);
-        let stamp = Stamp::of(bytes);
-        let unchanged = self.previous.get(&rel) == Some(&stamp)
-            && fs::metadata(self.dir.join(&rel)).is_ok_and(|m| m.len() == stamp.size);
+        let stamp = Stamp::of(bytes, fingerprint);
+        let unchanged = self
+            .previous
+            .get(&rel)
+            .is_some_and(|p| p.hash == stamp.hash && p.size == stamp.size)
+            && self.on_disk(&rel, &stamp);
         if !unchanged {
             let target = self.staging.join(&rel);
             write_file(&target, bytes)
@@ -214,28 +265,43 @@ fn is_safe_relative(rel: &str) -> bool {
 fn read_manifest(dir: &Path) -> Option<BTreeMap<String, Stamp>> {
     let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
     let mut lines = text.lines();
-    if lines.next()? != "gazette-manifest 1" {
-        return None;
+    if lines.next()? != "gazette-manifest 2" {
+        return Some(BTreeMap::new());
     }
     let mut out = BTreeMap::new();
     for line in lines {
-        let mut parts = line.splitn(3, ' ');
-        let (Some(hash), Some(size), Some(path)) = (parts.next(), parts.next(), parts.next())
+        let mut parts = line.splitn(4, ' ');
+        let (Some(hash), Some(size), Some(fp), Some(path)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             continue;
         };
-        let (Ok(hash), Ok(size)) = (u64::from_str_radix(hash, 16), size.parse()) else {
+        let (Ok(hash), Ok(size), Ok(fingerprint)) = (
+            u64::from_str_radix(hash, 16),
+            size.parse(),
+            u64::from_str_radix(fp, 16),
+        ) else {
             continue;
         };
-        out.insert(path.to_string(), Stamp { size, hash });
+        out.insert(
+            path.to_string(),
+            Stamp {
+                size,
+                hash,
+                fingerprint,
+            },
+        );
     }
     Some(out)
 }
 
 fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
-    let mut text = String::from("gazette-manifest 1\n");
+    let mut text = String::from("gazette-manifest 2\n");
     for (path, stamp) in files {
-        text.push_str(&format!("{:016x} {} {path}\n", stamp.hash, stamp.size));
+        text.push_str(&format!(
+            "{:016x} {} {:016x} {path}\n",
+            stamp.hash, stamp.size, stamp.fingerprint
+        ));
     }
     let tmp = dir.join(format!("{MANIFEST}.tmp"));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
@@ -319,5 +385,14 @@ mod tests {
         assert!(!is_safe_relative("../x"));
         assert!(!is_safe_relative("/etc/passwd"));
         assert!(!is_safe_relative(""));
+    }
+}
+
+impl crate::render::PageSink for Output {
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        Output::unchanged(self, site_path, fingerprint)
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        Output::write(self, site_path, bytes, fingerprint)
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::config::Config;
 use crate::content::{self, Article, ArticleId};
@@ -53,9 +54,76 @@ pub struct Renderer<'a> {
     articles: &'a [Article],
     index: &'a Index,
     tera: &'a Tera,
+    template_hashes: &'a HashMap<String, u64>,
     cards: Vec<Card>,
-    base: Context,
+    base: PageContext,
     md_targets: HashMap<&'a str, &'a str>,
+}
+
+/// Where rendered pages go; lets the renderer skip pages whose inputs have
+/// not changed since the last build.
+pub trait PageSink: Sync {
+    /// True when `site_path` is on disk with exactly the output of a page
+    /// whose inputs had this fingerprint.
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool;
+    /// Stores a rendered page.
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic>;
+}
+
+/// A Tera context that also fingerprints everything put into it: a page is
+/// a pure function of its template and this context, so an equal
+/// fingerprint means an identical page.
+#[derive(Clone)]
+pub struct PageContext {
+    ctx: Context,
+    hasher: Xxh3,
+}
+
+impl PageContext {
+    fn new() -> Self {
+        let mut hasher = Xxh3::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        PageContext {
+            ctx: Context::new(),
+            hasher,
+        }
+    }
+
+    /// Adds a variable to the context and to the fingerprint.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.ctx.insert(key, value);
+        self.hasher.update(key.as_bytes());
+        if let Some(v) = self.ctx.get(key) {
+            serde_json::to_writer(HashWriter(&mut self.hasher), v).expect("hashing cannot fail");
+        }
+    }
+
+    fn mix(&mut self, value: u64) {
+        self.hasher.update(&value.to_le_bytes());
+    }
+
+    fn fingerprint(&self) -> u64 {
+        self.hasher.digest()
+    }
+}
+
+struct HashWriter<'h>(&'h mut Xxh3);
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A page ready to render: its path, context and fingerprint.
+pub struct Prepared {
+    page: Page,
+    path: String,
+    ctx: PageContext,
+    fingerprint: u64,
 }
 
 impl<'a> Renderer<'a> {
@@ -65,9 +133,10 @@ impl<'a> Renderer<'a> {
         articles: &'a [Article],
         index: &'a Index,
         tera: &'a Tera,
+        template_hashes: &'a HashMap<String, u64>,
     ) -> Self {
         let cards = articles.par_iter().map(|a| Card::new(config, a)).collect();
-        let mut base = Context::new();
+        let mut base = PageContext::new();
         base.insert(
             "site",
             &SiteView {
@@ -97,6 +166,7 @@ impl<'a> Renderer<'a> {
             articles,
             index,
             tera,
+            template_hashes,
             cards,
             base,
             md_targets,
@@ -162,17 +232,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page to its output bytes.
-    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
+    /// Builds a page's context and fingerprint, without rendering it.
+    pub fn prepare(&self, page: Page) -> Prepared {
         let path = self.path(page);
         let mut ctx = self.base.clone();
         ctx.insert("page_path", &path);
         ctx.insert("permalink", &self.config.permalink(&path));
-        let body;
+        let template = Self::template(page);
+        ctx.mix(self.template_hashes.get(template).copied().unwrap_or(0));
         match page {
             Page::Article(id) => {
-                body = self.article_body(id)?;
-                self.article_context(&mut ctx, id, &body);
+                ctx.insert("article", &self.article_view(id, ""));
+                ctx.mix(self.articles[id].body_hash);
+                let (newer, older) = self.index.neighbours(id);
+                ctx.insert("newer", &newer.map(|i| &self.cards[i]));
+                ctx.insert("older", &older.map(|i| &self.cards[i]));
             }
             Page::Home(n) => self.list_context(&mut ctx, "/", &self.index.newest_first, n),
             Page::Taxonomy(kind) => self.taxonomy_context(&mut ctx, kind),
@@ -183,21 +257,49 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => self.sitemap_context(&mut ctx),
             Page::Robots | Page::NotFound => {}
         }
-        self.tera.render(Self::template(page), &ctx).map_err(|e| {
-            crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
-        })
+        let fingerprint = ctx.fingerprint();
+        Prepared {
+            page,
+            path,
+            ctx,
+            fingerprint,
+        }
     }
 
-    /// Renders every page in parallel, handing each result to `sink`.
-    pub fn render_all<F>(&self, pages: &[Page], sink: F) -> Vec<Diagnostic>
-    where
-        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
-    {
+    /// Renders a prepared page (an article's body is rendered here, once).
+    pub fn finish(&self, prepared: Prepared) -> Result<String, Diagnostic> {
+        let Prepared { page, mut ctx, .. } = prepared;
+        if let Page::Article(id) = page {
+            let body = self.article_body(id)?;
+            ctx.ctx.insert("article", &self.article_view(id, &body));
+        }
+        self.tera
+            .render(Self::template(page), &ctx.ctx)
+            .map_err(|e| {
+                crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
+            })
+    }
+
+    /// Renders one page to its output bytes.
+    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
+        self.finish(self.prepare(page))
+    }
+
+    /// Renders, in parallel, every page whose fingerprint the sink does not
+    /// already hold, and returns all errors.
+    pub fn render_all(&self, pages: &[Page], sink: &dyn PageSink) -> Vec<Diagnostic> {
         pages
             .par_iter()
-            .filter_map(|&page| match self.render(page) {
-                Ok(out) => sink(&self.path(page), out.as_bytes()).err(),
-                Err(e) => Some(e),
+            .filter_map(|&page| {
+                let prepared = self.prepare(page);
+                let (path, fingerprint) = (prepared.path.clone(), prepared.fingerprint);
+                if sink.unchanged(&path, fingerprint) {
+                    return None;
+                }
+                match self.finish(prepared) {
+                    Ok(out) => sink.write(&path, out.as_bytes(), fingerprint).err(),
+                    Err(e) => Some(e),
+                }
             })
             .collect()
     }
@@ -221,27 +323,21 @@ impl<'a> Renderer<'a> {
         Ok(markdown::render(body, &links))
     }
 
-    fn article_context(&self, ctx: &mut Context, id: ArticleId, body: &str) {
+    fn article_view<'v>(&'v self, id: ArticleId, body: &'v str) -> ArticleView<'v> {
         let article = &self.articles[id];
-        ctx.insert(
-            "article",
-            &ArticleView {
-                card: &self.cards[id],
-                source_url: article.url.as_deref(),
-                slug: &article.slug,
-                people: views::term_links(self.config, self.index, Kind::People, id),
-                countries: views::term_links(self.config, self.index, Kind::Countries, id),
-                tags: views::term_links(self.config, self.index, Kind::Tags, id),
-                extra: &article.extra,
-                content: body,
-            },
-        );
-        let (newer, older) = self.index.neighbours(id);
-        ctx.insert("newer", &newer.map(|i| &self.cards[i]));
-        ctx.insert("older", &older.map(|i| &self.cards[i]));
+        ArticleView {
+            card: &self.cards[id],
+            source_url: article.url.as_deref(),
+            slug: &article.slug,
+            people: views::term_links(self.config, self.index, Kind::People, id),
+            countries: views::term_links(self.config, self.index, Kind::Countries, id),
+            tags: views::term_links(self.config, self.index, Kind::Tags, id),
+            extra: &article.extra,
+            content: body,
+        }
     }
 
-    fn list_context(&self, ctx: &mut Context, base: &str, ids: &[ArticleId], n: usize) {
+    fn list_context(&self, ctx: &mut PageContext, base: &str, ids: &[ArticleId], n: usize) {
         let per = self.config.per_page;
         let slice = ids.iter().skip((n - 1) * per).take(per);
         let cards: Vec<&Card> = slice.map(|&i| &self.cards[i]).collect();
@@ -260,7 +356,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn taxonomy_context(&self, ctx: &mut Context, kind: Kind) {
+    fn taxonomy_context(&self, ctx: &mut PageContext, kind: Kind) {
         let mut terms: Vec<TermSummary> = self
             .index
             .taxonomy(kind)
@@ -278,7 +374,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("terms", &terms);
     }
 
-    fn term_context(&self, ctx: &mut Context, kind: Kind, t: TermId, n: usize) {
+    fn term_context(&self, ctx: &mut PageContext, kind: Kind, t: TermId, n: usize) {
         let term = &self.index.taxonomy(kind).terms[t];
         let base = term_path(kind, &term.slug);
         ctx.insert("taxonomy", &self.taxonomy_view(kind));
@@ -294,7 +390,7 @@ impl<'a> Renderer<'a> {
         self.list_context(ctx, &base, &term.articles, n);
     }
 
-    fn year_context(&self, ctx: &mut Context, y: i32, month: Option<u32>, n: usize) {
+    fn year_context(&self, ctx: &mut PageContext, y: i32, month: Option<u32>, n: usize) {
         let year = &self.index.years[&y];
         let year_url = self.config.permalink(&format!("/{y:04}/"));
         let (base, title, ids) = match month {
@@ -332,7 +428,7 @@ impl<'a> Renderer<'a> {
         self.list_context(ctx, &base, ids, n);
     }
 
-    fn feed_context(&self, ctx: &mut Context) {
+    fn feed_context(&self, ctx: &mut PageContext) {
         let latest: Vec<FeedEntry> = self
             .index
             .newest_first
@@ -369,7 +465,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("articles", &latest);
     }
 
-    fn sitemap_context(&self, ctx: &mut Context) {
+    fn sitemap_context(&self, ctx: &mut PageContext) {
         let entries: Vec<SitemapEntry> = self
             .pages()
             .into_iter()

@@ -144,3 +144,78 @@ fn template_name_in(message: &str) -> Option<String> {
     let end = start + message[start..].find('\'')?;
     Some(message[start..end].to_string())
 }
+
+/// For each template, a hash of its source and of every template it
+/// extends, includes or imports (transitively): a page must be rendered
+/// again exactly when this changes.
+pub fn closure_hashes(
+    sources: &BTreeMap<String, String>,
+) -> std::collections::HashMap<String, u64> {
+    sources
+        .keys()
+        .map(|name| {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut stack = vec![name.as_str()];
+            while let Some(current) = stack.pop() {
+                if let Some((key, src)) = sources.get_key_value(current) {
+                    if seen.insert(key.as_str()) {
+                        stack.extend(referenced_templates(src));
+                    }
+                }
+            }
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for dep in seen {
+                hasher.update(dep.as_bytes());
+                hasher.update(sources[dep].as_bytes());
+            }
+            (name.clone(), hasher.digest())
+        })
+        .collect()
+}
+
+/// The names in `{% extends "x" %}`, `{% include "x" %}`, `{% import "x" as y %}`.
+fn referenced_templates(src: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for tag in src.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let is_ref = ["extends", "include", "import"]
+            .iter()
+            .any(|kw| tag.starts_with(kw));
+        if !is_ref {
+            continue;
+        }
+        let body = tag.split("%}").next().unwrap_or("");
+        for quoted in body.split(['"', '\'']).skip(1).step_by(2) {
+            names.push(quoted);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closure_follows_extends_include_and_import() {
+        let mut sources = BTreeMap::new();
+        sources.insert(
+            "base.html".to_string(),
+            "B {% include 'nav.html' %}".to_string(),
+        );
+        sources.insert("nav.html".to_string(), "N".to_string());
+        sources.insert(
+            "page.html".to_string(),
+            "{% extends \"base.html\" %}{% import \"m.html\" as m %}".to_string(),
+        );
+        sources.insert("m.html".to_string(), "M".to_string());
+        sources.insert("other.html".to_string(), "O".to_string());
+        let before = closure_hashes(&sources);
+        sources.insert("nav.html".to_string(), "N2".to_string());
+        let after = closure_hashes(&sources);
+        assert_ne!(before["page.html"], after["page.html"]);
+        assert_ne!(before["base.html"], after["base.html"]);
+        assert_eq!(before["other.html"], after["other.html"]);
+        assert_eq!(before["m.html"], after["m.html"]);
+    }
+}
