@@ -149,7 +149,8 @@ pub fn load(dir: &Path, tz: chrono_tz::Tz, drafts: bool) -> Result<Content, Vec<
     }
 }
 
-fn relative(dir: &Path, path: &Path) -> String {
+/// `path` relative to `dir`, with `/` separators.
+pub fn relative(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

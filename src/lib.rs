@@ -11,12 +11,15 @@ pub mod content;
 pub mod error;
 pub mod frontmatter;
 pub mod index;
+pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod slugs;
 pub mod templates;
 pub mod views;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +57,16 @@ pub struct Site {
     pub template_hashes: HashMap<String, u64>,
     /// Non-fatal findings, to be shown to the user.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// How a change to some articles was taken in by [`Site::update_articles`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleUpdate {
+    /// Only these articles' bodies changed: only their own pages need
+    /// rendering again.
+    BodiesOnly(Vec<content::ArticleId>),
+    /// Metadata changed (or articles came or went): the indexes were rebuilt.
+    Reindexed,
 }
 
 /// What a build produced.
@@ -119,6 +132,103 @@ impl Site {
             template_hashes,
             warnings,
         })
+    }
+
+    /// Reads the templates again (after an edit under templates/).
+    pub fn reload_templates(&mut self) -> Result<()> {
+        let dir = self.root.join("templates");
+        let sources = templates::sources(&dir)?;
+        self.tera = templates::compile(&sources, &dir)?;
+        self.template_hashes = templates::closure_hashes(&sources);
+        Ok(())
+    }
+
+    /// Takes in edits to article files (changed, new or deleted). Nothing
+    /// changes if any of them has an error; all errors are reported.
+    pub fn update_articles(&mut self, files: &[PathBuf], drafts: bool) -> Result<ArticleUpdate> {
+        let content_dir = self.root.join("content");
+        let parsed: Vec<(String, Option<Article>)> = {
+            let mut out = Vec::new();
+            let mut errors = Vec::new();
+            for file in files {
+                let rel = content::relative(&content_dir, file);
+                match std::fs::read(file) {
+                    Ok(bytes) => match content::parse_article(
+                        file.clone(),
+                        rel.clone(),
+                        &bytes,
+                        self.config.timezone,
+                    ) {
+                        Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),
+                        Err(mut e) => errors.append(&mut e),
+                    },
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push((rel, None)),
+                    Err(e) => errors.push(Diagnostic::file(file, format!("cannot read: {e}"))),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(Error::Input(errors));
+            }
+            out
+        };
+        let position: HashMap<&str, usize> = self
+            .content
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.rel.as_str(), i))
+            .collect();
+        let body_only: Option<Vec<usize>> = parsed
+            .iter()
+            .map(|(rel, new)| {
+                let (&id, new) = (position.get(rel.as_str())?, new.as_ref()?);
+                let old = &self.content.articles[id];
+                let same_meta = Article {
+                    body_hash: old.body_hash,
+                    ..new.clone()
+                } == *old;
+                same_meta.then_some(id)
+            })
+            .collect();
+        if let Some(ids) = body_only {
+            for (id, (_, new)) in ids.iter().zip(parsed) {
+                self.content.articles[*id] = new.expect("checked above");
+            }
+            return Ok(ArticleUpdate::BodiesOnly(ids));
+        }
+        let mut articles = self.content.articles.clone();
+        let mut position: HashMap<String, usize> = position
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let mut removed = vec![false; articles.len()];
+        for (rel, new) in parsed {
+            match (position.get(&rel).copied(), new) {
+                (Some(id), Some(a)) => {
+                    articles[id] = a;
+                    removed[id] = false;
+                }
+                (Some(id), None) => removed[id] = true,
+                (None, Some(a)) => {
+                    position.insert(rel, articles.len());
+                    articles.push(a);
+                    removed.push(false);
+                }
+                (None, None) => {}
+            }
+        }
+        let articles: Vec<Article> = articles
+            .into_iter()
+            .zip(removed)
+            .filter_map(|(a, gone)| (!gone).then_some(a))
+            .collect();
+        let duplicates = duplicate_paths(&articles);
+        if !duplicates.is_empty() {
+            return Err(Error::Input(duplicates));
+        }
+        self.index = Index::build(&articles);
+        self.content.articles = articles;
+        Ok(ArticleUpdate::Reindexed)
     }
 
     /// The output directory named by site.toml, resolved against the root.

@@ -1,11 +1,14 @@
-//! The `gazette` command line: `build` (and, in later issues, `serve`,
-//! `check`...). Errors are printed like a compiler's, every one of them.
+//! The `gazette` command line: `build` (optionally `--watch`) and `serve`.
+//! Errors are printed like a compiler's, every one of them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use gazette::live::{Live, Rebuild};
+use gazette::serve::Preview;
+use gazette::watch::Watcher;
 use gazette::{Error, LoadOptions, Site};
 
 /// A static-site generator for news-digest archives.
@@ -19,55 +22,92 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into its output directory (public/ by default).
-    Build {
-        /// The site's folder (holding site.toml).
-        #[arg(short, long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: output_dir in site.toml).
-        #[arg(short, long)]
-        output_dir: Option<PathBuf>,
-        /// Replace site.toml's base_url.
-        #[arg(short = 'u', long)]
-        base_url: Option<String>,
-        /// Include articles marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Write into a non-empty directory that is not gazette's output
-        /// (files gazette did not write are still never deleted).
-        #[arg(long)]
-        force: bool,
-    },
+    Build(BuildArgs),
+    /// Build the site, serve it on a local address and rebuild and reload
+    /// open pages whenever a file changes.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site's folder (holding site.toml).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site (default: output_dir in site.toml).
+    #[arg(short, long)]
+    output_dir: Option<PathBuf>,
+    /// Replace site.toml's base_url.
+    #[arg(short = 'u', long)]
+    base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Write into a non-empty directory that is not gazette's output
+    /// (files gazette did not write are still never deleted).
+    #[arg(long)]
+    force: bool,
+    /// Keep running and rebuild whenever a file changes.
+    #[arg(short, long)]
+    watch: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site's folder (holding site.toml).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// The address to listen on.
+    #[arg(short, long, default_value = "127.0.0.1")]
+    interface: String,
+    /// The port to listen on (the next free one is used if it is taken).
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in a browser.
+    #[arg(short = 'O', long)]
+    open: bool,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Where to keep the preview build (default: a folder in the system's
+    /// temporary directory).
+    #[arg(long)]
+    output_dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build {
-            root,
-            output_dir,
-            base_url,
-            drafts,
-            force,
-        } => build(root, output_dir, LoadOptions { drafts, base_url }, force),
+    match Cli::parse().command {
+        Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
     }
 }
 
-fn build(
-    root: PathBuf,
-    output_dir: Option<PathBuf>,
-    options: LoadOptions,
-    force: bool,
-) -> ExitCode {
+fn build(args: BuildArgs) -> ExitCode {
+    let options = LoadOptions {
+        drafts: args.drafts,
+        base_url: args.base_url,
+    };
     let started = Instant::now();
-    let site = match Site::load(&root, &options) {
+    let site = match Site::load(&args.root, &options) {
         Ok(site) => site,
+        Err(e) if args.watch => {
+            eprintln!("{e}");
+            let out = args.output_dir.unwrap_or_else(|| args.root.join("public"));
+            return watch_loop(
+                &args.root,
+                Live::new(&args.root, &out, options, args.force),
+                None,
+            );
+        }
         Err(e) => return report(&e),
     };
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
-    let out = output_dir.unwrap_or_else(|| site.default_output_dir());
-    match site.build(&out, force) {
+    let out = args
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| site.default_output_dir());
+    match site.build(&out, args.force) {
         Ok(report) => {
             let f = &report.files;
             eprintln!(
@@ -80,10 +120,125 @@ fn build(
                 f.unchanged,
                 f.removed
             );
-            ExitCode::SUCCESS
         }
-        Err(e) => report(&e),
+        Err(e) => {
+            let code = report(&e);
+            if !args.watch {
+                return code;
+            }
+        }
     }
+    if !args.watch {
+        return ExitCode::SUCCESS;
+    }
+    let mut live = Live::new(&args.root, &out, options, args.force);
+    if let Err(e) = live.full_build() {
+        eprintln!("{e}");
+    }
+    watch_loop(&args.root, live, None)
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let listener = match gazette::serve::bind(&args.interface, args.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {e}",
+                args.interface, args.port
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .expect("a bound socket has an address");
+    if addr.port() != args.port && args.port != 0 {
+        eprintln!(
+            "port {} is in use; using {} instead",
+            args.port,
+            addr.port()
+        );
+    }
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let url = format!("http://{host}:{}/", addr.port());
+    let out = args.output_dir.unwrap_or_else(|| preview_dir(&args.root));
+    let options = LoadOptions {
+        drafts: args.drafts,
+        base_url: Some(url.clone()),
+    };
+    let mut live = Live::new(&args.root, &out, options, true);
+    let preview = Preview::new(&out);
+    match live.full_build() {
+        Ok(r) => eprintln!("built the site in {:.2?}", r.elapsed),
+        Err(e) => {
+            eprintln!("{e}");
+            preview.failed(e.to_string());
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let server = runtime.spawn(gazette::serve::run(preview.clone(), listener));
+    eprintln!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
+    if args.open {
+        if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+    let code = watch_loop(&args.root, live, Some(&preview));
+    server.abort();
+    code
+}
+
+/// Rebuilds on every batch of file changes until the watcher stops.
+fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCode {
+    let mut watcher = match Watcher::new(root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", root.display());
+            return ExitCode::from(1);
+        }
+    };
+    eprintln!("watching {} for changes", root.display());
+    while let Some(batch) = watcher.next_batch() {
+        match live.rebuild(&batch) {
+            Ok(Rebuild { route: "none", .. }) => {}
+            Ok(r) => {
+                eprintln!(
+                    "rebuilt ({}) in {:.1?}: {} written, {} removed",
+                    r.route, r.elapsed, r.files.written, r.files.removed
+                );
+                if let Some(p) = preview {
+                    p.reloaded();
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                if let Some(p) = preview {
+                    p.failed(e.to_string());
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The preview build's folder: one per site, in the temporary directory.
+fn preview_dir(root: &Path) -> PathBuf {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let hash = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
+    std::env::temp_dir().join(format!("gazette-serve-{hash:016x}"))
 }
 
 fn report(error: &Error) -> ExitCode {

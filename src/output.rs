@@ -122,6 +122,15 @@ impl Output {
         }
     }
 
+    /// Drops `site_path` from this build's files: it will be removed.
+    pub fn forget(&self, site_path: &str) {
+        let rel = file_of(site_path);
+        self.produced
+            .lock()
+            .expect("no panics while holding the lock")
+            .remove(&rel);
+    }
+
     fn on_disk(&self, rel: &str, stamp: &Stamp) -> bool {
         fs::metadata(self.dir.join(rel)).is_ok_and(|m| m.len() == stamp.size)
     }
@@ -302,6 +311,9 @@ fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
             "{:016x} {} {:016x} {path}\n",
             stamp.hash, stamp.size, stamp.fingerprint
         ));
+    }
+    if fs::read_to_string(dir.join(MANIFEST)).is_ok_and(|old| old == text) {
+        return Ok(());
     }
     let tmp = dir.join(format!("{MANIFEST}.tmp"));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;

@@ -126,6 +126,13 @@ pub struct Prepared {
     fingerprint: u64,
 }
 
+impl Prepared {
+    /// The fingerprint of the page's inputs.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+}
+
 impl<'a> Renderer<'a> {
     /// Prepares the views shared by all pages (one card per article).
     pub fn new(

@@ -1,0 +1,254 @@
+//! Incremental rebuilds for `serve` and `build --watch`: the loaded site
+//! stays in memory, and each batch of changed files is taken in by the
+//! cheapest exact route. A body edit renders one page; a static edit copies
+//! one file; anything else re-runs the fingerprinted build, which renders
+//! only pages whose inputs changed. The output after any sequence of edits
+//! is the output of a clean build of the same files.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::output::{Output, WriteStats};
+use crate::render::Page;
+use crate::{ArticleUpdate, Error, LoadOptions, Result, Site};
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// An article file under content/ (edited, new or deleted).
+    Article(PathBuf),
+    /// Something else under content/ (an image, a folder, an editor's temp
+    /// file), resolved against the loaded site by [`Live::rebuild`].
+    ContentOther(PathBuf),
+    /// A file copied as it is (an asset under content/ or a file under
+    /// static/): its path in the site and its source file (which may be gone).
+    Copy(String, PathBuf),
+    /// A file under templates/.
+    Template,
+    /// site.toml or data/: everything is reloaded.
+    Everything,
+}
+
+/// Sorts a changed path into a [`Change`]; `None` for paths gazette does
+/// not read (the output, editor temp files...).
+pub fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let top = parts.next()?;
+    let name = path.file_name()?.to_string_lossy();
+    if crate::content::is_ignored_name(&name) {
+        return None;
+    }
+    match top.as_ref() {
+        "site.toml" => Some(Change::Everything),
+        "data" => Some(Change::Everything),
+        "templates" => Some(Change::Template),
+        "static" => {
+            let rest: Vec<_> = parts.collect();
+            (!rest.is_empty()).then(|| Change::Copy(rest.join("/"), path.to_path_buf()))
+        }
+        "content" if name.ends_with(".md") && !path.is_dir() => {
+            Some(Change::Article(path.to_path_buf()))
+        }
+        "content" => Some(Change::ContentOther(path.to_path_buf())),
+        _ => None,
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    /// Which route was taken (`body`, `static`, `incremental`, `full`).
+    pub route: &'static str,
+    /// Files written, kept, removed.
+    pub files: WriteStats,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// A site kept in memory between rebuilds.
+pub struct Live {
+    root: PathBuf,
+    /// `root` canonicalised, as file watchers report paths.
+    canonical_root: PathBuf,
+    out: PathBuf,
+    options: LoadOptions,
+    force: bool,
+    site: Option<Site>,
+}
+
+impl Live {
+    /// A live site rooted at `root`, written to `out`; nothing is loaded yet.
+    pub fn new(root: &Path, out: &Path, options: LoadOptions, force: bool) -> Live {
+        Live {
+            root: root.to_path_buf(),
+            canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            out: out.to_path_buf(),
+            options,
+            force,
+            site: None,
+        }
+    }
+
+    /// The loaded site, once a build has succeeded.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// Loads and builds everything.
+    pub fn full_build(&mut self) -> Result<Rebuild> {
+        let started = Instant::now();
+        self.site = None;
+        let site = Site::load(&self.root, &self.options)?;
+        let report = site.build(&self.out, self.force)?;
+        self.site = Some(site);
+        Ok(Rebuild {
+            route: "full",
+            files: report.files,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Takes in a batch of changed paths. On error the previous output and
+    /// the in-memory site stay as they were.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
+        let started = Instant::now();
+        let mut changes: Vec<Change> = paths
+            .iter()
+            .map(|p| match p.strip_prefix(&self.canonical_root) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => p.clone(),
+            })
+            .filter_map(|p| classify(&self.root, &p))
+            .collect();
+        changes.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        changes.dedup();
+        if changes.is_empty() {
+            return Ok(Rebuild {
+                route: "none",
+                files: WriteStats::default(),
+                elapsed: started.elapsed(),
+            });
+        }
+        if self.site.is_none() || changes.contains(&Change::Everything) {
+            return self.full_build();
+        }
+        let site = self.site.as_mut().expect("checked above");
+        let mut articles = Vec::new();
+        let mut copies = Vec::new();
+        let mut templates_changed = false;
+        for change in changes {
+            match resolve_content_change(site, change) {
+                Some(Change::Article(p)) => articles.push(p),
+                Some(Change::Copy(rel, source)) => copies.push((rel, source)),
+                Some(Change::Template) => templates_changed = true,
+                Some(Change::Everything) => return self.full_build(),
+                Some(Change::ContentOther(_)) | None => {}
+            }
+        }
+        if templates_changed {
+            site.reload_templates()?;
+        }
+        let update = if articles.is_empty() {
+            ArticleUpdate::BodiesOnly(Vec::new())
+        } else {
+            site.update_articles(&articles, self.options.drafts)?
+        };
+        // A generated stylesheet may have been shadowed by a static file that is now gone.
+        let unshadows = copies
+            .iter()
+            .any(|(rel, source)| !source.is_file() && (rel == "theme.css" || rel == "syntax.css"));
+        let (route, files) = match update {
+            ArticleUpdate::BodiesOnly(ids) if !templates_changed && !unshadows => {
+                let route = if ids.is_empty() { "copy" } else { "body" };
+                (route, write_only(site, &self.out, &ids, &copies)?)
+            }
+            _ => ("incremental", site.build(&self.out, self.force)?.files),
+        };
+        Ok(Rebuild {
+            route,
+            files,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// Turns a non-article change under content/ into what it means for the
+/// loaded site: an asset copied or removed, a folder that needs a full
+/// reload, or nothing (an editor's temp file that is already gone).
+fn resolve_content_change(site: &mut Site, change: Change) -> Option<Change> {
+    let Change::ContentOther(path) = change else {
+        return Some(change);
+    };
+    let content_dir = site.root.join("content");
+    let rel = crate::content::relative(&content_dir, &path);
+    let known = site.content.assets.iter().position(|a| a.rel == rel);
+    if path.is_dir() {
+        return Some(Change::Everything);
+    }
+    if path.is_file() {
+        if known.is_none() {
+            site.content.assets.push(crate::content::Asset {
+                file: path.clone(),
+                rel: rel.clone(),
+            });
+        }
+        return Some(Change::Copy(rel, path));
+    }
+    if let Some(i) = known {
+        site.content.assets.remove(i);
+        return Some(Change::Copy(rel, path));
+    }
+    let folder_gone = site
+        .content
+        .articles
+        .iter()
+        .any(|a| a.file.starts_with(&path))
+        || site
+            .content
+            .assets
+            .iter()
+            .any(|a| a.file.starts_with(&path));
+    folder_gone.then_some(Change::Everything)
+}
+
+/// Renders just these articles' pages and copies (or removes) just these
+/// files, keeping every other file of the previous build.
+fn write_only(
+    site: &Site,
+    out: &Path,
+    ids: &[usize],
+    copies: &[(String, PathBuf)],
+) -> Result<WriteStats> {
+    let output = Output::open(out, &site.root, false)?;
+    output.keep_previous();
+    let renderer = site.renderer();
+    let mut errors = Vec::new();
+    for &id in ids {
+        let page = Page::Article(id);
+        let prepared = renderer.prepare(page);
+        let (path, fingerprint) = (renderer.path(page), prepared.fingerprint());
+        output.forget(&path);
+        let written = renderer
+            .finish(prepared)
+            .and_then(|html| output.write(&path, html.as_bytes(), fingerprint));
+        errors.extend(written.err());
+    }
+    for (rel, file) in copies {
+        let site_path = format!("/{rel}");
+        output.forget(&site_path);
+        if !file.exists() {
+            continue;
+        }
+        let written = std::fs::read(file)
+            .map_err(|e| crate::Diagnostic::file(file, format!("cannot read: {e}")))
+            .and_then(|bytes| output.write(&site_path, &bytes, 0));
+        errors.extend(written.err());
+    }
+    if errors.is_empty() {
+        output.commit()
+    } else {
+        output.abort();
+        Err(Error::Input(errors))
+    }
+}
