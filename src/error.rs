@@ -78,7 +78,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        // `-r .` makes paths like `./content/a.md`; print them as `content/a.md`.
+        let path = self.path.strip_prefix(".").unwrap_or(&self.path);
+        write!(f, "{}", path.display())?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {

@@ -46,10 +46,24 @@ pub fn stylesheet(theme: &str) -> String {
 
 /// Escapes text for HTML and XML (`&`, `<`, `>`, `"`); templates use it
 /// as their autoescape function.
+///
+/// Control characters that XML 1.0 forbids (a vertical tab pasted from a
+/// word processor...) become U+FFFD, so a feed always stays well-formed.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let cleaned;
+    let text = if text.chars().any(is_forbidden_in_xml) {
+        cleaned = text.replace(is_forbidden_in_xml, "\u{fffd}");
+        cleaned.as_str()
+    } else {
+        text
+    };
     pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
     out
+}
+
+fn is_forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// How links written in an article are turned into URLs of the site.
@@ -281,6 +295,14 @@ mod tests {
         let out = html("```nosuchlang\n<b>x</b>\n```\n");
         assert!(out.contains("&lt;b&gt;x&lt;/b&gt;"), "{out}");
         assert!(!out.contains("<b>"), "{out}");
+    }
+
+    #[test]
+    fn escaping_drops_characters_xml_forbids() {
+        assert_eq!(
+            escape_html("a\u{b}b <c> & \"d\""),
+            "a\u{fffd}b &lt;c&gt; &amp; &quot;d&quot;"
+        );
     }
 
     #[test]

@@ -206,6 +206,23 @@ impl Output {
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
             return Ok(stats);
         }
+        let stale: BTreeSet<&str> = self
+            .previous
+            .keys()
+            .filter(|k| !produced.contains_key(*k))
+            .map(String::as_str)
+            .collect();
+        // Check before changing anything, so a refusal leaves the output as it was.
+        if let Err(e) = staged
+            .iter()
+            .try_for_each(|rel| way_is_clear(&self.dir, rel, &stale))
+        {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(e);
+        }
+        for rel in &stale {
+            remove_written(&self.dir, rel);
+        }
         let mut made_dirs = BTreeSet::new();
         for rel in &staged {
             let to = self.dir.join(rel);
@@ -214,18 +231,52 @@ impl Output {
                     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
                 }
             }
-            if to.is_dir() {
-                fs::remove_dir_all(&to).map_err(|e| Error::io(&to, e))?;
-            }
             fs::rename(self.staging.join(rel), &to).map_err(|e| Error::io(&to, e))?;
-        }
-        for rel in self.previous.keys().filter(|k| !produced.contains_key(*k)) {
-            remove_written(&self.dir, rel);
         }
         write_manifest(&self.dir, &produced)?;
         let _ = fs::remove_dir_all(&self.staging);
         Ok(stats)
     }
+}
+
+/// Fails when writing `rel` would need to replace something gazette did not
+/// write: a file where a folder must go, or a folder holding such files.
+/// Files of the previous build that are not produced again (`stale`) are
+/// removed before the new files go in, so they are never in the way.
+fn way_is_clear(dir: &Path, rel: &str, stale: &BTreeSet<&str>) -> Result<()> {
+    let blocked = |what: &Path| Error::UnsafeOutput {
+        path: what.to_path_buf(),
+        reason: format!("it is in the way of {rel}, and gazette did not write it; move it away"),
+    };
+    let mut prefix = String::new();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        prefix.push_str(part);
+        let path = dir.join(&prefix);
+        if path.is_file() && !stale.contains(prefix.as_str()) {
+            return Err(blocked(&path));
+        }
+    }
+    let target = dir.join(rel);
+    if target.is_dir() {
+        for entry in walkdir::WalkDir::new(&target).into_iter().flatten() {
+            let inner = format!(
+                "{rel}/{}",
+                entry
+                    .path()
+                    .strip_prefix(&target)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+            );
+            if !entry.file_type().is_dir() && !stale.contains(inner.as_str()) {
+                return Err(blocked(entry.path()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The file a site path is written to: `/` -> `index.html`,
@@ -380,6 +431,15 @@ fn normalize(path: &Path) -> PathBuf {
     }
 }
 
+impl crate::render::PageSink for Output {
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        Output::unchanged(self, site_path, fingerprint)
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        Output::write(self, site_path, bytes, fingerprint)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,14 +457,5 @@ mod tests {
         assert!(!is_safe_relative("../x"));
         assert!(!is_safe_relative("/etc/passwd"));
         assert!(!is_safe_relative(""));
-    }
-}
-
-impl crate::render::PageSink for Output {
-    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
-        Output::unchanged(self, site_path, fingerprint)
-    }
-    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
-        Output::write(self, site_path, bytes, fingerprint)
     }
 }

@@ -183,7 +183,13 @@ impl<'a> Renderer<'a> {
     /// Every page of the site, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let per = self.config.per_page;
-        let mut pages: Vec<Page> = (0..self.articles.len()).map(Page::Article).collect();
+        // Newest first, not load order: output never depends on how the files were found.
+        let mut pages: Vec<Page> = self
+            .index
+            .newest_first
+            .iter()
+            .map(|&id| Page::Article(id))
+            .collect();
         pages.extend((1..=page_count(self.articles.len(), per)).map(Page::Home));
         for kind in Kind::ALL {
             pages.push(Page::Taxonomy(kind));
