@@ -58,6 +58,8 @@ pub type TermId = usize;
 /// One person, country or tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
+    /// Its identity: the name folded for case and spacing.
+    pub key: String,
     /// The name shown: the most frequent spelling.
     pub name: String,
     /// Its URL segment, unique within the taxonomy.
@@ -188,7 +190,9 @@ fn build_taxonomy(kind: Kind, articles: &[Article], newest_first: &[ArticleId]) 
     let mut terms: Vec<Term> = names
         .into_iter()
         .zip(slugs)
-        .map(|(name, slug)| Term {
+        .zip(spellings.keys())
+        .map(|((name, slug), key)| Term {
+            key: key.clone(),
             name,
             slug,
             articles: Vec::new(),

@@ -6,14 +6,19 @@
 //! (index), and [`Site::build`] renders every [`render::Page`] (render) into
 //! a staged output directory that is swapped in only on success (write).
 
+pub mod affected;
 pub mod config;
 pub mod content;
+pub mod context;
+pub mod countries;
 pub mod error;
 pub mod frontmatter;
 pub mod index;
+pub mod links;
 pub mod live;
 pub mod markdown;
 pub mod output;
+pub mod people;
 pub mod render;
 pub mod serve;
 pub mod slugs;
@@ -26,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+pub use affected::Affected;
 pub use config::Config;
 pub use content::{Article, Content};
 pub use error::{Diagnostic, Error, Result, Severity};
@@ -51,6 +57,8 @@ pub struct Site {
     pub content: Content,
     /// Who, where, what and when.
     pub index: Index,
+    /// Each article as lists show it (by article id).
+    pub cards: Vec<views::Card>,
     /// The compiled templates (defaults overlaid by the site's).
     pub tera: tera::Tera,
     /// Per template, the hash of its source and everything it uses.
@@ -65,8 +73,9 @@ pub enum ArticleUpdate {
     /// Only these articles' bodies changed: only their own pages need
     /// rendering again.
     BodiesOnly(Vec<content::ArticleId>),
-    /// Metadata changed (or articles came or went): the indexes were rebuilt.
-    Reindexed,
+    /// Metadata changed (or articles came or went): the indexes were
+    /// rebuilt, and these pages may have changed.
+    Reindexed(Affected),
 }
 
 /// What a build produced.
@@ -122,12 +131,14 @@ impl Site {
             return Err(Error::Input(errors));
         };
         let index = Index::build(&content.articles);
+        let cards = views::Card::all(&config, &content.articles);
         let warnings = content.warnings.clone();
         Ok(Site {
             root: root.to_path_buf(),
             config,
             content,
             index,
+            cards,
             tera,
             template_hashes,
             warnings,
@@ -194,24 +205,44 @@ impl Site {
             for (id, (_, new)) in ids.iter().zip(parsed) {
                 self.content.articles[*id] = new.expect("checked above");
             }
+            // Cards hold metadata only, which did not change.
             return Ok(ArticleUpdate::BodiesOnly(ids));
         }
+        let per_page = self.config.per_page;
+        let old_ids: Vec<usize> = parsed
+            .iter()
+            .filter_map(|(rel, _)| position.get(rel.as_str()).copied())
+            .collect();
+        let mut ranks: Vec<usize> = old_ids.iter().map(|&id| self.index.rank[id]).collect();
+        let (mut check, old_pages) = {
+            let r = self.renderer();
+            let state = affected::State {
+                renderer: &r,
+                index: &self.index,
+                per_page,
+            };
+            (
+                affected::pages_showing(&state, &old_ids),
+                all_page_paths(&r),
+            )
+        };
+        let old_count = self.content.articles.len();
         let mut articles = self.content.articles.clone();
         let mut position: HashMap<String, usize> = position
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         let mut removed = vec![false; articles.len()];
-        for (rel, new) in parsed {
-            match (position.get(&rel).copied(), new) {
+        for (rel, new) in &parsed {
+            match (position.get(rel).copied(), new) {
                 (Some(id), Some(a)) => {
-                    articles[id] = a;
+                    articles[id] = a.clone();
                     removed[id] = false;
                 }
                 (Some(id), None) => removed[id] = true,
                 (None, Some(a)) => {
-                    position.insert(rel, articles.len());
-                    articles.push(a);
+                    position.insert(rel.clone(), articles.len());
+                    articles.push(a.clone());
                     removed.push(false);
                 }
                 (None, None) => {}
@@ -226,9 +257,46 @@ impl Site {
         if !duplicates.is_empty() {
             return Err(Error::Input(duplicates));
         }
-        self.index = Index::build(&articles);
+        let index = Index::build(&articles);
+        let everything = affected::changes_everything(&self.index, &index);
+        self.index = index;
+        self.cards = views::Card::all(&self.config, &articles);
         self.content.articles = articles;
-        Ok(ArticleUpdate::Reindexed)
+        if everything {
+            return Ok(ArticleUpdate::Reindexed(Affected::Everything));
+        }
+        let new_id: HashMap<&str, usize> = self
+            .content
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.rel.as_str(), i))
+            .collect();
+        let new_ids: Vec<usize> = parsed
+            .iter()
+            .filter_map(|(rel, _)| new_id.get(rel.as_str()).copied())
+            .collect();
+        ranks.extend(new_ids.iter().map(|&id| self.index.rank[id]));
+        let r = self.renderer();
+        let state = affected::State {
+            renderer: &r,
+            index: &self.index,
+            per_page,
+        };
+        check.extend(affected::pages_showing(&state, &new_ids));
+        if let (Some(&first), Some(&last)) = (ranks.iter().min(), ranks.iter().max()) {
+            // Every home page's pager counts the articles: a new count touches them all.
+            let (first, last) = if r.article_count() == old_count {
+                (first, last)
+            } else {
+                (0, usize::MAX)
+            };
+            check.extend(affected::home_pages(&state, first, last));
+        }
+        let new_pages = all_page_paths(&r);
+        let removed = old_pages.difference(&new_pages).cloned().collect();
+        check.retain(|p| new_pages.contains(p));
+        Ok(ArticleUpdate::Reindexed(Affected::Pages { check, removed }))
     }
 
     /// The output directory named by site.toml, resolved against the root.
@@ -260,6 +328,7 @@ impl Site {
             &self.index,
             &self.tera,
             &self.template_hashes,
+            &self.cards,
         )
     }
 
@@ -320,6 +389,11 @@ impl Site {
         }
         files
     }
+}
+
+/// The site paths of every page of a state.
+fn all_page_paths(r: &render::Renderer) -> std::collections::BTreeSet<String> {
+    r.pages().into_iter().map(|p| r.path(p)).collect()
 }
 
 /// Two articles that would be written to the same page.

@@ -5,12 +5,13 @@
 //! only pages whose inputs changed. The output after any sequence of edits
 //! is the output of a clean build of the same files.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::output::{Output, WriteStats};
 use crate::render::Page;
-use crate::{ArticleUpdate, Error, LoadOptions, Result, Site};
+use crate::{Affected, ArticleUpdate, Error, LoadOptions, Result, Site};
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,11 +160,27 @@ impl Live {
             .iter()
             .any(|(rel, source)| !source.is_file() && (rel == "theme.css" || rel == "syntax.css"));
         let (route, files) = match update {
-            ArticleUpdate::BodiesOnly(ids) if !templates_changed && !unshadows => {
-                let route = if ids.is_empty() { "copy" } else { "body" };
-                (route, write_only(site, &self.out, &ids, &copies)?)
+            _ if templates_changed || unshadows => {
+                ("templates", site.build(&self.out, self.force)?.files)
             }
-            _ => ("incremental", site.build(&self.out, self.force)?.files),
+            ArticleUpdate::BodiesOnly(ids) => {
+                let route = if ids.is_empty() { "copy" } else { "body" };
+                let pages: BTreeSet<String> = ids
+                    .iter()
+                    .map(|&id| site.content.articles[id].path.clone())
+                    .collect();
+                (
+                    route,
+                    write_only(site, &self.out, &pages, &BTreeSet::new(), &copies)?,
+                )
+            }
+            ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (
+                "metadata",
+                write_only(site, &self.out, &check, &removed, &copies)?,
+            ),
+            ArticleUpdate::Reindexed(Affected::Everything) => {
+                ("everything", site.build(&self.out, self.force)?.files)
+            }
         };
         Ok(Rebuild {
             route,
@@ -212,28 +229,35 @@ fn resolve_content_change(site: &mut Site, change: Change) -> Option<Change> {
     folder_gone.then_some(Change::Everything)
 }
 
-/// Renders just these articles' pages and copies (or removes) just these
-/// files, keeping every other file of the previous build.
+/// Checks just the pages at `check` (rendering those whose fingerprint
+/// changed), removes the pages at `removed`, and copies (or removes) just
+/// these files, keeping every other file of the previous build.
 fn write_only(
     site: &Site,
     out: &Path,
-    ids: &[usize],
+    check: &BTreeSet<String>,
+    removed: &BTreeSet<String>,
     copies: &[(String, PathBuf)],
 ) -> Result<WriteStats> {
     let output = Output::open(out, &site.root, false)?;
     output.keep_previous();
-    let renderer = site.renderer();
-    let mut errors = Vec::new();
-    for &id in ids {
-        let page = Page::Article(id);
-        let prepared = renderer.prepare(page);
-        let (path, fingerprint) = (renderer.path(page), prepared.fingerprint());
-        output.forget(&path);
-        let written = renderer
-            .finish(prepared)
-            .and_then(|html| output.write(&path, html.as_bytes(), fingerprint));
-        errors.extend(written.err());
+    for path in removed {
+        output.forget(path);
     }
+    let renderer = site.renderer();
+    let pages: Vec<Page> = if check.is_empty() {
+        Vec::new()
+    } else {
+        renderer
+            .pages()
+            .into_iter()
+            .filter(|&p| check.contains(&renderer.path(p)))
+            .collect()
+    };
+    for page in &pages {
+        output.forget(&renderer.path(*page));
+    }
+    let mut errors = renderer.render_all(&pages, &output);
     for (rel, file) in copies {
         let site_path = format!("/{rel}");
         output.forget(&site_path);

@@ -431,7 +431,7 @@ fn normalize(path: &Path) -> PathBuf {
     }
 }
 
-impl crate::render::PageSink for Output {
+impl crate::context::PageSink for Output {
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         Output::unchanged(self, site_path, fingerprint)
     }

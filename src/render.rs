@@ -4,17 +4,19 @@
 //! only an article's own page reads its body.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
-use xxhash_rust::xxh3::Xxh3;
+use tera::Tera;
 
 use crate::config::Config;
 use crate::content::{self, Article, ArticleId};
+use crate::context::{PageContext, PageSink};
 use crate::error::Diagnostic;
 use crate::index::{Index, Kind, TermId};
-use crate::markdown::{self, LinkResolver};
+use crate::links::SiteLinks;
+use crate::markdown;
 use crate::views::{
     self, page_count, page_path, term_path, ArticleView, Card, FeedEntry, MonthLink, Paginator,
     SiteView, TermSummary, YearLink,
@@ -48,74 +50,17 @@ pub enum Page {
     NotFound,
 }
 
-/// Renders pages of one loaded site.
+/// Renders pages of one loaded site, from its metadata, its cards and its
+/// templates.
 pub struct Renderer<'a> {
     config: &'a Config,
     articles: &'a [Article],
     index: &'a Index,
     tera: &'a Tera,
     template_hashes: &'a HashMap<String, u64>,
-    cards: Vec<Card>,
+    cards: &'a [Card],
     base: PageContext,
-    md_targets: HashMap<&'a str, &'a str>,
-}
-
-/// Where rendered pages go; lets the renderer skip pages whose inputs have
-/// not changed since the last build.
-pub trait PageSink: Sync {
-    /// True when `site_path` is on disk with exactly the output of a page
-    /// whose inputs had this fingerprint.
-    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool;
-    /// Stores a rendered page.
-    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic>;
-}
-
-/// A Tera context that also fingerprints everything put into it: a page is
-/// a pure function of its template and this context, so an equal
-/// fingerprint means an identical page.
-#[derive(Clone)]
-pub struct PageContext {
-    ctx: Context,
-    hasher: Xxh3,
-}
-
-impl PageContext {
-    fn new() -> Self {
-        let mut hasher = Xxh3::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        PageContext {
-            ctx: Context::new(),
-            hasher,
-        }
-    }
-
-    /// Adds a variable to the context and to the fingerprint.
-    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.ctx.insert(key, value);
-        self.hasher.update(key.as_bytes());
-        if let Some(v) = self.ctx.get(key) {
-            serde_json::to_writer(HashWriter(&mut self.hasher), v).expect("hashing cannot fail");
-        }
-    }
-
-    fn mix(&mut self, value: u64) {
-        self.hasher.update(&value.to_le_bytes());
-    }
-
-    fn fingerprint(&self) -> u64 {
-        self.hasher.digest()
-    }
-}
-
-struct HashWriter<'h>(&'h mut Xxh3);
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    md_targets: OnceLock<HashMap<&'a str, &'a str>>,
 }
 
 /// A page ready to render: its path, context and fingerprint.
@@ -141,8 +86,8 @@ impl<'a> Renderer<'a> {
         index: &'a Index,
         tera: &'a Tera,
         template_hashes: &'a HashMap<String, u64>,
+        cards: &'a [Card],
     ) -> Self {
-        let cards = articles.par_iter().map(|a| Card::new(config, a)).collect();
         let mut base = PageContext::new();
         base.insert(
             "site",
@@ -164,10 +109,6 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         base.insert("years", &years);
-        let md_targets = articles
-            .iter()
-            .map(|a| (a.rel.as_str(), a.path.as_str()))
-            .collect();
         Renderer {
             config,
             articles,
@@ -176,7 +117,7 @@ impl<'a> Renderer<'a> {
             template_hashes,
             cards,
             base,
-            md_targets,
+            md_targets: OnceLock::new(),
         }
     }
 
@@ -209,6 +150,16 @@ impl<'a> Renderer<'a> {
         }
         pages.extend([Page::Feed, Page::Sitemap, Page::Robots, Page::NotFound]);
         pages
+    }
+
+    /// How many articles the site has.
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// The metadata of article `id`.
+    pub fn article(&self, id: ArticleId) -> &Article {
+        &self.articles[id]
     }
 
     /// The site path of a page (`/people/ann/page/2/`, `/atom.xml`).
@@ -284,10 +235,10 @@ impl<'a> Renderer<'a> {
         let Prepared { page, mut ctx, .. } = prepared;
         if let Page::Article(id) = page {
             let body = self.article_body(id)?;
-            ctx.ctx.insert("article", &self.article_view(id, &body));
+            ctx.insert_unhashed("article", &self.article_view(id, &body));
         }
         self.tera
-            .render(Self::template(page), &ctx.ctx)
+            .render(Self::template(page), ctx.tera())
             .map_err(|e| {
                 crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
             })
@@ -329,8 +280,15 @@ impl<'a> Renderer<'a> {
                     "the file changed during the build: build again",
                 )
             })?;
+        let targets = self.md_targets.get_or_init(|| {
+            self.articles
+                .iter()
+                .map(|a| (a.rel.as_str(), a.path.as_str()))
+                .collect()
+        });
         let links = SiteLinks {
-            renderer: self,
+            config: self.config,
+            targets,
             dir: article.rel.rsplit_once('/').map_or("", |(d, _)| d),
         };
         Ok(markdown::render(body, &links))
@@ -534,76 +492,4 @@ struct FeedView<'a> {
 struct SitemapEntry {
     url: String,
     lastmod: Option<String>,
-}
-
-/// Resolves links written in an article: `/path` under base_url, relative
-/// files beside the article, and `other.md` to that article's page.
-struct SiteLinks<'r, 'a> {
-    renderer: &'r Renderer<'a>,
-    /// The article's folder under content/ (`2026/02`).
-    dir: &'r str,
-}
-
-impl LinkResolver for SiteLinks<'_, '_> {
-    fn resolve(&self, dest: &str) -> Option<String> {
-        let config = self.renderer.config;
-        if dest.is_empty()
-            || dest.starts_with('#')
-            || dest.starts_with('?')
-            || dest.starts_with("//")
-        {
-            return None;
-        }
-        if dest.starts_with('/') {
-            return Some(config.permalink(dest));
-        }
-        if url::Url::parse(dest).is_ok() {
-            return None;
-        }
-        let split_at = dest.find(['#', '?']).unwrap_or(dest.len());
-        let (path, suffix) = dest.split_at(split_at);
-        let resolved = join_relative(self.dir, path)?;
-        if resolved.ends_with(".md") {
-            let target = self.renderer.md_targets.get(resolved.as_str())?;
-            return Some(format!("{}{suffix}", config.permalink(target)));
-        }
-        Some(format!(
-            "{}{suffix}",
-            config.permalink(&format!("/{resolved}"))
-        ))
-    }
-}
-
-/// Joins a relative path onto a folder, resolving `.` and `..`; `None` when
-/// it climbs out of content/.
-fn join_relative(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_joins() {
-        assert_eq!(
-            join_relative("2026/02", "photo.jpg").as_deref(),
-            Some("2026/02/photo.jpg")
-        );
-        assert_eq!(
-            join_relative("2026/02", "../01/a.md").as_deref(),
-            Some("2026/01/a.md")
-        );
-        assert_eq!(join_relative("", "../x"), None);
-    }
 }

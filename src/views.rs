@@ -83,6 +83,12 @@ pub fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) -> Vec<
 }
 
 impl Card {
+    /// The cards of all articles, by article id (built in parallel).
+    pub fn all(config: &Config, articles: &[Article]) -> Vec<Card> {
+        use rayon::prelude::*;
+        articles.par_iter().map(|a| Card::new(config, a)).collect()
+    }
+
     /// The card of an article: what lists and feeds show (kept lean: lists
     /// are most of a site's pages).
     pub fn new(config: &Config, article: &Article) -> Card {

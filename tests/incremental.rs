@@ -222,15 +222,17 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
     live.full_build().expect("initial build");
     clean_build(&root, &clean_out).unwrap();
     assert_same(&live_out, &clean_out, "initial build");
+    let mut routes = std::collections::BTreeSet::new();
     for step in 0..steps {
         let (paths, what) = edit(&mut rng, &root, &mut next_id);
         let label = format!("step {step} (seed {seed}): {what} {paths:?}");
         let live_result = live.rebuild(&paths);
         match clean_build(&root, &clean_out) {
             Ok(()) => {
-                live_result.unwrap_or_else(|e| {
+                let r = live_result.unwrap_or_else(|e| {
                     panic!("live rebuild failed but clean build passed at {label}: {e}")
                 });
+                routes.insert(r.route);
                 assert_same(&live_out, &clean_out, &label);
             }
             Err(_) => assert!(
@@ -238,6 +240,13 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
                 "clean build failed but live passed at {label}"
             ),
         }
+    }
+    // The narrow routes are the ones worth checking: make sure they ran.
+    for route in ["body", "metadata", "copy", "templates"] {
+        assert!(
+            routes.contains(route),
+            "route {route} never taken (seed {seed}): {routes:?}"
+        );
     }
 }
 

@@ -1,0 +1,112 @@
+//! Page contexts that fingerprint themselves. A page is a pure function of
+//! its template and its context, so a context's fingerprint (plus the hash
+//! of the template and what it includes) says exactly when a page must be
+//! rendered again.
+
+use serde::Serialize;
+use tera::Context;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::error::Diagnostic;
+
+/// Where rendered pages go; lets the renderer skip pages whose inputs have
+/// not changed since the last build.
+pub trait PageSink: Sync {
+    /// True when `site_path` is on disk with exactly the output of a page
+    /// whose inputs had this fingerprint.
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool;
+    /// Stores a rendered page.
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic>;
+}
+
+/// A Tera context that also fingerprints everything put into it: a page is
+/// a pure function of its template and this context, so an equal
+/// fingerprint means an identical page.
+#[derive(Clone)]
+pub struct PageContext {
+    ctx: Context,
+    hasher: Xxh3,
+}
+
+impl PageContext {
+    /// An empty context; its fingerprint starts from gazette's version.
+    pub fn new() -> Self {
+        let mut hasher = Xxh3::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        PageContext {
+            ctx: Context::new(),
+            hasher,
+        }
+    }
+
+    /// The Tera context, for rendering.
+    pub fn tera(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Sets a variable for rendering only, leaving the fingerprint alone
+    /// (for values already accounted for by [`PageContext::mix`]).
+    pub fn insert_unhashed<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.ctx.insert(key, value);
+    }
+
+    /// Adds a variable to the context and to the fingerprint.
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.ctx.insert(key, value);
+        self.hasher.update(key.as_bytes());
+        if let Some(v) = self.ctx.get(key) {
+            serde_json::to_writer(HashWriter(&mut self.hasher), v).expect("hashing cannot fail");
+        }
+    }
+
+    /// Mixes a value that is not a template variable (a body hash, a
+    /// template hash) into the fingerprint.
+    pub fn mix(&mut self, value: u64) {
+        self.hasher.update(&value.to_le_bytes());
+    }
+
+    /// The fingerprint of everything inserted and mixed so far.
+    pub fn fingerprint(&self) -> u64 {
+        self.hasher.digest()
+    }
+}
+
+struct HashWriter<'h>(&'h mut Xxh3);
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Default for PageContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_inputs_equal_fingerprints() {
+        let mut a = PageContext::new();
+        let mut b = PageContext::new();
+        a.insert("title", "x");
+        b.insert("title", "x");
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        b.insert("more", &[1, 2]);
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        let before = a.fingerprint();
+        a.insert_unhashed("content", "<p>body</p>");
+        assert_eq!(a.fingerprint(), before);
+        assert_eq!(
+            a.tera().get("content"),
+            Some(&serde_json::json!("<p>body</p>"))
+        );
+    }
+}
