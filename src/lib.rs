@@ -6,7 +6,6 @@
 //! (index), and [`Site::build`] renders every [`render::Page`] (render) into
 //! a staged output directory that is swapped in only on success (write).
 
-pub mod affected;
 pub mod config;
 pub mod content;
 pub mod context;
@@ -23,6 +22,7 @@ pub mod render;
 pub mod serve;
 pub mod slugs;
 pub mod templates;
+pub mod update;
 pub mod views;
 pub mod watch;
 
@@ -31,12 +31,12 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-pub use affected::Affected;
 pub use config::Config;
 pub use content::{Article, Content};
 pub use error::{Diagnostic, Error, Result, Severity};
 pub use index::Index;
 pub use output::WriteStats;
+pub use update::{Affected, ArticleUpdate};
 
 /// Choices made when loading a site.
 #[derive(Debug, Clone, Default)]
@@ -65,17 +65,6 @@ pub struct Site {
     pub template_hashes: HashMap<String, u64>,
     /// Non-fatal findings, to be shown to the user.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// How a change to some articles was taken in by [`Site::update_articles`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArticleUpdate {
-    /// Only these articles' bodies changed: only their own pages need
-    /// rendering again.
-    BodiesOnly(Vec<content::ArticleId>),
-    /// Metadata changed (or articles came or went): the indexes were
-    /// rebuilt, and these pages may have changed.
-    Reindexed(Affected),
 }
 
 /// What a build produced.
@@ -152,151 +141,6 @@ impl Site {
         self.tera = templates::compile(&sources, &dir)?;
         self.template_hashes = templates::closure_hashes(&sources);
         Ok(())
-    }
-
-    /// Takes in edits to article files (changed, new or deleted). Nothing
-    /// changes if any of them has an error; all errors are reported.
-    pub fn update_articles(&mut self, files: &[PathBuf], drafts: bool) -> Result<ArticleUpdate> {
-        let content_dir = self.root.join("content");
-        let parsed: Vec<(String, Option<Article>)> = {
-            let mut out = Vec::new();
-            let mut errors = Vec::new();
-            for file in files {
-                let rel = content::relative(&content_dir, file);
-                match std::fs::read(file) {
-                    Ok(bytes) => match content::parse_article(
-                        file.clone(),
-                        rel.clone(),
-                        &bytes,
-                        self.config.timezone,
-                    ) {
-                        Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),
-                        Err(mut e) => errors.append(&mut e),
-                    },
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push((rel, None)),
-                    Err(e) => errors.push(Diagnostic::file(file, format!("cannot read: {e}"))),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(Error::Input(errors));
-            }
-            out
-        };
-        let position: HashMap<&str, usize> = self
-            .content
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.rel.as_str(), i))
-            .collect();
-        let body_only: Option<Vec<usize>> = parsed
-            .iter()
-            .map(|(rel, new)| {
-                let (&id, new) = (position.get(rel.as_str())?, new.as_ref()?);
-                let old = &self.content.articles[id];
-                let same_meta = Article {
-                    body_hash: old.body_hash,
-                    ..new.clone()
-                } == *old;
-                same_meta.then_some(id)
-            })
-            .collect();
-        if let Some(ids) = body_only {
-            for (id, (_, new)) in ids.iter().zip(parsed) {
-                self.content.articles[*id] = new.expect("checked above");
-            }
-            // Cards hold metadata only, which did not change.
-            return Ok(ArticleUpdate::BodiesOnly(ids));
-        }
-        let per_page = self.config.per_page;
-        let old_ids: Vec<usize> = parsed
-            .iter()
-            .filter_map(|(rel, _)| position.get(rel.as_str()).copied())
-            .collect();
-        let mut ranks: Vec<usize> = old_ids.iter().map(|&id| self.index.rank[id]).collect();
-        let (mut check, old_pages) = {
-            let r = self.renderer();
-            let state = affected::State {
-                renderer: &r,
-                index: &self.index,
-                per_page,
-            };
-            (
-                affected::pages_showing(&state, &old_ids),
-                all_page_paths(&r),
-            )
-        };
-        let old_count = self.content.articles.len();
-        let mut articles = self.content.articles.clone();
-        let mut position: HashMap<String, usize> = position
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let mut removed = vec![false; articles.len()];
-        for (rel, new) in &parsed {
-            match (position.get(rel).copied(), new) {
-                (Some(id), Some(a)) => {
-                    articles[id] = a.clone();
-                    removed[id] = false;
-                }
-                (Some(id), None) => removed[id] = true,
-                (None, Some(a)) => {
-                    position.insert(rel.clone(), articles.len());
-                    articles.push(a.clone());
-                    removed.push(false);
-                }
-                (None, None) => {}
-            }
-        }
-        let articles: Vec<Article> = articles
-            .into_iter()
-            .zip(removed)
-            .filter_map(|(a, gone)| (!gone).then_some(a))
-            .collect();
-        let duplicates = duplicate_paths(&articles);
-        if !duplicates.is_empty() {
-            return Err(Error::Input(duplicates));
-        }
-        let index = Index::build(&articles);
-        let everything = affected::changes_everything(&self.index, &index);
-        self.index = index;
-        self.cards = views::Card::all(&self.config, &articles);
-        self.content.articles = articles;
-        if everything {
-            return Ok(ArticleUpdate::Reindexed(Affected::Everything));
-        }
-        let new_id: HashMap<&str, usize> = self
-            .content
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.rel.as_str(), i))
-            .collect();
-        let new_ids: Vec<usize> = parsed
-            .iter()
-            .filter_map(|(rel, _)| new_id.get(rel.as_str()).copied())
-            .collect();
-        ranks.extend(new_ids.iter().map(|&id| self.index.rank[id]));
-        let r = self.renderer();
-        let state = affected::State {
-            renderer: &r,
-            index: &self.index,
-            per_page,
-        };
-        check.extend(affected::pages_showing(&state, &new_ids));
-        if let (Some(&first), Some(&last)) = (ranks.iter().min(), ranks.iter().max()) {
-            // Every home page's pager counts the articles: a new count touches them all.
-            let (first, last) = if r.article_count() == old_count {
-                (first, last)
-            } else {
-                (0, usize::MAX)
-            };
-            check.extend(affected::home_pages(&state, first, last));
-        }
-        let new_pages = all_page_paths(&r);
-        let removed = old_pages.difference(&new_pages).cloned().collect();
-        check.retain(|p| new_pages.contains(p));
-        Ok(ArticleUpdate::Reindexed(Affected::Pages { check, removed }))
     }
 
     /// The output directory named by site.toml, resolved against the root.
@@ -391,13 +235,8 @@ impl Site {
     }
 }
 
-/// The site paths of every page of a state.
-fn all_page_paths(r: &render::Renderer) -> std::collections::BTreeSet<String> {
-    r.pages().into_iter().map(|p| r.path(p)).collect()
-}
-
 /// Two articles that would be written to the same page.
-fn duplicate_paths(articles: &[Article]) -> Vec<Diagnostic> {
+pub(crate) fn duplicate_paths(articles: &[Article]) -> Vec<Diagnostic> {
     let mut seen: HashMap<&str, &Article> = HashMap::new();
     let mut errors = Vec::new();
     for a in articles {

@@ -165,10 +165,7 @@ impl Live {
             }
             ArticleUpdate::BodiesOnly(ids) => {
                 let route = if ids.is_empty() { "copy" } else { "body" };
-                let pages: BTreeSet<String> = ids
-                    .iter()
-                    .map(|&id| site.content.articles[id].path.clone())
-                    .collect();
+                let pages: Vec<Page> = ids.into_iter().map(Page::Article).collect();
                 (
                     route,
                     write_only(site, &self.out, &pages, &BTreeSet::new(), &copies)?,
@@ -235,7 +232,7 @@ fn resolve_content_change(site: &mut Site, change: Change) -> Option<Change> {
 fn write_only(
     site: &Site,
     out: &Path,
-    check: &BTreeSet<String>,
+    check: &[Page],
     removed: &BTreeSet<String>,
     copies: &[(String, PathBuf)],
 ) -> Result<WriteStats> {
@@ -245,19 +242,10 @@ fn write_only(
         output.forget(path);
     }
     let renderer = site.renderer();
-    let pages: Vec<Page> = if check.is_empty() {
-        Vec::new()
-    } else {
-        renderer
-            .pages()
-            .into_iter()
-            .filter(|&p| check.contains(&renderer.path(p)))
-            .collect()
-    };
-    for page in &pages {
+    for page in check {
         output.forget(&renderer.path(*page));
     }
-    let mut errors = renderer.render_all(&pages, &output);
+    let mut errors = renderer.render_all(check, &output);
     for (rel, file) in copies {
         let site_path = format!("/{rel}");
         output.forget(&site_path);

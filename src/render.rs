@@ -26,7 +26,7 @@ use crate::views::{
 pub const FEED_LENGTH: usize = 50;
 
 /// One output page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
     /// An article's own page.
     Article(ArticleId),
