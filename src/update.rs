@@ -91,13 +91,16 @@ impl Site {
         let new_home_pages = page_count(self.content.articles.len(), per_page);
         // Every home page's pager counts the articles: a new count touches them all.
         let homes = match (count_changed, touched.ranks.first(), touched.ranks.last()) {
-            (true, _, _) => 1..=new_home_pages,
-            (false, Some(&first), Some(&last)) => {
-                first / per_page + 1..=(last / per_page + 1).min(new_home_pages)
-            }
-            _ => 1..=0,
+            (true, _, _) => Some((1, new_home_pages)),
+            (false, Some(&first), Some(&last)) => Some((
+                first / per_page + 1,
+                (last / per_page + 1).min(new_home_pages),
+            )),
+            _ => None,
         };
-        check.extend(homes.map(Page::Home));
+        if let Some((from, to)) = homes {
+            check.extend((from..=to).map(Page::Home));
+        }
         let new_paths: BTreeSet<String> = check.iter().map(|&p| r.path(p)).collect();
         let mut removed: BTreeSet<String> = old_pages.difference(&new_paths).cloned().collect();
         removed.extend((new_home_pages + 1..=old_home_pages).map(|n| r.path(Page::Home(n))));
