@@ -406,10 +406,9 @@ pub fn parse_list<T: serde::de::DeserializeOwned>(
     yaml: &str,
 ) -> Result<Vec<(T, usize)>, Vec<YamlError>> {
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
-    let located = |e: serde_yaml::Error, first_line: usize, fallback_col: usize| {
-        let (line, column) = e
-            .location()
-            .map_or((1, fallback_col), |l| (l.line(), l.column()));
+    // `first_line`: the file line on which the parsed text starts.
+    let located = |e: serde_yaml::Error, first_line: usize| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         YamlError {
             line: line + first_line - 1,
             column,
@@ -417,7 +416,7 @@ pub fn parse_list<T: serde::de::DeserializeOwned>(
         }
     };
     let document: serde_yaml::Value =
-        serde_yaml::from_str(yaml).map_err(|e| vec![located(e, 1, 1)])?;
+        serde_yaml::from_str(yaml).map_err(|e| vec![located(e, 1)])?;
     let values = match document {
         serde_yaml::Value::Null => return Ok(Vec::new()),
         serde_yaml::Value::Sequence(values) => values,
@@ -455,7 +454,7 @@ pub fn parse_list<T: serde::de::DeserializeOwned>(
                     .filter(|e| !e.to_string().contains("unknown anchor"));
                 errors.push(match precise {
                     Some(e) => {
-                        let mut error = located(e, line, 1);
+                        let mut error = located(e, line);
                         // The item was parsed as a one-item list: drop the `.[0]: ` path.
                         if let Some(rest) = error.message.strip_prefix(".[0]: ") {
                             error.message = rest.to_string();
@@ -573,12 +572,12 @@ mod list_tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!((errors[0].line, errors[0].column), (3, 3), "{errors:?}");
         assert!(
-            errors[0].message.contains("unknown field `alias`"),
+            errors[0].message.starts_with("unknown field `alias`"),
             "{errors:?}"
         );
         assert_eq!(errors[1].line, 5, "{errors:?}");
         assert!(
-            errors[1].message.contains("missing field `name`"),
+            errors[1].message.starts_with("missing field `name`"),
             "{errors:?}"
         );
     }

@@ -236,7 +236,9 @@ impl Site {
 }
 
 /// Two articles that would be written to the same page.
-pub(crate) fn duplicate_paths(articles: &[Article]) -> Vec<Diagnostic> {
+pub(crate) fn duplicate_paths<'a>(
+    articles: impl IntoIterator<Item = &'a Article>,
+) -> Vec<Diagnostic> {
     let mut seen: HashMap<&str, &Article> = HashMap::new();
     let mut errors = Vec::new();
     for a in articles {

@@ -66,17 +66,16 @@ impl Site {
             touched.paths(&r, &self.index, self.config.per_page)
         };
         let old_home_pages = page_count(self.content.articles.len(), self.config.per_page);
-        let articles = apply(&self.content.articles, parsed.iter().cloned());
-        let duplicates = crate::duplicate_paths(&articles);
+        let old_count = self.content.articles.len();
+        let duplicates = self.duplicates_after(&parsed);
         if !duplicates.is_empty() {
             return Err(Error::Input(duplicates));
         }
-        let index = Index::build(&articles);
+        self.apply(parsed.clone());
+        let index = Index::build(&self.content.articles);
         let everything = changes_everything(&self.index, &index);
-        let count_changed = articles.len() != self.content.articles.len();
+        let count_changed = self.content.articles.len() != old_count;
         self.index = index;
-        self.cards = views::Card::all(&self.config, &articles);
-        self.content.articles = articles;
         if everything {
             return Ok(ArticleUpdate::Reindexed(Affected::Everything));
         }
@@ -140,6 +139,47 @@ impl Site {
         }
     }
 
+    /// Two articles that would share a page once the edits are in (only an
+    /// edited article can cause that).
+    fn duplicates_after(&self, parsed: &[(String, Option<Article>)]) -> Vec<Diagnostic> {
+        let edited: BTreeSet<&str> = parsed.iter().map(|(rel, _)| rel.as_str()).collect();
+        let kept = self
+            .content
+            .articles
+            .iter()
+            .filter(|a| !edited.contains(a.rel.as_str()));
+        let new = parsed.iter().filter_map(|(_, a)| a.as_ref());
+        crate::duplicate_paths(kept.chain(new))
+    }
+
+    /// Puts the edits in place: articles (and their cards) replaced, added
+    /// or removed, without copying the others.
+    fn apply(&mut self, mut parsed: Vec<(String, Option<Article>)>) {
+        parsed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut gone = vec![false; self.content.articles.len()];
+        for (rel, new) in parsed {
+            match (find(&self.content.articles, &rel), new) {
+                (Some(id), Some(article)) => {
+                    self.cards[id] = views::Card::new(&self.config, &article);
+                    self.content.articles[id] = article;
+                }
+                (Some(id), None) => gone[id] = true,
+                (None, Some(article)) => {
+                    self.cards.push(views::Card::new(&self.config, &article));
+                    self.content.articles.push(article);
+                    gone.push(false);
+                }
+                (None, None) => {}
+            }
+        }
+        let mut keep = gone.iter().map(|g| !g);
+        self.content
+            .articles
+            .retain(|_| keep.next().unwrap_or(true));
+        let mut keep = gone.iter().map(|g| !g);
+        self.cards.retain(|_| keep.next().unwrap_or(true));
+    }
+
     /// The ids of the edited articles if every edit changed only a body.
     fn bodies_only(&self, parsed: &[(String, Option<Article>)]) -> Option<Vec<ArticleId>> {
         parsed
@@ -161,25 +201,6 @@ impl Site {
 /// The article with this path under content/.
 fn find(articles: &[Article], rel: &str) -> Option<ArticleId> {
     articles.iter().position(|a| a.rel == rel)
-}
-
-/// The articles after the edits: replaced, added, or removed (`None`).
-fn apply(
-    articles: &[Article],
-    edits: impl Iterator<Item = (String, Option<Article>)>,
-) -> Vec<Article> {
-    let mut by_rel: HashMap<String, Option<Article>> = edits.collect();
-    let mut out: Vec<Article> = articles
-        .iter()
-        .filter_map(|a| match by_rel.remove(&a.rel) {
-            Some(edit) => edit,
-            None => Some(a.clone()),
-        })
-        .collect();
-    let mut added: Vec<Article> = by_rel.into_values().flatten().collect();
-    added.sort_by(|a, b| a.rel.cmp(&b.rel));
-    out.extend(added);
-    out
 }
 
 /// What edited articles appear on, by identity (valid before and after the
