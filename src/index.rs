@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Datelike;
 
 use crate::content::{Article, ArticleId};
-use crate::slugs::{assign_unique, slugify, term_key};
+use crate::entities::{Entities, Identity};
+use crate::slugs::{assign_unique, slugify};
 
 /// The three taxonomies of a news archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,10 +61,12 @@ pub type TermId = usize;
 pub struct Term {
     /// Its identity: the name folded for case and spacing.
     pub key: String,
-    /// The name shown: the most frequent spelling.
+    /// The name shown: the canonical name, else the most frequent spelling.
     pub name: String,
     /// Its URL segment, unique within the taxonomy.
     pub slug: String,
+    /// Every spelling seen in articles, most frequent first, with counts.
+    pub spellings: Vec<(String, usize)>,
     /// The articles that mention it, newest first.
     pub articles: Vec<ArticleId>,
 }
@@ -107,8 +110,9 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds every index from the articles' metadata.
-    pub fn build(articles: &[Article]) -> Index {
+    /// Builds every index from the articles' metadata, resolving people and
+    /// countries through `entities`.
+    pub fn build(articles: &[Article], entities: &Entities) -> Index {
         let mut newest_first: Vec<ArticleId> = (0..articles.len()).collect();
         newest_first.sort_by(|&a, &b| {
             let (a, b) = (&articles[a], &articles[b]);
@@ -118,7 +122,8 @@ impl Index {
         for (position, &id) in newest_first.iter().enumerate() {
             rank[id] = position;
         }
-        let taxonomies = Kind::ALL.map(|kind| build_taxonomy(kind, articles, &newest_first));
+        let taxonomies =
+            Kind::ALL.map(|kind| build_taxonomy(kind, articles, &newest_first, entities));
         let mut years: BTreeMap<i32, Year> = BTreeMap::new();
         for &id in &newest_first {
             let date = articles[id].date;
@@ -152,59 +157,76 @@ impl Index {
     }
 }
 
-/// Groups the names of `kind` by term key, picks each term's display name
-/// and slug, and lists its articles newest first.
-fn build_taxonomy(kind: Kind, articles: &[Article], newest_first: &[ArticleId]) -> Taxonomy {
-    // key -> (spelling -> count)
-    let mut spellings: BTreeMap<String, HashMap<&str, usize>> = BTreeMap::new();
+/// Groups the names of `kind` by identity, picks each term's display name
+/// (the canonical name, else the most frequent spelling) and slug, and lists
+/// its articles newest first. Each distinct spelling is resolved once.
+fn build_taxonomy(
+    kind: Kind,
+    articles: &[Article],
+    newest_first: &[ArticleId],
+    entities: &Entities,
+) -> Taxonomy {
+    let mut identities: HashMap<&str, Identity> = HashMap::new();
+    // key -> (canonical name, spelling -> count)
+    let mut groups: BTreeMap<&str, (Option<&str>, HashMap<&str, usize>)> = BTreeMap::new();
     for article in articles {
         for name in kind.names(article) {
-            *spellings
-                .entry(term_key(name))
-                .or_default()
-                .entry(name)
-                .or_default() += 1;
+            identities
+                .entry(name.as_str())
+                .or_insert_with(|| entities.identify(kind, name));
         }
     }
-    let names: Vec<String> = spellings
+    for article in articles {
+        for name in kind.names(article) {
+            let identity = &identities[name.as_str()];
+            let group = groups.entry(identity.key.as_str()).or_default();
+            group.0 = identity.canonical.as_deref();
+            *group.1.entry(name).or_default() += 1;
+        }
+    }
+    let names: Vec<String> = groups
         .values()
-        .map(|counts| {
-            let (name, _) = counts
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .expect("a key has at least one spelling");
-            name.to_string()
+        .map(|(canonical, counts)| match canonical {
+            Some(name) => name.to_string(),
+            None => most_frequent(counts).to_string(),
         })
         .collect();
     let slugs = assign_unique(
-        spellings
+        groups
             .keys()
             .zip(&names)
-            .map(|(key, name)| (key.as_str(), slugify(name))),
+            .map(|(&key, name)| (key, slugify(name))),
     );
-    let id_of: HashMap<&str, TermId> = spellings
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
+    let id_of: HashMap<&str, TermId> = groups.keys().enumerate().map(|(i, &k)| (k, i)).collect();
     let mut terms: Vec<Term> = names
         .into_iter()
         .zip(slugs)
-        .zip(spellings.keys())
-        .map(|((name, slug), key)| Term {
-            key: key.clone(),
-            name,
-            slug,
-            articles: Vec::new(),
+        .zip(groups.iter())
+        .map(|((name, slug), (&key, (_, counts)))| {
+            let mut spellings: Vec<(String, usize)> =
+                counts.iter().map(|(s, &n)| (s.to_string(), n)).collect();
+            spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Term {
+                key: key.to_string(),
+                name,
+                slug,
+                spellings,
+                articles: Vec::new(),
+            }
         })
         .collect();
     let by_article: Vec<Vec<TermId>> = articles
         .iter()
         .map(|a| {
-            kind.names(a)
-                .iter()
-                .map(|n| id_of[term_key(n).as_str()])
-                .collect()
+            let mut ids: Vec<TermId> = Vec::with_capacity(kind.names(a).len());
+            for n in kind.names(a) {
+                let id = id_of[identities[n.as_str()].key.as_str()];
+                // `UK` and `Britain` in one article are one mention.
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            ids
         })
         .collect();
     for &id in newest_first {
@@ -213,6 +235,15 @@ fn build_taxonomy(kind: Kind, articles: &[Article], newest_first: &[ArticleId]) 
         }
     }
     Taxonomy { terms, by_article }
+}
+
+/// The most frequent spelling (ties: the first in sort order).
+fn most_frequent<'a>(counts: &HashMap<&'a str, usize>) -> &'a str {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(name, _)| *name)
+        .expect("a group has at least one spelling")
 }
 
 #[cfg(test)]
@@ -241,7 +272,7 @@ mod tests {
             article("b.md", "2026-03-01", &["ann  lee", "Bo"]),
             article("c.md", "2026-02-01", &["Ann Lee"]),
         ];
-        let index = Index::build(&articles);
+        let index = Index::build(&articles, &Entities::builtin());
         let people = index.taxonomy(Kind::People);
         assert_eq!(people.terms.len(), 2);
         let ann = &people.terms[0];
@@ -256,7 +287,7 @@ mod tests {
     fn colliding_tag_slugs_stay_distinct() {
         let mut a = article("a.md", "2026-01-01", &[]);
         a.tags = vec!["C++".into(), "C#".into()];
-        let index = Index::build(&[a]);
+        let index = Index::build(&[a], &Entities::builtin());
         let slugs: Vec<_> = index
             .taxonomy(Kind::Tags)
             .terms
@@ -273,7 +304,7 @@ mod tests {
             article("b.md", "2026-01-05", &[]),
             article("c.md", "2026-01-02", &[]),
         ];
-        let index = Index::build(&articles);
+        let index = Index::build(&articles, &Entities::builtin());
         assert_eq!(index.years[&2026].months[&1].articles, vec![1, 2]);
         assert_eq!(index.years[&2025].articles, vec![0]);
     }

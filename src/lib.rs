@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod context;
 pub mod countries;
+pub mod entities;
 pub mod error;
 pub mod frontmatter;
 pub mod index;
@@ -55,6 +56,8 @@ pub struct Site {
     pub config: Config,
     /// The articles and assets under content/.
     pub content: Content,
+    /// The country registry and people directory (with data/ files).
+    pub entities: entities::Entities,
     /// Who, where, what and when.
     pub index: Index,
     /// Each article as lists show it (by article id).
@@ -103,6 +106,10 @@ impl Site {
             }
         };
         errors.extend(duplicate_paths(&content.articles));
+        let entities = entities::Entities::load(root).unwrap_or_else(|mut e| {
+            errors.append(&mut e);
+            entities::Entities::builtin()
+        });
         let templates_dir = root.join("templates");
         let tera = templates::sources(&templates_dir).and_then(|sources| {
             let tera = templates::compile(&sources, &templates_dir)?;
@@ -119,13 +126,14 @@ impl Site {
         else {
             return Err(Error::Input(errors));
         };
-        let index = Index::build(&content.articles);
+        let index = Index::build(&content.articles, &entities);
         let cards = views::Card::all(&config, &content.articles);
         let warnings = content.warnings.clone();
         Ok(Site {
             root: root.to_path_buf(),
             config,
             content,
+            entities,
             index,
             cards,
             tera,

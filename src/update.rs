@@ -72,7 +72,7 @@ impl Site {
             return Err(Error::Input(duplicates));
         }
         self.apply(parsed.clone());
-        let index = Index::build(&self.content.articles);
+        let index = Index::build(&self.content.articles, &self.entities);
         let everything = changes_everything(&self.index, &index);
         let count_changed = self.content.articles.len() != old_count;
         self.index = index;
