@@ -14,15 +14,18 @@ pub mod entities;
 pub mod error;
 pub mod frontmatter;
 pub mod index;
+pub mod insights;
 pub mod links;
 pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod people;
+pub mod profile;
 pub mod render;
 pub mod serve;
 pub mod slugs;
 pub mod templates;
+pub mod timeline;
 pub mod update;
 pub mod views;
 pub mod watch;
@@ -178,6 +181,7 @@ impl Site {
             &self.config,
             &self.content.articles,
             &self.index,
+            &self.entities,
             &self.tera,
             &self.template_hashes,
             &self.cards,

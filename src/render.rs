@@ -13,6 +13,7 @@ use tera::Tera;
 use crate::config::Config;
 use crate::content::{self, Article, ArticleId};
 use crate::context::{PageContext, PageSink};
+use crate::entities::Entities;
 use crate::error::Diagnostic;
 use crate::index::{Index, Kind, TermId};
 use crate::links::SiteLinks;
@@ -21,9 +22,14 @@ use crate::views::{
     self, page_count, page_path, term_path, ArticleView, Card, FeedEntry, MonthLink, Paginator,
     SiteView, TermSummary, YearLink,
 };
+use crate::{insights, profile};
 
 /// Articles in the site feed.
 pub const FEED_LENGTH: usize = 50;
+/// Articles in a person's or country's feed.
+pub const TERM_FEED_LENGTH: usize = 20;
+/// Terms in the "most mentioned" list of a taxonomy page.
+pub const TOP_TERMS: usize = 20;
 
 /// One output page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +48,8 @@ pub enum Page {
     Month(i32, u32, usize),
     /// `/atom.xml`.
     Feed,
+    /// `/people/<slug>/atom.xml` or `/countries/<slug>/atom.xml`.
+    TermFeed(Kind, TermId),
     /// `/sitemap.xml`.
     Sitemap,
     /// `/robots.txt`.
@@ -56,6 +64,7 @@ pub struct Renderer<'a> {
     config: &'a Config,
     articles: &'a [Article],
     index: &'a Index,
+    entities: &'a Entities,
     tera: &'a Tera,
     template_hashes: &'a HashMap<String, u64>,
     cards: &'a [Card],
@@ -84,6 +93,7 @@ impl<'a> Renderer<'a> {
         config: &'a Config,
         articles: &'a [Article],
         index: &'a Index,
+        entities: &'a Entities,
         tera: &'a Tera,
         template_hashes: &'a HashMap<String, u64>,
         cards: &'a [Card],
@@ -113,6 +123,7 @@ impl<'a> Renderer<'a> {
             config,
             articles,
             index,
+            entities,
             tera,
             template_hashes,
             cards,
@@ -138,6 +149,9 @@ impl<'a> Renderer<'a> {
                 pages.extend(
                     (1..=page_count(term.articles.len(), per)).map(|n| Page::Term(kind, t, n)),
                 );
+                if kind != Kind::Tags {
+                    pages.push(Page::TermFeed(kind, t));
+                }
             }
         }
         for (&y, year) in &self.index.years {
@@ -175,6 +189,9 @@ impl<'a> Renderer<'a> {
             Page::Year(y, n) => page_path(&format!("/{y:04}/"), n),
             Page::Month(y, m, n) => page_path(&format!("/{y:04}/{m:02}/"), n),
             Page::Feed => "/atom.xml".into(),
+            Page::TermFeed(kind, t) => {
+                profile::feed_path(kind, &self.index.taxonomy(kind).terms[t].slug)
+            }
             Page::Sitemap => "/sitemap.xml".into(),
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
@@ -189,7 +206,7 @@ impl<'a> Renderer<'a> {
             Page::Taxonomy(_) => "taxonomy.html",
             Page::Term(..) => "term.html",
             Page::Year(..) | Page::Month(..) => "archive.html",
-            Page::Feed => "atom.xml",
+            Page::Feed | Page::TermFeed(..) => "atom.xml",
             Page::Sitemap => "sitemap.xml",
             Page::Robots => "robots.txt",
             Page::NotFound => "404.html",
@@ -211,6 +228,11 @@ impl<'a> Renderer<'a> {
                 let (newer, older) = self.index.neighbours(id);
                 ctx.insert("newer", &newer.map(|i| &self.cards[i]));
                 ctx.insert("older", &older.map(|i| &self.cards[i]));
+                let related: Vec<&Card> = insights::related(self.index, id)
+                    .into_iter()
+                    .map(|i| &self.cards[i])
+                    .collect();
+                ctx.insert("related", &related);
             }
             Page::Home(n) => self.list_context(&mut ctx, "/", &self.index.newest_first, n),
             Page::Taxonomy(kind) => self.taxonomy_context(&mut ctx, kind),
@@ -218,6 +240,7 @@ impl<'a> Renderer<'a> {
             Page::Year(y, n) => self.year_context(&mut ctx, y, None, n),
             Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
             Page::Feed => self.feed_context(&mut ctx),
+            Page::TermFeed(kind, t) => self.term_feed_context(&mut ctx, kind, t),
             Page::Sitemap => self.sitemap_context(&mut ctx),
             Page::Robots | Page::NotFound => {}
         }
@@ -328,21 +351,27 @@ impl<'a> Renderer<'a> {
     }
 
     fn taxonomy_context(&self, ctx: &mut PageContext, kind: Kind) {
-        let mut terms: Vec<TermSummary> = self
-            .index
-            .taxonomy(kind)
-            .terms
-            .iter()
-            .map(|t| TermSummary {
-                name: &t.name,
-                slug: &t.slug,
-                url: self.config.permalink(&term_path(kind, &t.slug)),
-                count: t.articles.len(),
-            })
-            .collect();
+        let all = &self.index.taxonomy(kind).terms;
+        let summary = |t: &'a crate::index::Term| TermSummary {
+            name: &t.name,
+            slug: &t.slug,
+            url: self.config.permalink(&term_path(kind, &t.slug)),
+            count: t.articles.len(),
+        };
+        let mut terms: Vec<TermSummary> = all.iter().map(summary).collect();
         terms.sort_by(|a, b| a.slug.cmp(b.slug).then_with(|| a.name.cmp(b.name)));
+        let mut top: Vec<&crate::index::Term> = all.iter().collect();
+        top.sort_by(|a, b| {
+            b.articles
+                .len()
+                .cmp(&a.articles.len())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let top: Vec<TermSummary> = top.into_iter().take(TOP_TERMS).map(summary).collect();
         ctx.insert("taxonomy", &self.taxonomy_view(kind));
+        ctx.insert("letters", &views::by_letter(&terms));
         ctx.insert("terms", &terms);
+        ctx.insert("top", &top);
     }
 
     fn term_context(&self, ctx: &mut PageContext, kind: Kind, t: TermId, n: usize) {
@@ -358,6 +387,17 @@ impl<'a> Renderer<'a> {
                 count: term.articles.len(),
             },
         );
+        let profile = (n == 1 && kind != Kind::Tags).then(|| {
+            profile::build(
+                self.config,
+                self.articles,
+                self.index,
+                self.entities,
+                kind,
+                t,
+            )
+        });
+        ctx.insert("profile", &profile);
         self.list_context(ctx, &base, &term.articles, n);
     }
 
@@ -400,21 +440,29 @@ impl<'a> Renderer<'a> {
     }
 
     fn feed_context(&self, ctx: &mut PageContext) {
-        let latest: Vec<FeedEntry> = self
-            .index
-            .newest_first
+        let n = self.index.newest_first.len().min(FEED_LENGTH);
+        let latest = &self.index.newest_first[..n];
+        self.insert_feed(ctx, latest, self.config.title.clone(), "/atom.xml", "/");
+    }
+
+    /// The variables of `atom.xml`: the feed itself and its entries.
+    fn insert_feed(
+        &self,
+        ctx: &mut PageContext,
+        ids: &[ArticleId],
+        title: String,
+        path: &str,
+        alternate: &str,
+    ) {
+        let entries: Vec<FeedEntry> = ids
             .iter()
-            .take(FEED_LENGTH)
             .map(|&i| FeedEntry {
                 card: &self.cards[i],
                 tags: views::term_links(self.config, self.index, Kind::Tags, i),
             })
             .collect();
-        let updated = self
-            .index
-            .newest_first
+        let updated = ids
             .iter()
-            .take(FEED_LENGTH)
             .map(|&i| {
                 let a = &self.articles[i];
                 a.updated.map_or(a.date, |u| u.max(a.date))
@@ -427,13 +475,25 @@ impl<'a> Renderer<'a> {
         ctx.insert(
             "feed",
             &FeedView {
-                title: &self.config.title,
-                url: self.config.permalink("/atom.xml"),
-                alternate: self.config.permalink("/"),
+                title: &title,
+                url: self.config.permalink(path),
+                alternate: self.config.permalink(alternate),
                 updated,
             },
         );
-        ctx.insert("articles", &latest);
+        ctx.insert("articles", &entries);
+    }
+
+    fn term_feed_context(&self, ctx: &mut PageContext, kind: Kind, t: TermId) {
+        let term = &self.index.taxonomy(kind).terms[t];
+        let latest = &term.articles[..term.articles.len().min(TERM_FEED_LENGTH)];
+        self.insert_feed(
+            ctx,
+            latest,
+            format!("{} · {}", term.name, self.config.title),
+            &profile::feed_path(kind, &term.slug),
+            &term_path(kind, &term.slug),
+        );
     }
 
     fn sitemap_context(&self, ctx: &mut PageContext) {
@@ -443,7 +503,7 @@ impl<'a> Renderer<'a> {
             .filter(|p| {
                 !matches!(
                     p,
-                    Page::Feed | Page::Sitemap | Page::Robots | Page::NotFound
+                    Page::TermFeed(..) | Page::Feed | Page::Sitemap | Page::Robots | Page::NotFound
                 )
             })
             .map(|p| {

@@ -1,8 +1,9 @@
 //! Taking in edits to article files without reloading the site: the edited
 //! files are parsed again, and the pages the edit can have changed are
 //! worked out from what the articles touch (their page and neighbours',
-//! their people, countries, tags, year and month, their place on the home
-//! pages), before and after the edit. Fingerprints then tell which of those
+//! the pages whose related lists can include them, their people,
+//! countries, tags, year and month, their place on the home pages), before
+//! and after the edit. Fingerprints then tell which of those
 //! pages really changed. The property test in tests/incremental.rs checks
 //! the result against clean builds.
 
@@ -14,6 +15,7 @@ use chrono::Datelike;
 use crate::content::{self, Article, ArticleId};
 use crate::error::{Diagnostic, Error, Result};
 use crate::index::{Index, Kind};
+use crate::insights;
 use crate::render::{Page, Renderer};
 use crate::views::{self, page_count};
 use crate::Site;
@@ -226,6 +228,13 @@ impl Touched {
                 self.terms.insert((kind, taxonomy.terms[t].key.clone()));
             }
         }
+        // Related lists come from neighbours in people's and countries'
+        // lists: whoever has this article within reach may list it.
+        for (kind, t) in insights::entity_terms(index, id) {
+            for &near in insights::window(index, kind, t, id, insights::RELATED_WINDOW + 1) {
+                self.articles.insert(r.article(near).rel.clone());
+            }
+        }
         let date = r.article(id).date;
         self.months.insert((date.year(), date.month()));
         self.ranks.push(index.rank[id]);
@@ -248,6 +257,9 @@ impl Touched {
             if let Ok(t) = terms.binary_search_by(|term| term.key.as_str().cmp(key)) {
                 let n = page_count(terms[t].articles.len(), per);
                 pages.extend((1..=n).map(|p| Page::Term(*kind, t, p)));
+                if *kind != Kind::Tags {
+                    pages.push(Page::TermFeed(*kind, t));
+                }
             }
         }
         for &(y, m) in &self.months {

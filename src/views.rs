@@ -233,6 +233,35 @@ pub struct TermSummary<'a> {
     pub count: usize,
 }
 
+/// Terms grouped under their initial letter (A-Z, then `#` for the rest).
+#[derive(Debug, Serialize)]
+pub struct LetterGroup<'a> {
+    /// `A`...`Z` or `#`.
+    pub letter: char,
+    /// The terms, in the order given.
+    pub terms: &'a [TermSummary<'a>],
+}
+
+/// Splits terms sorted by slug into letter groups for an index page.
+pub fn by_letter<'a>(terms: &'a [TermSummary<'a>]) -> Vec<LetterGroup<'a>> {
+    let letter = |t: &TermSummary| match t.slug.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => '#',
+    };
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for i in 1..=terms.len() {
+        if i == terms.len() || letter(&terms[i]) != letter(&terms[start]) {
+            groups.push(LetterGroup {
+                letter: letter(&terms[start]),
+                terms: &terms[start..i],
+            });
+            start = i;
+        }
+    }
+    groups
+}
+
 /// The English name of a month (1-12).
 pub fn month_name(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [

@@ -68,10 +68,14 @@ fn every_expected_page_exists() {
         // taxonomies and their terms
         "people/",
         "people/ann-lee/",
+        "people/ann-lee/atom.xml",
         "people/bo-chen/",
+        "people/bo-chen/atom.xml",
         "countries/",
         "countries/france/",
+        "countries/france/atom.xml",
         "countries/poland/",
+        "countries/poland/atom.xml",
         "tags/",
         "tags/diplomacy/",
         "tags/security/",
@@ -192,7 +196,7 @@ fn person_pages_list_their_articles_newest_first_across_pages() {
     assert_eq!(built.texts("people/ann-lee/", "main h1"), ["Ann Lee"]);
     assert_eq!(
         built.texts("people/ann-lee/", "main p.count"),
-        ["5 articles"]
+        ["5 articles, first mentioned 1 January 2026, last 1 May 2026 · Atom feed"]
     );
     assert_eq!(
         built.texts("people/", "ul.term-list li"),
