@@ -6,6 +6,7 @@
 //! (index), and [`Site::build`] renders every [`render::Page`] (render) into
 //! a staged output directory that is swapped in only on success (write).
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;

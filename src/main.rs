@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use gazette::live::{Live, Rebuild};
 use gazette::serve::Preview;
 use gazette::watch::Watcher;
-use gazette::{Error, LoadOptions, Site};
+use gazette::{Error, LoadOptions, Severity, Site};
 
 /// A static-site generator for news-digest archives.
 #[derive(Parser)]
@@ -26,6 +26,11 @@ enum Command {
     /// Build the site, serve it on a local address and rebuild and reload
     /// open pages whenever a file changes.
     Serve(ServeArgs),
+    /// Check the site without writing anything: every error a build would
+    /// report, plus likely mistakes (name variants, unknown countries,
+    /// people and countries named in the text but not in the front matter,
+    /// broken links to the site's own pages, slugs used in two months).
+    Check(CheckArgs),
 }
 
 #[derive(Args)]
@@ -74,10 +79,58 @@ struct ServeArgs {
     output_dir: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct CheckArgs {
+    /// The site's folder (holding site.toml).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// How to print the findings: one a line like a compiler, or a JSON
+    /// array of {path, line, column, severity, message}.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+/// Prints every finding on stdout (and, as text, a summary on stderr);
+/// exit status 1 if any is an error.
+fn check(args: CheckArgs) -> ExitCode {
+    let options = LoadOptions {
+        drafts: args.drafts,
+        base_url: None,
+    };
+    let findings = gazette::check::check(&args.root, &options);
+    match args.format {
+        Format::Text => {
+            for finding in &findings {
+                println!("{finding}");
+            }
+            eprintln!("{}", gazette::check::summary(&findings));
+        }
+        Format::Json => {
+            let json = gazette::check::to_json(&findings);
+            println!("{json:#}");
+        }
+    }
+    if findings.iter().any(|d| d.severity == Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -377,3 +377,571 @@ pub fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+// ---------------------------------------------------------------------------
+// Running `gazette serve` / `gazette build --watch` and talking HTTP to it.
+// Every wait is a bounded poll; every child is killed when its guard drops.
+// ---------------------------------------------------------------------------
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long any single wait in the live tests may take before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Calls `f` every 25 ms until it returns `Some`, for at most `timeout`;
+/// panics naming `what` (and `f`'s last complaint) when time runs out.
+#[track_caller]
+pub fn poll_until<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Result<T, String>) -> T {
+    let started = Instant::now();
+    loop {
+        match f() {
+            Ok(v) => return v,
+            Err(last) if started.elapsed() >= timeout => {
+                panic!("timed out after {timeout:?} waiting for {what}; last: {last}")
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(25)),
+        }
+    }
+}
+
+/// A `gazette` child process whose stderr is collected; killed on drop.
+pub struct Running {
+    child: Child,
+    log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Starts `gazette ARGS` in `dir`.
+    pub fn start(dir: &Path, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gazette");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&log);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+                sink.lock().expect("log lock").push_str(&text);
+            }
+        });
+        Running {
+            child,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// Everything the process printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// The complete stderr lines printed so far.
+    pub fn stderr_lines(&self) -> Vec<String> {
+        let log = self.stderr();
+        let complete = log.rfind('\n').map_or("", |i| &log[..i]);
+        complete.lines().map(str::to_string).collect()
+    }
+
+    /// How many complete stderr lines start with `prefix`.
+    pub fn count_lines(&self, prefix: &str) -> usize {
+        self.stderr_lines()
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .count()
+    }
+
+    /// Waits for a complete stderr line for which `pick` returns `Some`.
+    #[track_caller]
+    pub fn wait_for_line<T>(&mut self, what: &str, pick: impl Fn(&str) -> Option<T>) -> T {
+        poll_until(what, PATIENCE, || {
+            if let Some(found) = self.stderr_lines().iter().find_map(|l| pick(l)) {
+                return Ok(found);
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "gazette exited ({status}) before {what}; stderr:\n{}",
+                    self.stderr()
+                );
+            }
+            Err(format!("stderr so far:\n{}", self.stderr()))
+        })
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        if std::thread::panicking() {
+            eprintln!(
+                "--- gazette stderr ---\n{}\n----------------------",
+                self.stderr()
+            );
+        }
+    }
+}
+
+/// `gazette serve` on a free loopback port; killed on drop.
+pub struct Serving {
+    /// The process.
+    pub process: Running,
+    /// The port it serves on.
+    pub port: u16,
+    /// The address it printed (`http://127.0.0.1:PORT/`).
+    pub url: String,
+}
+
+impl Serving {
+    /// Serves the site in `root` on any free port (`-p 0`), keeping the
+    /// preview build in `out`, and waits until it serves and watches.
+    pub fn start(root: &Path, out: &Path, extra: &[&str]) -> Serving {
+        let out = out.to_str().expect("UTF-8 temp path");
+        let mut args = vec!["serve", "-r", ".", "-p", "0", "--output-dir", out];
+        args.extend_from_slice(extra);
+        Serving::start_with(root, &args)
+    }
+
+    /// Runs `gazette ARGS` (a `serve` command line) in `root` and waits
+    /// until it serves and watches.
+    pub fn start_with(root: &Path, args: &[&str]) -> Serving {
+        let mut process = Running::start(root, args);
+        let url = process.wait_for_line("the `serving ... at URL` line", serving_url);
+        process.wait_for_line("the `watching` line", |l| {
+            l.starts_with("watching ").then_some(())
+        });
+        let port = url
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {url:?}"));
+        Serving { process, port, url }
+    }
+
+    /// GET `path` (sent as it is, not normalised).
+    #[track_caller]
+    pub fn get(&self, path: &str) -> HttpResponse {
+        http_get(self.port, path)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}\nstderr:\n{}", self.process.stderr()))
+    }
+
+    /// Polls `path` until its body contains `text` with status 200.
+    #[track_caller]
+    pub fn wait_for_text(&self, path: &str, text: &str) -> HttpResponse {
+        self.wait_for(&format!("{path} to contain {text:?}"), path, |r| {
+            r.status == 200 && r.text().contains(text)
+        })
+    }
+
+    /// Polls `path` until its status is `status`.
+    #[track_caller]
+    pub fn wait_for_status(&self, path: &str, status: u16) -> HttpResponse {
+        self.wait_for(&format!("{path} to answer {status}"), path, |r| {
+            r.status == status
+        })
+    }
+
+    /// Polls `path` until `ok` holds for the response.
+    #[track_caller]
+    pub fn wait_for(
+        &self,
+        what: &str,
+        path: &str,
+        ok: impl Fn(&HttpResponse) -> bool,
+    ) -> HttpResponse {
+        poll_until(what, PATIENCE, || match http_get(self.port, path) {
+            Ok(r) if ok(&r) => Ok(r),
+            Ok(r) => Err(format!(
+                "status {}, body:\n{}\nstderr:\n{}",
+                r.status,
+                r.text(),
+                self.process.stderr()
+            )),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+
+    /// Opens the live-reload event stream.
+    #[track_caller]
+    pub fn events(&self) -> EventStream {
+        EventStream::connect(self.port)
+    }
+}
+
+/// The URL of a `serving DIR at URL (Ctrl-C to stop)` line.
+pub fn serving_url(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("serving ")?;
+    let at = rest.find(" at http://")?;
+    let url = rest[at + 4..].split_whitespace().next()?;
+    Some(url.to_string())
+}
+
+/// A response read off the wire.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names (lowercase) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The decoded body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header of that (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// GET `path` from 127.0.0.1:`port`, the request target sent byte for byte.
+pub fn http_get(port: u16, path: &str) -> std::io::Result<HttpResponse> {
+    http_request(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        "GET",
+        path,
+        None,
+    )
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`), with a
+/// JSON body if given. Reads the whole response (10 s at most per read).
+pub fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+) -> std::io::Result<HttpResponse> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(body) = json {
+        request.push_str(&format!(
+            "Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ));
+    } else {
+        request.push_str("\r\n");
+    }
+    stream.write_all(request.as_bytes())?;
+    let mut reader = HttpReader::new(stream);
+    let (status, headers) = reader.head()?;
+    let mut body = Vec::new();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    if method == "HEAD" || status == 204 || status == 304 {
+        // No body.
+    } else if reader.chunked {
+        while reader.read_body_some(&mut body)? {}
+    } else if let Some(n) = length {
+        while body.len() < n {
+            if !reader.read_body_some(&mut body)? {
+                break;
+            }
+        }
+        body.truncate(n);
+    } else {
+        while reader.read_body_some(&mut body)? {}
+    }
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn invalid(msg: impl Into<String>) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, msg.into())
+}
+
+/// Reads an HTTP/1.1 response incrementally (chunked or not).
+struct HttpReader {
+    stream: TcpStream,
+    raw: Vec<u8>,
+    chunked: bool,
+    /// Bytes left in the current chunk.
+    remaining: usize,
+    /// A chunk's closing CRLF is still to be read.
+    need_crlf: bool,
+    done: bool,
+}
+
+impl HttpReader {
+    fn new(stream: TcpStream) -> Self {
+        HttpReader {
+            stream,
+            raw: Vec::new(),
+            chunked: false,
+            remaining: 0,
+            need_crlf: false,
+            done: false,
+        }
+    }
+
+    /// Reads more bytes into `raw`; false at end of stream.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        let mut buf = [0u8; 16384];
+        let n = self.stream.read(&mut buf)?;
+        self.raw.extend_from_slice(&buf[..n]);
+        Ok(n > 0)
+    }
+
+    /// Status and headers (names lowercased).
+    fn head(&mut self) -> std::io::Result<(u16, Vec<(String, String)>)> {
+        let end = loop {
+            if let Some(i) = find(&self.raw, b"\r\n\r\n") {
+                break i;
+            }
+            if !self.fill()? {
+                return Err(invalid("connection closed before the response head"));
+            }
+        };
+        let head = String::from_utf8_lossy(&self.raw[..end]).into_owned();
+        self.raw.drain(..end + 4);
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap_or_default();
+        let status = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| invalid(format!("bad status line {status_line:?}")))?;
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        self.chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked"));
+        Ok((status, headers))
+    }
+
+    /// Decodes what is buffered into `out`, reading once more from the
+    /// socket if nothing could be decoded; false at the end of the body.
+    fn read_body_some(&mut self, out: &mut Vec<u8>) -> std::io::Result<bool> {
+        if self.done {
+            return Ok(false);
+        }
+        let before = out.len();
+        if !self.chunked {
+            if self.raw.is_empty() && !self.fill()? {
+                self.done = true;
+                return Ok(false);
+            }
+            out.append(&mut self.raw);
+            return Ok(true);
+        }
+        loop {
+            let progressed = self.decode_chunks(out)?;
+            if self.done {
+                return Ok(out.len() > before);
+            }
+            if progressed && out.len() > before {
+                return Ok(true);
+            }
+            if !self.fill()? {
+                return Err(invalid("connection closed inside a chunked body"));
+            }
+        }
+    }
+
+    /// Moves whole or partial chunks from `raw` to `out`.
+    fn decode_chunks(&mut self, out: &mut Vec<u8>) -> std::io::Result<bool> {
+        let mut progressed = false;
+        loop {
+            if self.remaining > 0 {
+                if self.raw.is_empty() {
+                    return Ok(progressed);
+                }
+                let n = self.remaining.min(self.raw.len());
+                out.extend(self.raw.drain(..n));
+                self.remaining -= n;
+                self.need_crlf = self.remaining == 0;
+                progressed = true;
+            } else if self.need_crlf {
+                if self.raw.len() < 2 {
+                    return Ok(progressed);
+                }
+                self.raw.drain(..2);
+                self.need_crlf = false;
+            } else {
+                let Some(eol) = find(&self.raw, b"\r\n") else {
+                    return Ok(progressed);
+                };
+                let line = String::from_utf8_lossy(&self.raw[..eol]).into_owned();
+                self.raw.drain(..eol + 2);
+                let size = line.split(';').next().unwrap_or_default().trim();
+                let size = usize::from_str_radix(size, 16)
+                    .map_err(|_| invalid(format!("bad chunk size {line:?}")))?;
+                if size == 0 {
+                    self.done = true;
+                    return Ok(progressed);
+                }
+                self.remaining = size;
+            }
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field (`message` when absent).
+    pub event: String,
+    /// The `data:` lines, joined with `\n`.
+    pub data: String,
+}
+
+/// A connection to `/__gazette/events`, read with deadlines.
+pub struct EventStream {
+    reader: HttpReader,
+    text: Vec<u8>,
+    /// Every event read so far (for failure messages).
+    pub seen: Vec<SseEvent>,
+}
+
+impl EventStream {
+    /// Connects and reads the response head (so the server has subscribed
+    /// this client before this returns).
+    #[track_caller]
+    pub fn connect(port: u16) -> EventStream {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let mut stream =
+            TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect to events");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("set timeout");
+        let request = format!(
+            "GET /__gazette/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut reader = HttpReader::new(stream);
+        let (status, headers) = reader.head().expect("events response head");
+        assert_eq!(status, 200, "events status; headers {headers:?}");
+        let ty = headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        assert!(ty.starts_with("text/event-stream"), "content-type {ty:?}");
+        EventStream {
+            reader,
+            text: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next event (comments and keep-alives skipped) before `timeout`,
+    /// or `None`.
+    pub fn next_event(&mut self, timeout: Duration) -> Option<SseEvent> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(event) = self.take_event() {
+                self.seen.push(event.clone());
+                return Some(event);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            let _ = self
+                .reader
+                .stream
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))));
+            match self.reader.read_body_some(&mut self.text) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Waits (up to [`PATIENCE`]) for an event named `name`, skipping others.
+    #[track_caller]
+    pub fn wait_for(&mut self, name: &str) -> SseEvent {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next_event(left) {
+                Some(e) if e.event == name => return e,
+                Some(_) => {}
+                None => panic!(
+                    "no `{name}` event within {PATIENCE:?}; events seen: {:?}",
+                    self.seen
+                ),
+            }
+        }
+    }
+
+    fn take_event(&mut self) -> Option<SseEvent> {
+        loop {
+            // axum ends lines with `\n`; an event ends at an empty line.
+            let end = find(&self.text, b"\n\n")?;
+            let block = String::from_utf8_lossy(&self.text[..end]).into_owned();
+            self.text.drain(..end + 2);
+            let mut event = None;
+            let mut data: Vec<String> = Vec::new();
+            for line in block.lines() {
+                if line.starts_with(':') {
+                    continue;
+                }
+                let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                let value = value.strip_prefix(' ').unwrap_or(value);
+                match field {
+                    "event" => event = Some(value.to_string()),
+                    "data" => data.push(value.to_string()),
+                    _ => {}
+                }
+            }
+            if event.is_some() || !data.is_empty() {
+                return Some(SseEvent {
+                    event: event.unwrap_or_else(|| "message".into()),
+                    data: data.join("\n"),
+                });
+            }
+        }
+    }
+}

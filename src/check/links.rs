@@ -1,0 +1,273 @@
+//! Links in article bodies that point at pages or files this site does not
+//! produce. Links are resolved exactly as the renderer resolves them
+//! ([`SiteLinks`]); those landing under base_url are looked up among the
+//! pages the build would render and the files it would copy.
+
+use std::collections::{HashMap, HashSet};
+
+use percent_encoding::percent_decode_str;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::{self, Article};
+use crate::links::SiteLinks;
+use crate::markdown::LinkResolver;
+use crate::Site;
+
+/// Files the build writes besides rendered pages and copies.
+const GENERATED: &[&str] = &["/theme.css", "/syntax.css"];
+
+/// A broken link: where it starts in the body, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Everything needed to tell whether a link lands somewhere.
+pub struct LinkChecker<'a> {
+    config: &'a Config,
+    /// Article files under content/ -> their page paths (as the renderer has them).
+    targets: HashMap<&'a str, &'a str>,
+    /// Every path the build produces: pages (`/2026/02/x/`) and files (`/humans.txt`).
+    paths: HashSet<String>,
+    content_dir: std::path::PathBuf,
+}
+
+impl<'a> LinkChecker<'a> {
+    /// Lists the pages the build of `site` would render and the files it
+    /// would copy (static/ and content/'s non-markdown files).
+    pub fn new(site: &'a Site) -> LinkChecker<'a> {
+        let renderer = site.renderer();
+        let mut paths: HashSet<String> = renderer
+            .pages()
+            .into_iter()
+            .map(|page| renderer.path(page))
+            .collect();
+        paths.extend(GENERATED.iter().map(|p| p.to_string()));
+        let static_dir = site.root.join("static");
+        for entry in WalkDir::new(&static_dir)
+            .follow_links(true)
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file()
+                && !content::is_ignored_name(&entry.file_name().to_string_lossy())
+            {
+                paths.insert(format!("/{}", content::relative(&static_dir, entry.path())));
+            }
+        }
+        paths.extend(site.content.assets.iter().map(|a| format!("/{}", a.rel)));
+        LinkChecker {
+            config: &site.config,
+            targets: site
+                .content
+                .articles
+                .iter()
+                .map(|a| (a.rel.as_str(), a.path.as_str()))
+                .collect(),
+            paths,
+            content_dir: site.root.join("content"),
+        }
+    }
+
+    /// The links and images of `body` (the markdown of `article`) that
+    /// lead nowhere, in text order.
+    pub fn broken(&self, body: &str, article: &Article) -> Vec<BrokenLink> {
+        let dir = article.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut found = Vec::new();
+        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+            let dest = match &event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
+                _ => continue,
+            };
+            if let Some(message) = self.problem(dest, dir) {
+                found.push(BrokenLink {
+                    offset: range.start,
+                    message,
+                });
+            }
+        }
+        found
+    }
+
+    /// What is wrong with the link `dest` written in an article of `dir`.
+    pub fn problem(&self, dest: &str, dir: &str) -> Option<String> {
+        let resolver = SiteLinks {
+            config: self.config,
+            targets: &self.targets,
+            dir,
+        };
+        let base = &self.config.base_url;
+        let url = match resolver.resolve(dest) {
+            Some(url) => url,
+            None if is_relative(dest) => return self.unresolved_relative(dest, dir),
+            // Written in full: checked only if it is under base_url.
+            None => dest.to_string(),
+        };
+        let rest = url.strip_prefix(base.as_str())?;
+        if !(rest.is_empty() || rest.starts_with(['/', '#', '?'])) {
+            return None; // `https://example.org.evil/`, not this site.
+        }
+        let path = &rest[..rest.find(['#', '?']).unwrap_or(rest.len())];
+        let path = percent_decode_str(path).decode_utf8_lossy();
+        if self.exists(&path) {
+            return None;
+        }
+        let shown = if path.is_empty() { "/" } else { &path };
+        Some(format!(
+            "broken link `{dest}`: the site has no page or file {shown}"
+        ))
+    }
+
+    /// A relative link the renderer left as written: a `.md` file that is
+    /// not an article of the build, or a path climbing out of content/.
+    fn unresolved_relative(&self, dest: &str, dir: &str) -> Option<String> {
+        let path = &dest[..dest.find(['#', '?']).unwrap_or(dest.len())];
+        let Some(resolved) = join_relative(dir, path) else {
+            return Some(format!("broken link `{dest}`: it climbs out of content/"));
+        };
+        if !resolved.ends_with(".md") {
+            return None;
+        }
+        Some(if self.content_dir.join(&resolved).is_file() {
+            format!(
+                "link `{dest}` to content/{resolved}, which is not published (a draft?): its page is built only with --drafts"
+            )
+        } else {
+            format!("broken link `{dest}`: there is no article content/{resolved}")
+        })
+    }
+
+    /// Whether the build produces `path` (`x/` is also `x/index.html`, and
+    /// the reverse; `x` is served as `x/`).
+    fn exists(&self, path: &str) -> bool {
+        let path = if path.is_empty() { "/" } else { path };
+        if self.paths.contains(path) {
+            return true;
+        }
+        if let Some(folder) = path.strip_suffix("index.html") {
+            return self.paths.contains(folder);
+        }
+        if path.ends_with('/') {
+            return self.paths.contains(&format!("{path}index.html"));
+        }
+        self.paths.contains(&format!("{path}/"))
+    }
+}
+
+/// The markdown options of the renderer (`markdown::render`).
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A path the renderer resolves from the article's folder.
+fn is_relative(dest: &str) -> bool {
+    !(dest.is_empty() || dest.starts_with(['#', '?', '/']) || url::Url::parse(dest).is_ok())
+}
+
+/// `rel` joined onto `dir`, `.` and `..` resolved; `None` when it climbs
+/// out of content/ (as in `links.rs`).
+fn join_relative(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn checker<'c>(
+        config: &'c Config,
+        paths: &[&str],
+        targets: &[(&'static str, &'static str)],
+    ) -> LinkChecker<'c> {
+        LinkChecker {
+            config,
+            targets: targets.iter().copied().collect(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            content_dir: std::path::PathBuf::from("/nonexistent/content"),
+        }
+    }
+
+    #[test]
+    fn links_are_resolved_like_the_renderer() {
+        let config = Config::parse(
+            Path::new("site.toml"),
+            "title = \"T\"\nbase_url = \"https://e.org/news/\"\n",
+        )
+        .unwrap();
+        let c = checker(
+            &config,
+            &[
+                "/",
+                "/people/",
+                "/2026/01/a/",
+                "/2026/02/photo.jpg",
+                "/docs/index.html",
+                "/a b.txt",
+            ],
+            &[("2026/01/a.md", "/2026/01/a/")],
+        );
+        let ok = [
+            "/people/",
+            "/people",
+            "/people/index.html",
+            "/",
+            "../01/a.md#top",
+            "photo.jpg",
+            "/docs/",
+            "/a%20b.txt",
+            "https://e.org/news/2026/01/a/?x=1",
+            "https://e.org/news",
+            "https://e.org/other/",
+            "https://e.org/newsroom/",
+            "https://other.org/x",
+            "mailto:a@b.org",
+            "#top",
+        ];
+        for dest in ok {
+            assert_eq!(c.problem(dest, "2026/02"), None, "{dest}");
+        }
+        for (dest, expected) in [
+            (
+                "/2026/02/nope/",
+                "the site has no page or file /2026/02/nope/",
+            ),
+            ("https://e.org/news/x/", "the site has no page or file /x/"),
+            ("other.md", "there is no article content/2026/02/other.md"),
+            ("../../../x.jpg", "climbs out of content/"),
+            ("pic.png", "no page or file /2026/02/pic.png"),
+        ] {
+            let problem = c.problem(dest, "2026/02").unwrap_or_default();
+            assert!(problem.contains(expected), "{dest}: {problem}");
+        }
+    }
+
+    #[test]
+    fn join() {
+        assert_eq!(
+            join_relative("2026/02", "../01/a.md").as_deref(),
+            Some("2026/01/a.md")
+        );
+        assert_eq!(join_relative("", "../x"), None);
+    }
+}
