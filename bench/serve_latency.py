@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 POLL_SLEEP = 0.001  # between polls
 EDIT_TIMEOUT = 60.0  # per edit
 START_TIMEOUT = 900.0  # a server's first build + first HTTP answer
-SETTLE = 1.0  # between runs, so the watcher settles
+SETTLE = 1.0  # of idle server after each rebuild, so the watcher settles
+SETTLE_TIMEOUT = 300.0  # for a rebuild to finish
 SIMPLE_TITLE = re.compile(r"^[A-Za-z0-9 ]+$")  # same text in HTML, no escaping
 GAZETTE_REBUILT = re.compile(r"rebuilt \((\w+)\) in ([0-9.]+)(ns|µs|us|ms|s): (\d+) written, (\d+) removed")
 HUGO_TOTAL = re.compile(r"Total in ([0-9.]+) ms")
@@ -77,7 +78,8 @@ def ensure_corpus(gen, flavor, n, d, logs):
         return
     if have == older and (d / "content").is_dir():
         # Same generator and seed: only per_page is missing, as run.sh would add it.
-        log(f"reusing {flavor} corpus of {n} articles: {d} (adding per_page = 50 like bench/run.sh)")
+        log(f"reusing {flavor} corpus of {n} articles: {d} (from an older bench/run.sh: "
+            f"{'adding per_page = 50, ' if flavor == 'ours' else ''}updating its marker)")
     else:
         marker.unlink(missing_ok=True)
         log(f"generating {flavor} corpus of {n} articles: {d}")
@@ -225,6 +227,35 @@ class Server:
     def alive(self):
         return self.proc.poll() is None
 
+    def cpu_ticks(self):
+        """utime + stime of the server process, in clock ticks (Linux /proc)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            return None
+        fields = stat[stat.rfind(")") + 2:].split()
+        return int(fields[11]) + int(fields[12])
+
+    def wait_idle(self, quiet, timeout):
+        """True once the process used (almost) no CPU for `quiet` seconds."""
+        step = 0.25
+        allowed = max(1, int(os.sysconf("SC_CLK_TCK") * step * 0.05))  # 5 % of one CPU
+        deadline = time.perf_counter() + timeout
+        last = self.cpu_ticks()
+        idle_since = time.perf_counter()
+        while time.perf_counter() < deadline:
+            time.sleep(step)
+            now_ticks = self.cpu_ticks()
+            if last is None or now_ticks is None:
+                return True  # not Linux, or gone: fall back to the plain pause
+            if now_ticks - last > allowed:
+                idle_since = time.perf_counter()
+            elif time.perf_counter() - idle_since >= quiet:
+                return True
+            last = now_ticks
+        return False
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -354,21 +385,32 @@ class Bench:
         log("NOTE: " + msg)
         self.notes.append(msg)
 
-    def settle(self, server, extractor, t0):
-        """Waits SETTLE seconds, then until the server has been quiet for a while."""
-        time.sleep(SETTLE)
-        deadline = time.perf_counter() + 30
+    def settle(self, server, extractor, t0, what):
+        """Waits until the server has finished rebuilding after the edit at t0:
+        its completion line has been printed (and, for Hugo, as many
+        completions as starts), then its CPU time has stood still for SETTLE
+        seconds.  Without this, the next edit would queue behind (or merge
+        with) a rebuild still running."""
+        deadline = time.perf_counter() + SETTLE_TIMEOUT
         while time.perf_counter() < deadline:
-            recent = server.lines_between(time.perf_counter() - 0.5)
-            if not extractor(recent) and not any("Change detected" in l or "rebuild" in l.lower() for l in recent):
-                return
-            time.sleep(0.2)
+            lines = server.lines_between(t0)
+            done = len(extractor(lines))
+            started = sum("Change detected" in l for l in lines)
+            if done >= max(1, started) or any(l.startswith("error") for l in lines):
+                break
+            if not server.alive():
+                die(f"{server.name} exited (code {server.proc.returncode}); see {server.log.name}")
+            time.sleep(0.05)
+        else:
+            self.note(f"{server.name}: {what}: no end-of-rebuild line within {SETTLE_TIMEOUT:.0f} s of the edit")
+        if not server.wait_idle(SETTLE, max(1.0, deadline - time.perf_counter())):
+            self.note(f"{server.name}: {what}: still busy (CPU) {SETTLE_TIMEOUT:.0f} s after the edit")
 
     def finish_run(self, row, server, extractor, t0, t_next):
         rebuilt = extractor(server.lines_between(t0, t_next))
         row.self_reported.append(rebuilt)
 
-    def restore_and_wait(self, restorer, path, server, client, url, gone_pred, label):
+    def restore_and_wait(self, restorer, path, server, client, url, gone_pred, label, extractor):
         """Puts the original file back and waits until the server shows it."""
         t0 = time.perf_counter()
         restorer.restore(path)
@@ -378,7 +420,7 @@ class Bench:
                       f"content {EDIT_TIMEOUT:.0f} s later")
         else:
             log(f"  restored {path.name}: served after {fmt_ms(found['restored'])} ms")
-        time.sleep(SETTLE)
+        self.settle(server, extractor, t0, f"restoring after {label}")
 
     # ---- body edit (gazette and hugo)
     def body_edit(self, tool, scenario, server, client, art, restorer, extractor):
@@ -401,13 +443,13 @@ class Bench:
             if found["body"] is None:
                 self.note(f"{tool}: body edit run {r}: appended a paragraph with `{marker}` to "
                           f"{art.path}; {art.url} did not show it within {EDIT_TIMEOUT:.0f} s")
-            self.settle(server, extractor, t0)
+            self.settle(server, extractor, t0, f"body edit run {r}")
         starts.append(time.perf_counter())
         for i in range(self.runs):
             self.finish_run(row, server, extractor, starts[i], starts[i + 1])
         last = f"servelatency{self.run_tag}body{self.runs}x"
         self.restore_and_wait(restorer, art.path, server, client, art.url,
-                              lambda s, b: s == 200 and last not in b, "body edit")
+                              lambda s, b: s == 200 and last not in b, "body edit", extractor)
         return row
 
     # ---- add a person (gazette)
@@ -446,7 +488,7 @@ class Bench:
                           f"{', title absent' if status == 200 else ''})")
             if found["article"] is None:
                 self.note(f"gazette: add person run {r}: {art.url} never showed \"{name}\" within {EDIT_TIMEOUT:.0f} s")
-            self.settle(server, extractor, t0)
+            self.settle(server, extractor, t0, f"add person run {r}")
             if prev is not None:
                 # The previous run's person is no longer in any article: its page must be gone.
                 status, _ = client.get(f"/people/{prev[1]}/")
@@ -461,7 +503,7 @@ class Bench:
         row_a.self_reported = row_p.self_reported
         last_name, last_slug = prev
         self.restore_and_wait(restorer, art.path, server, client, art.url,
-                              lambda s, b: s == 200 and last_name not in b, "add person")
+                              lambda s, b: s == 200 and last_name not in b, "add person", extractor)
         status, _ = client.get(f"/people/{last_slug}/")
         if status == 200:
             self.note(f"gazette: after restoring {art.path}, /people/{last_slug}/ (\"{last_name}\", "
@@ -490,7 +532,7 @@ class Bench:
             if found["tpl"] is None:
                 self.note(f"gazette: template edit run {r}: set data-m=\"{marker}\" on <article> in {tpl}; "
                           f"{art.url} did not show it within {EDIT_TIMEOUT:.0f} s")
-            self.settle(server, extractor, t0)
+            self.settle(server, extractor, t0, f"template edit run {r}")
         starts.append(time.perf_counter())
         for i in range(self.runs):
             self.finish_run(row, server, extractor, starts[i], starts[i + 1])
@@ -501,7 +543,7 @@ class Bench:
         found, _ = poll(client, [("restored", art.url, lambda s, b: s == 200 and last not in b)], t0)
         if found["restored"] is None:
             self.note(f"gazette: after restoring {tpl}, {art.url} still showed data-m=\"{last}\"")
-        time.sleep(SETTLE)
+        self.settle(server, extractor, t0, "restoring the template")
         return row
 
 
@@ -630,7 +672,7 @@ def main():
         if 'class="article' not in body:
             bench.note(f"the article page {body_art.url} has no class=\"article\": is the site's "
                        f"templates/article.html used?")
-        time.sleep(SETTLE)
+        g.wait_idle(SETTLE, SETTLE_TIMEOUT)
 
         log(f"body edit: {body_art.path}")
         bench.body_edit("gazette", "body edit", g, gc, body_art, restorer, gazette_rebuilds)
@@ -660,7 +702,7 @@ def main():
                 log(f"starting {label} on port {port}")
                 hc = Client(port)
                 wait_ready(h, hc, hart.url)
-                time.sleep(SETTLE)
+                h.wait_idle(SETTLE, SETTLE_TIMEOUT)
                 log(f"body edit: {hart.path}")
                 bench.body_edit(label, "body edit", h, hc, hart, restorer, hugo_totals)
                 hc.close()

@@ -163,8 +163,24 @@ impl Site {
     /// Renders the whole site into `out`. Nothing in `out` changes unless
     /// every page rendered; unchanged files keep their mtime.
     pub fn build(&self, out: &Path, force: bool) -> Result<BuildReport> {
+        self.build_keeping(out, force, &std::collections::BTreeSet::new())
+    }
+
+    /// Like [`Site::build`], but the pages at `keep` (site paths) are left
+    /// as the previous build wrote them: the preview server keeps the last
+    /// good page of an article whose file is currently broken.
+    pub fn build_keeping(
+        &self,
+        out: &Path,
+        force: bool,
+        keep: &std::collections::BTreeSet<String>,
+    ) -> Result<BuildReport> {
         let output = output::Output::open(out, &self.root, force)?;
-        match self.write_all(&output) {
+        let sink = output::Keeping {
+            output: &output,
+            keep,
+        };
+        match self.write_all(&output, &sink) {
             Ok(pages) => {
                 let files = output.commit()?;
                 Ok(BuildReport { pages, files })
@@ -189,10 +205,14 @@ impl Site {
         )
     }
 
-    fn write_all(&self, output: &output::Output) -> Result<usize, Vec<Diagnostic>> {
+    fn write_all(
+        &self,
+        output: &output::Output,
+        sink: &dyn context::PageSink,
+    ) -> Result<usize, Vec<Diagnostic>> {
         let renderer = self.renderer();
         let pages = renderer.pages();
-        let mut errors = renderer.render_all(&pages, output);
+        let mut errors = renderer.render_all(&pages, sink);
         let copies = self.files_to_copy();
         let generated = [
             ("/theme.css", templates::THEME_CSS.to_string()),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::output::{Output, WriteStats};
 use crate::render::Page;
-use crate::{Affected, ArticleUpdate, Error, LoadOptions, Result, Site};
+use crate::{Affected, ArticleUpdate, Diagnostic, Error, LoadOptions, Result, Site};
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +44,11 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
         "site.toml" => Some(Change::Everything),
         "data" => Some(Change::Everything),
         "templates" => Some(Change::Template),
+        // A folder appearing or going under static/ changes many files at once.
+        "static" if path.is_dir() || rel.components().count() == 1 => Some(Change::Everything),
         "static" => {
             let rest: Vec<_> = parts.collect();
-            (!rest.is_empty()).then(|| Change::Copy(rest.join("/"), path.to_path_buf()))
+            Some(Change::Copy(rest.join("/"), path.to_path_buf()))
         }
         "content" if name.ends_with(".md") && !path.is_dir() => {
             Some(Change::Article(path.to_path_buf()))
@@ -65,6 +67,9 @@ pub struct Rebuild {
     pub files: WriteStats,
     /// How long it took.
     pub elapsed: Duration,
+    /// Articles that could not be read: the site keeps their last good
+    /// version (and page) until they are fixed; everything else was taken in.
+    pub errors: Vec<Diagnostic>,
 }
 
 /// A site kept in memory between rebuilds.
@@ -76,6 +81,8 @@ pub struct Live {
     options: LoadOptions,
     force: bool,
     site: Option<Site>,
+    /// Paths of batches that failed, to be taken in again.
+    pending: BTreeSet<PathBuf>,
 }
 
 impl Live {
@@ -88,6 +95,7 @@ impl Live {
             options,
             force,
             site: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -107,12 +115,26 @@ impl Live {
             route: "full",
             files: report.files,
             elapsed: started.elapsed(),
+            errors: Vec::new(),
         })
     }
 
     /// Takes in a batch of changed paths. On error the previous output and
-    /// the in-memory site stay as they were.
+    /// the in-memory site stay as they were, and the batch is kept: the next
+    /// batch is taken in together with it, so nothing saved alongside a
+    /// broken file is lost, and the error stays until that file is fixed.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
+        self.pending.extend(paths.iter().cloned());
+        let batch: Vec<PathBuf> = self.pending.iter().cloned().collect();
+        let result = self.take_in(&batch);
+        if let Ok(r) = &result {
+            // Broken articles wait for their fix; everything else is in.
+            self.pending = r.errors.iter().map(|d| d.path.clone()).collect();
+        }
+        result
+    }
+
+    fn take_in(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
         let started = Instant::now();
         let mut changes: Vec<Change> = paths
             .iter()
@@ -129,6 +151,7 @@ impl Live {
                 route: "none",
                 files: WriteStats::default(),
                 elapsed: started.elapsed(),
+                errors: Vec::new(),
             });
         }
         if self.site.is_none() || changes.contains(&Change::Everything) {
@@ -150,39 +173,46 @@ impl Live {
         if templates_changed {
             site.reload_templates()?;
         }
-        let update = if articles.is_empty() {
-            ArticleUpdate::BodiesOnly(Vec::new())
+        let (update, errors) = if articles.is_empty() {
+            (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
         } else {
             site.update_articles(&articles, self.options.drafts)?
         };
+        // The pages of articles whose files are broken stay as they were.
+        let keep: BTreeSet<String> = errors
+            .iter()
+            .filter_map(|d| site.content.articles.iter().find(|a| a.file == d.path))
+            .map(|a| a.path.clone())
+            .collect();
         // A generated stylesheet may have been shadowed by a static file that is now gone.
         let unshadows = copies
             .iter()
             .any(|(rel, source)| !source.is_file() && (rel == "theme.css" || rel == "syntax.css"));
         let (route, files) = match update {
-            _ if templates_changed || unshadows => {
-                ("templates", site.build(&self.out, self.force)?.files)
-            }
+            _ if templates_changed || unshadows => (
+                "templates",
+                site.build_keeping(&self.out, self.force, &keep)?.files,
+            ),
             ArticleUpdate::BodiesOnly(ids) => {
                 let route = if ids.is_empty() { "copy" } else { "body" };
                 let pages: Vec<Page> = ids.into_iter().map(Page::Article).collect();
-                (
-                    route,
-                    write_only(site, &self.out, &pages, &BTreeSet::new(), &copies)?,
-                )
+                let w = write_only(site, &self.out, &pages, &BTreeSet::new(), &copies, &keep)?;
+                (route, w)
             }
             ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (
                 "metadata",
-                write_only(site, &self.out, &check, &removed, &copies)?,
+                write_only(site, &self.out, &check, &removed, &copies, &keep)?,
             ),
-            ArticleUpdate::Reindexed(Affected::Everything) => {
-                ("everything", site.build(&self.out, self.force)?.files)
-            }
+            ArticleUpdate::Reindexed(Affected::Everything) => (
+                "everything",
+                site.build_keeping(&self.out, self.force, &keep)?.files,
+            ),
         };
         Ok(Rebuild {
             route,
             files,
             elapsed: started.elapsed(),
+            errors,
         })
     }
 }
@@ -235,6 +265,7 @@ fn write_only(
     check: &[Page],
     removed: &BTreeSet<String>,
     copies: &[(String, PathBuf)],
+    keep: &BTreeSet<String>,
 ) -> Result<WriteStats> {
     let output = Output::open(out, &site.root, false)?;
     output.keep_previous();
@@ -242,10 +273,15 @@ fn write_only(
         output.forget(path);
     }
     let renderer = site.renderer();
-    for page in check {
+    let check: Vec<Page> = check
+        .iter()
+        .copied()
+        .filter(|&p| !keep.contains(&renderer.path(p)))
+        .collect();
+    for page in &check {
         output.forget(&renderer.path(*page));
     }
-    let mut errors = renderer.render_all(check, &output);
+    let mut errors = renderer.render_all(&check, &output);
     for (rel, file) in copies {
         let site_path = format!("/{rel}");
         output.forget(&site_path);

@@ -144,7 +144,11 @@ fn build(args: BuildArgs) -> ExitCode {
         Ok(site) => site,
         Err(e) if args.watch => {
             eprintln!("{e}");
-            let out = args.output_dir.unwrap_or_else(|| args.root.join("public"));
+            let out = args.output_dir.unwrap_or_else(|| {
+                let configured = gazette::Config::load(&args.root).map(|c| c.output_dir);
+                args.root
+                    .join(configured.unwrap_or_else(|_| "public".into()))
+            });
             return watch_loop(
                 &args.root,
                 Live::new(&args.root, &out, options, args.force),
@@ -212,12 +216,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             addr.port()
         );
     }
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        addr.ip().to_string()
-    };
-    let url = format!("http://{host}:{}/", addr.port());
+    let url = gazette::serve::url_of(addr);
     let out = args.output_dir.unwrap_or_else(|| preview_dir(&args.root));
     let options = LoadOptions {
         drafts: args.drafts,
@@ -272,8 +271,15 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                     "rebuilt ({}) in {:.1?}: {} written, {} removed",
                     r.route, r.elapsed, r.files.written, r.files.removed
                 );
+                let broken = (!r.errors.is_empty()).then(|| Error::Input(r.errors).to_string());
+                if let Some(message) = &broken {
+                    eprintln!("{message}");
+                }
                 if let Some(p) = preview {
                     p.reloaded();
+                    if let Some(message) = broken {
+                        p.failed(message);
+                    }
                 }
             }
             Err(e) => {

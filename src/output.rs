@@ -109,6 +109,16 @@ impl Output {
         }
     }
 
+    /// Keeps `site_path` exactly as the previous build wrote it; false when
+    /// the previous build did not write it.
+    pub fn keep(&self, site_path: &str) -> bool {
+        let rel = file_of(site_path);
+        match self.previous.get(&rel) {
+            Some(stamp) if self.on_disk(&rel, stamp) => self.record(rel, *stamp).is_ok(),
+            _ => false,
+        }
+    }
+
     /// Keeps every file of the previous build that this build does not
     /// write itself (for a rebuild that renders only the pages it knows
     /// changed).
@@ -428,6 +438,28 @@ fn normalize(path: &Path) -> PathBuf {
             parent.canonicalize().map_or(out.clone(), |p| p.join(name))
         }
         _ => out,
+    }
+}
+
+/// A sink that keeps some pages as they are and hands the others to the
+/// output.
+pub struct Keeping<'a> {
+    /// Where pages go.
+    pub output: &'a Output,
+    /// Site paths of pages to keep as the previous build wrote them.
+    pub keep: &'a BTreeSet<String>,
+}
+
+impl crate::context::PageSink for Keeping<'_> {
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        if self.keep.contains(site_path) {
+            self.output.keep(site_path)
+        } else {
+            self.output.unchanged(site_path, fingerprint)
+        }
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        self.output.write(site_path, bytes, fingerprint)
     }
 }
 

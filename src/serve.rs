@@ -5,7 +5,7 @@
 //! an overlay until the file is fixed.
 
 use std::convert::Infallible;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -77,23 +77,45 @@ impl Preview {
 
 /// Binds `interface:port`, or the next free port above it (up to 20 tries).
 pub fn bind(interface: &str, port: u16) -> std::io::Result<TcpListener> {
+    let host: IpAddr = match interface.parse() {
+        Ok(ip) => ip,
+        Err(_) => (interface, 0)
+            .to_socket_addrs()?
+            .next()
+            .map(|a| a.ip())
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("unknown interface {interface}"),
+                )
+            })?,
+    };
+    let last = if port == 0 {
+        0
+    } else {
+        port.saturating_add(19)
+    };
     let mut last_error = None;
-    for candidate in port..port.saturating_add(20) {
-        let addr: SocketAddr = format!("{interface}:{candidate}").parse().map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("{interface}: {e}"),
-            )
-        })?;
-        match TcpListener::bind(addr) {
+    for candidate in port..=last {
+        match TcpListener::bind(SocketAddr::new(host, candidate)) {
             Ok(listener) => return Ok(listener),
             Err(e) => last_error = Some(e),
         }
-        if port == 0 {
-            break;
-        }
     }
     Err(last_error.unwrap_or_else(|| std::io::Error::other("no port to try")))
+}
+
+/// The URL of a bound address (`http://[::1]:1111/` for IPv6).
+pub fn url_of(addr: SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    match ip {
+        IpAddr::V6(v6) => format!("http://[{v6}]:{}/", addr.port()),
+        IpAddr::V4(v4) => format!("http://{v4}:{}/", addr.port()),
+    }
 }
 
 /// Serves `preview` on `listener` until the process ends.
@@ -133,7 +155,13 @@ async fn file(State(preview): State<Preview>, uri: Uri) -> Response {
     let mut path = preview.dir.join(&rel);
     if path.is_dir() {
         if !uri.path().ends_with('/') {
-            let location = format!("{}/", uri.path());
+            // Built from the checked path: `//people` must not become a
+            // protocol-relative `//people/`.
+            let segments: Vec<String> = rel
+                .iter()
+                .map(|s| s.to_string_lossy().into_owned())
+                .collect();
+            let location = format!("/{}/", segments.join("/")).replace("//", "/");
             return (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],

@@ -46,10 +46,21 @@ pub enum Affected {
 }
 
 impl Site {
-    /// Takes in edits to article files (changed, new or deleted). Nothing
-    /// changes if any of them has an error; all errors are reported.
-    pub fn update_articles(&mut self, files: &[PathBuf], drafts: bool) -> Result<ArticleUpdate> {
-        let parsed = self.parse_files(files, drafts)?;
+    /// Takes in edits to article files (changed, new or deleted). Files
+    /// with errors are left out (the site keeps their last good version)
+    /// and their errors returned beside the update; an error in the edits
+    /// as a whole (two articles on one page) changes nothing.
+    pub fn update_articles(
+        &mut self,
+        files: &[PathBuf],
+        drafts: bool,
+    ) -> Result<(ArticleUpdate, Vec<Diagnostic>)> {
+        let (parsed, broken) = self.parse_files(files, drafts);
+        let update = self.take_in_parsed(parsed)?;
+        Ok((update, broken))
+    }
+
+    fn take_in_parsed(&mut self, parsed: Vec<(String, Option<Article>)>) -> Result<ArticleUpdate> {
         if let Some(ids) = self.bodies_only(&parsed) {
             for (&id, (_, new)) in ids.iter().zip(parsed) {
                 // Cards and indexes hold metadata only, which did not change.
@@ -114,7 +125,7 @@ impl Site {
         &self,
         files: &[PathBuf],
         drafts: bool,
-    ) -> Result<Vec<(String, Option<Article>)>> {
+    ) -> (Vec<(String, Option<Article>)>, Vec<Diagnostic>) {
         let content_dir = self.root.join("content");
         let mut out = Vec::new();
         let mut errors = Vec::new();
@@ -134,11 +145,7 @@ impl Site {
                 Err(e) => errors.push(Diagnostic::file(file, format!("cannot read: {e}"))),
             }
         }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(errors))
-        }
+        (out, errors)
     }
 
     /// Two articles that would share a page once the edits are in (only an
