@@ -223,21 +223,21 @@ impl Registry {
     /// new country. Its `name` becomes the name shown (the previous one
     /// turns into an alias) and its aliases are added. An alias or name that
     /// is already another country's is an error naming the file and line.
-    /// On error nothing changes; every error is reported.
+    /// Every error is reported; the valid entries are taken in all the same.
     pub fn extend(
         &mut self,
         entries: Vec<CountryEntry>,
         path: &Path,
     ) -> Result<(), Vec<Diagnostic>> {
-        let mut next = self.clone();
+        // Valid entries are kept even when others fail, so that what refers
+        // to them (data/people.yaml) is not reported as unknown as well.
         let mut errors = Vec::new();
         for entry in &entries {
-            for message in next.add_entry(entry) {
+            for message in self.add_entry(entry) {
                 errors.push(Diagnostic::at(path, entry.line, 1, message));
             }
         }
         if errors.is_empty() {
-            *self = next;
             Ok(())
         } else {
             Err(errors)
@@ -615,7 +615,7 @@ mod tests {
     }
 
     #[test]
-    fn extend_reports_every_conflict_with_its_line_and_changes_nothing() {
+    fn extend_reports_every_conflict_with_its_line_and_keeps_valid_entries() {
         let mut r = Registry::builtin();
         let path = Path::new("data/countries.yaml");
         let errors = r
@@ -649,8 +649,8 @@ mod tests {
         );
         assert!(shown[4].contains("needs a `name`"), "{shown:#?}");
         assert!(shown[5].contains("invalid `code`"), "{shown:#?}");
-        // Nothing was applied, not even the valid alias `Hibernia`.
-        assert_eq!(r.lookup("Hibernia"), None);
+        // The valid alias `Hibernia` was taken in all the same.
+        assert_eq!(r.lookup("Hibernia").map(|c| c.code.as_str()), Some("IE"));
     }
 
     #[test]

@@ -647,7 +647,6 @@ fn conflicting_data_files_are_errors_naming_file_and_line_with_article_errors() 
 }
 
 #[test]
-#[ignore = "bug: one bad data/countries.yaml entry drops the file's valid entries, so data/people.yaml gets a spurious unknown-country error"]
 fn a_bad_countries_entry_does_not_make_references_to_its_good_entries_errors() {
     let fixture = SiteFixture::new()
         .file(
