@@ -131,7 +131,10 @@ impl Site {
             return Err(Error::Input(errors));
         };
         let index = Index::build(&content.articles, &entities);
-        let cards = views::Card::all(&config, &content.articles);
+        let cards = match views::Card::all(&config, &content.articles, &tera) {
+            Ok(cards) => cards,
+            Err(e) => return Err(Error::Input(vec![e])),
+        };
         let warnings = content.warnings.clone();
         Ok(Site {
             root: root.to_path_buf(),
@@ -150,7 +153,11 @@ impl Site {
     pub fn reload_templates(&mut self) -> Result<()> {
         let dir = self.root.join("templates");
         let sources = templates::sources(&dir)?;
-        self.tera = templates::compile(&sources, &dir)?;
+        let tera = templates::compile(&sources, &dir)?;
+        let cards = views::Card::all(&self.config, &self.content.articles, &tera)
+            .map_err(|e| Error::Input(vec![e]))?;
+        self.tera = tera;
+        self.cards = cards;
         self.template_hashes = templates::closure_hashes(&sources);
         Ok(())
     }

@@ -276,7 +276,12 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                     eprintln!("{message}");
                 }
                 if let Some(p) = preview {
-                    p.reloaded();
+                    // With a file still broken, pages reload only if something
+                    // else changed; the error shows either way.
+                    let changed = r.files.written + r.files.removed > 0;
+                    if broken.is_none() || changed {
+                        p.reloaded();
+                    }
                     if let Some(message) = broken {
                         p.failed(message);
                     }

@@ -99,16 +99,7 @@ impl<'a> Renderer<'a> {
         cards: &'a [Card],
     ) -> Self {
         let mut base = PageContext::new();
-        base.insert(
-            "site",
-            &SiteView {
-                title: &config.title,
-                base_url: &config.base_url,
-                description: &config.description,
-                language: &config.language,
-                extra: &config.extra,
-            },
-        );
+        base.insert("site", &SiteView::of(config));
         let years: Vec<YearLink> = index
             .years
             .keys()

@@ -16,6 +16,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
+    ("card.html", include_str!("../templates/card.html")),
     ("taxonomy.html", include_str!("../templates/taxonomy.html")),
     ("term.html", include_str!("../templates/term.html")),
     ("archive.html", include_str!("../templates/archive.html")),

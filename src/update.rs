@@ -84,7 +84,8 @@ impl Site {
         if !duplicates.is_empty() {
             return Err(Error::Input(duplicates));
         }
-        self.apply(parsed.clone());
+        self.apply(parsed.clone())
+            .map_err(|e| Error::Input(vec![e]))?;
         let index = Index::build(&self.content.articles, &self.entities);
         let everything = changes_everything(&self.index, &index);
         let count_changed = self.content.articles.len() != old_count;
@@ -163,18 +164,27 @@ impl Site {
 
     /// Puts the edits in place: articles (and their cards) replaced, added
     /// or removed, without copying the others.
-    fn apply(&mut self, mut parsed: Vec<(String, Option<Article>)>) {
+    fn apply(&mut self, mut parsed: Vec<(String, Option<Article>)>) -> Result<(), Diagnostic> {
         parsed.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut gone = vec![false; self.content.articles.len()];
+        // Cards first: a card that fails to render changes nothing.
+        let mut edits = Vec::with_capacity(parsed.len());
         for (rel, new) in parsed {
+            let card = match &new {
+                Some(article) => Some(views::Card::rendered(&self.config, article, &self.tera)?),
+                None => None,
+            };
+            edits.push((rel, new.zip(card)));
+        }
+        let mut gone = vec![false; self.content.articles.len()];
+        for (rel, new) in edits {
             match (find(&self.content.articles, &rel), new) {
-                (Some(id), Some(article)) => {
-                    self.cards[id] = views::Card::new(&self.config, &article);
+                (Some(id), Some((article, card))) => {
+                    self.cards[id] = card;
                     self.content.articles[id] = article;
                 }
                 (Some(id), None) => gone[id] = true,
-                (None, Some(article)) => {
-                    self.cards.push(views::Card::new(&self.config, &article));
+                (None, Some((article, card))) => {
+                    self.cards.push(card);
                     self.content.articles.push(article);
                     gone.push(false);
                 }
@@ -187,6 +197,7 @@ impl Site {
             .retain(|_| keep.next().unwrap_or(true));
         let mut keep = gone.iter().map(|g| !g);
         self.cards.retain(|_| keep.next().unwrap_or(true));
+        Ok(())
     }
 
     /// The ids of the edited articles if every edit changed only a body.

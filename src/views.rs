@@ -5,8 +5,11 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
+use tera::Tera;
+
 use crate::config::Config;
 use crate::content::Article;
+use crate::error::Diagnostic;
 use crate::index::{Index, Kind, TermId};
 
 /// A link to a person, country or tag page.
@@ -41,6 +44,10 @@ pub struct Card {
     pub location: Option<String>,
     /// `summary` (or the first paragraph).
     pub summary: String,
+    /// The card rendered once through `card.html` (print with `| safe`):
+    /// lists show it as it is instead of rendering each article again on
+    /// every list it appears in.
+    pub html: String,
 }
 
 /// Formats a date as RFC 3339 (`Z` for UTC).
@@ -84,9 +91,34 @@ pub fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) -> Vec<
 
 impl Card {
     /// The cards of all articles, by article id (built in parallel).
-    pub fn all(config: &Config, articles: &[Article]) -> Vec<Card> {
+    pub fn all(
+        config: &Config,
+        articles: &[Article],
+        tera: &Tera,
+    ) -> Result<Vec<Card>, Diagnostic> {
         use rayon::prelude::*;
-        articles.par_iter().map(|a| Card::new(config, a)).collect()
+        articles
+            .par_iter()
+            .map(|a| Card::rendered(config, a, tera))
+            .collect()
+    }
+
+    /// The card of an article with its HTML rendered through `card.html`.
+    pub fn rendered(config: &Config, article: &Article, tera: &Tera) -> Result<Card, Diagnostic> {
+        let mut card = Card::new(config, article);
+        card.render_html(config, tera)?;
+        Ok(card)
+    }
+
+    /// Renders (again) the card's HTML through `card.html`.
+    pub fn render_html(&mut self, config: &Config, tera: &Tera) -> Result<(), Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("card", &*self);
+        ctx.insert("site", &SiteView::of(config));
+        self.html = tera.render("card.html", &ctx).map_err(|e| {
+            crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
+        })?;
+        Ok(())
     }
 
     /// The card of an article: what lists and feeds show (kept lean: lists
@@ -103,6 +135,7 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
+            html: String::new(),
         }
     }
 }
@@ -196,6 +229,19 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     /// The `[extra]` table.
     pub extra: &'a serde_json::Value,
+}
+
+impl<'a> SiteView<'a> {
+    /// The view of a site's settings.
+    pub fn of(config: &'a Config) -> Self {
+        SiteView {
+            title: &config.title,
+            base_url: &config.base_url,
+            description: &config.description,
+            language: &config.language,
+            extra: &config.extra,
+        }
+    }
 }
 
 /// A year in the navigation.
