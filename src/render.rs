@@ -70,6 +70,9 @@ pub struct Renderer<'a> {
     cards: &'a [Card],
     base: PageContext,
     md_targets: OnceLock<HashMap<&'a str, &'a str>>,
+    /// Each article's feed `<entry>`, rendered once on first use: an article
+    /// is in the site feed and the feeds of its people and countries.
+    entries: Vec<OnceLock<Result<String, Diagnostic>>>,
 }
 
 /// A page ready to render: its path, context and fingerprint.
@@ -78,6 +81,8 @@ pub struct Prepared {
     path: String,
     ctx: PageContext,
     fingerprint: u64,
+    /// An error met while building the context (a feed entry that failed).
+    error: Option<Diagnostic>,
 }
 
 impl Prepared {
@@ -120,6 +125,7 @@ impl<'a> Renderer<'a> {
             cards,
             base,
             md_targets: OnceLock::new(),
+            entries: (0..articles.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -212,6 +218,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("permalink", &self.config.permalink(&path));
         let template = Self::template(page);
         ctx.mix(self.template_hashes.get(template).copied().unwrap_or(0));
+        let mut error = None;
         match page {
             Page::Article(id) => {
                 ctx.insert("article", &self.article_view(id, ""));
@@ -230,8 +237,8 @@ impl<'a> Renderer<'a> {
             Page::Term(kind, t, n) => self.term_context(&mut ctx, kind, t, n),
             Page::Year(y, n) => self.year_context(&mut ctx, y, None, n),
             Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
-            Page::Feed => self.feed_context(&mut ctx),
-            Page::TermFeed(kind, t) => self.term_feed_context(&mut ctx, kind, t),
+            Page::Feed => error = self.feed_context(&mut ctx),
+            Page::TermFeed(kind, t) => error = self.term_feed_context(&mut ctx, kind, t),
             Page::Sitemap => self.sitemap_context(&mut ctx),
             Page::Robots | Page::NotFound => {}
         }
@@ -241,12 +248,21 @@ impl<'a> Renderer<'a> {
             path,
             ctx,
             fingerprint,
+            error,
         }
     }
 
     /// Renders a prepared page (an article's body is rendered here, once).
     pub fn finish(&self, prepared: Prepared) -> Result<String, Diagnostic> {
-        let Prepared { page, mut ctx, .. } = prepared;
+        let Prepared {
+            page,
+            mut ctx,
+            error,
+            ..
+        } = prepared;
+        if let Some(e) = error {
+            return Err(e);
+        }
         if let Page::Article(id) = page {
             let body = self.article_body(id)?;
             ctx.insert_unhashed("article", &self.article_view(id, &body));
@@ -430,10 +446,27 @@ impl<'a> Renderer<'a> {
         self.list_context(ctx, &base, ids, n);
     }
 
-    fn feed_context(&self, ctx: &mut PageContext) {
+    fn feed_context(&self, ctx: &mut PageContext) -> Option<Diagnostic> {
         let n = self.index.newest_first.len().min(FEED_LENGTH);
         let latest = &self.index.newest_first[..n];
-        self.insert_feed(ctx, latest, self.config.title.clone(), "/atom.xml", "/");
+        self.insert_feed(ctx, latest, self.config.title.clone(), "/atom.xml", "/")
+    }
+
+    fn term_feed_context(
+        &self,
+        ctx: &mut PageContext,
+        kind: Kind,
+        t: TermId,
+    ) -> Option<Diagnostic> {
+        let term = &self.index.taxonomy(kind).terms[t];
+        let latest = &term.articles[..term.articles.len().min(TERM_FEED_LENGTH)];
+        self.insert_feed(
+            ctx,
+            latest,
+            format!("{} · {}", term.name, self.config.title),
+            &profile::feed_path(kind, &term.slug),
+            &term_path(kind, &term.slug),
+        )
     }
 
     /// The variables of `atom.xml`: the feed itself and its entries.
@@ -444,14 +477,21 @@ impl<'a> Renderer<'a> {
         title: String,
         path: &str,
         alternate: &str,
-    ) {
-        let entries: Vec<FeedEntry> = ids
-            .iter()
-            .map(|&i| FeedEntry {
-                card: &self.cards[i],
-                tags: views::term_links(self.config, self.index, Kind::Tags, i),
-            })
-            .collect();
+    ) -> Option<Diagnostic> {
+        let mut entries = Vec::with_capacity(ids.len());
+        for &i in ids {
+            let xml = match self.entry_xml(i) {
+                Ok(xml) => xml,
+                Err(e) => return Some(e.clone()),
+            };
+            let card = &self.cards[i];
+            entries.push(FeedEntry {
+                title: &card.title,
+                url: &card.url,
+                date: &card.date,
+                xml,
+            });
+        }
         let updated = ids
             .iter()
             .map(|&i| {
@@ -473,18 +513,25 @@ impl<'a> Renderer<'a> {
             },
         );
         ctx.insert("articles", &entries);
+        None
     }
 
-    fn term_feed_context(&self, ctx: &mut PageContext, kind: Kind, t: TermId) {
-        let term = &self.index.taxonomy(kind).terms[t];
-        let latest = &term.articles[..term.articles.len().min(TERM_FEED_LENGTH)];
-        self.insert_feed(
-            ctx,
-            latest,
-            format!("{} · {}", term.name, self.config.title),
-            &profile::feed_path(kind, &term.slug),
-            &term_path(kind, &term.slug),
-        );
+    /// Article `id`'s `<entry>`, rendered through `entry.xml` on first use.
+    fn entry_xml(&self, id: ArticleId) -> Result<&str, &Diagnostic> {
+        self.entries[id]
+            .get_or_init(|| {
+                let mut ctx = tera::Context::new();
+                ctx.insert("card", &self.cards[id]);
+                ctx.insert(
+                    "tags",
+                    &views::term_links(self.config, self.index, Kind::Tags, id),
+                );
+                ctx.insert("site", &SiteView::of(self.config));
+                self.tera.render("entry.xml", &ctx).map_err(|e| {
+                    crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
+                })
+            })
+            .as_deref()
     }
 
     fn sitemap_context(&self, ctx: &mut PageContext) {

@@ -22,6 +22,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("archive.html", include_str!("../templates/archive.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
+    ("entry.xml", include_str!("../templates/entry.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("robots.txt", include_str!("../templates/robots.txt")),
 ];

@@ -162,14 +162,18 @@ pub struct ArticleView<'a> {
     pub content: &'a str,
 }
 
-/// An entry of the Atom feed.
+/// An entry of an Atom feed: the article's `<entry>` rendered once through
+/// `entry.xml`, and the few fields a custom feed template may want.
 #[derive(Debug, Serialize)]
 pub struct FeedEntry<'a> {
-    /// Everything a list shows.
-    #[serde(flatten)]
-    pub card: &'a Card,
-    /// Tags, linked (Atom categories).
-    pub tags: Vec<TermLink>,
+    /// `title`.
+    pub title: &'a str,
+    /// The article's page.
+    pub url: &'a str,
+    /// RFC 3339 date.
+    pub date: &'a str,
+    /// The `<entry>` element (print with `| safe`).
+    pub xml: &'a str,
 }
 
 /// Where a paginated list is and where its neighbours are.
