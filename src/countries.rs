@@ -384,12 +384,7 @@ struct RawEntry {
 /// of `{name, code, aliases}` (`aliases` a list or one string). Unknown keys
 /// are errors; every error is reported with its line and column.
 pub fn parse_entries(yaml: &str, path: &Path) -> Result<Vec<CountryEntry>, Vec<Diagnostic>> {
-    let items: Vec<(RawEntry, usize)> = frontmatter::parse_list(yaml).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|e| Diagnostic::at(path, e.line, e.column, e.message))
-            .collect::<Vec<_>>()
-    })?;
+    let items: Vec<(RawEntry, usize)> = frontmatter::parse_data_file(yaml, path)?;
     Ok(items
         .into_iter()
         .map(|(raw, line)| CountryEntry {

@@ -392,6 +392,19 @@ mod tests {
     }
 }
 
+/// [`parse_list`] for a data file at `path`: errors become diagnostics.
+pub fn parse_data_file<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+    path: &std::path::Path,
+) -> Result<Vec<(T, usize)>, Vec<crate::error::Diagnostic>> {
+    parse_list(yaml).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| crate::error::Diagnostic::at(path, e.line, e.column, e.message))
+            .collect()
+    })
+}
+
 /// Parses a data file holding a YAML list of mappings (`data/people.yaml`,
 /// `data/countries.yaml`) into its items, each with the 1-based line of the
 /// file on which it starts (its `- `), so later checks can name that line.

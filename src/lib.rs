@@ -249,7 +249,7 @@ impl Site {
 
     /// Files copied as they are: static/ to the root, then content/'s
     /// non-markdown files to the same place under the root.
-    fn files_to_copy(&self) -> HashMap<String, PathBuf> {
+    pub fn files_to_copy(&self) -> HashMap<String, PathBuf> {
         let mut files = HashMap::new();
         let static_dir = self.root.join("static");
         for entry in WalkDir::new(&static_dir)

@@ -50,7 +50,7 @@ impl LinkResolver for SiteLinks<'_> {
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` when
 /// it climbs out of content/.
-fn join_relative(dir: &str, rel: &str) -> Option<String> {
+pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in rel.split('/') {
         match part {

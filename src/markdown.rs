@@ -81,7 +81,8 @@ impl LinkResolver for KeepLinks {
     }
 }
 
-fn options() -> Options {
+/// The markdown extensions gazette turns on (also used by `check`).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

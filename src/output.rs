@@ -178,17 +178,7 @@ impl Output {
                 .expect("no panics while holding the lock")
                 .push(rel.clone());
         }
-        let mut produced = self
-            .produced
-            .lock()
-            .expect("no panics while holding the lock");
-        if produced.insert(rel.clone(), stamp).is_some() {
-            return Err(Diagnostic::file(
-                &rel,
-                "two pages would be written to the same file",
-            ));
-        }
-        Ok(())
+        self.record(rel, stamp)
     }
 
     /// Forgets the staged files: the output directory is left as it was.

@@ -6,13 +6,12 @@
 use std::collections::{HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
-use pulldown_cmark::{Event, Options, Parser, Tag};
-use walkdir::WalkDir;
+use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::config::Config;
-use crate::content::{self, Article};
-use crate::links::SiteLinks;
-use crate::markdown::LinkResolver;
+use crate::content::Article;
+use crate::links::{join_relative, SiteLinks};
+use crate::markdown::{options, LinkResolver};
 use crate::Site;
 
 /// Files the build writes besides rendered pages and copies.
@@ -48,19 +47,12 @@ impl<'a> LinkChecker<'a> {
             .map(|page| renderer.path(page))
             .collect();
         paths.extend(GENERATED.iter().map(|p| p.to_string()));
-        let static_dir = site.root.join("static");
-        for entry in WalkDir::new(&static_dir)
-            .follow_links(true)
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file()
-                && !content::is_ignored_name(&entry.file_name().to_string_lossy())
-            {
-                paths.insert(format!("/{}", content::relative(&static_dir, entry.path())));
-            }
-        }
-        paths.extend(site.content.assets.iter().map(|a| format!("/{}", a.rel)));
+        // static/ files and content/ assets: what the build copies.
+        paths.extend(
+            site.files_to_copy()
+                .into_keys()
+                .map(|rel| format!("/{rel}")),
+        );
         LinkChecker {
             config: &site.config,
             targets: site
@@ -159,35 +151,9 @@ impl<'a> LinkChecker<'a> {
     }
 }
 
-/// The markdown options of the renderer (`markdown::render`).
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// A path the renderer resolves from the article's folder.
 fn is_relative(dest: &str) -> bool {
     !(dest.is_empty() || dest.starts_with(['#', '?', '/']) || url::Url::parse(dest).is_ok())
-}
-
-/// `rel` joined onto `dir`, `.` and `..` resolved; `None` when it climbs
-/// out of content/ (as in `links.rs`).
-fn join_relative(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
