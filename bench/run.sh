@@ -151,16 +151,24 @@ count_files() { find "$1" -type f | wc -l | tr -d ' '; }
 # for delayed allocation.
 size_mb() { sync -f "$1" 2>/dev/null || sync; du -sm "$1" | awk '{print $1}'; }
 
+# Each run writes a directory of its own and the previous run's writes are
+# flushed first: on ext4, creating files right after deleting thousands
+# (rm -rf of the last output) searches past recently freed inodes for
+# minutes, and a flush left pending would be charged to the next tool.
+settle() { sync; sleep 2; }
+
 run_gazette() {   # run_gazette N RUN
-    local n="$1" r="$2" out="$WORK/out-gazette-$1"
+    local n="$1" r="$2" out="$WORK/out-gazette-$1-r$2"
     rm -rf "$out"
+    settle
     timed "$LOGS/gazette-$n-run$r.log" "$GAZETTE" build -r "$WORK/ours-$n" -o "$out"
 }
 
 run_hugo() {      # run_hugo N RUN
-    local n="$1" r="$2" out="$WORK/out-hugo-$1" src="$WORK/hugo-$1" cache
+    local n="$1" r="$2" out="$WORK/out-hugo-$1-r$2" src="$WORK/hugo-$1" cache
     rm -rf "$out" "$src/resources" "$src/.hugo_build.lock"
     cache="$(mktemp -d "$WORK/hugo-cache.XXXXXX")"; TMPS+=("$cache")
+    settle
     timed "$LOGS/hugo-$n-run$r.log" hugo --source "$src" --destination "$out" \
         --cacheDir "$cache" --cleanDestinationDir --quiet
     rm -rf "$cache"
@@ -186,13 +194,15 @@ for n in "${SIZES[@]}"; do
         done
     done
     for tool in "${TOOLS[@]}"; do
-        PAGES[$tool,$n]="$(count_html "$WORK/out-$tool-$n")"
-        REDIRECTS[$tool,$n]="$(count_redirects "$WORK/out-$tool-$n")"
-        SIZE[$tool,$n]="$(size_mb "$WORK/out-$tool-$n")"
+        last="$WORK/out-$tool-$n-r$RUNS"
+        PAGES[$tool,$n]="$(count_html "$last")"
+        REDIRECTS[$tool,$n]="$(count_redirects "$last")"
+        SIZE[$tool,$n]="$(size_mb "$last")"
+        for ((r = 1; r < RUNS; r++)); do rm -rf "$WORK/out-$tool-$n-r$r"; done
     done
 
     # No-change rebuild: gazette into its already built output directory.
-    out="$WORK/out-gazette-$n"
+    out="$WORK/out-gazette-$n-r$RUNS"
     mark="$WORK/.rebuild-marker"
     for ((r = 1; r <= RUNS; r++)); do
         log "gazette no-change rebuild, $n articles, run $r/$RUNS"

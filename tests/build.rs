@@ -798,3 +798,30 @@ fn the_feed_stays_xml_when_text_holds_control_characters() {
         panic!("atom.xml is not XML: {e}\n{atom}");
     }
 }
+
+#[test]
+fn a_symlink_loop_under_content_is_skipped_with_a_warning() {
+    let fixture = SiteFixture::new().article("2026/02/a.md", md("Loop-proof", "2026-02-20", ""));
+    // content/2026/back -> content: following it would walk forever.
+    std::os::unix::fs::symlink(
+        fixture.root().join("content"),
+        fixture.root().join("content/2026/back"),
+    )
+    .unwrap();
+    let site = fixture.load().expect("a symlink loop is not an error");
+    assert_eq!(site.content.articles.len(), 1);
+    assert!(
+        site.warnings
+            .iter()
+            .any(|w| w.message.contains("symlink loop")),
+        "{:?}",
+        site.warnings
+    );
+    let run = fixture.gazette(&["build"]);
+    assert_eq!(run.status.code(), Some(0), "{}", common::stderr(&run));
+    assert!(
+        common::stderr(&run).contains("warning: symlink loop skipped"),
+        "{}",
+        common::stderr(&run)
+    );
+}
