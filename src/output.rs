@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Error, Result};
@@ -59,6 +60,10 @@ pub struct Output {
     previous: BTreeMap<String, Stamp>,
     produced: Mutex<BTreeMap<String, Stamp>>,
     staged: Mutex<Vec<String>>,
+    /// Files of the previous build not produced again are kept, except
+    /// those forgotten (see [`Output::keep_previous`]).
+    keep_rest: AtomicBool,
+    forgotten: Mutex<BTreeSet<String>>,
 }
 
 impl Output {
@@ -93,6 +98,8 @@ impl Output {
             previous,
             produced: Mutex::new(BTreeMap::new()),
             staged: Mutex::new(Vec::new()),
+            keep_rest: AtomicBool::new(false),
+            forgotten: Mutex::new(BTreeSet::new()),
         })
     }
 
@@ -123,22 +130,21 @@ impl Output {
     /// write itself (for a rebuild that renders only the pages it knows
     /// changed).
     pub fn keep_previous(&self) {
-        let mut produced = self
-            .produced
-            .lock()
-            .expect("no panics while holding the lock");
-        for (rel, stamp) in &self.previous {
-            produced.entry(rel.clone()).or_insert(*stamp);
-        }
+        self.keep_rest.store(true, Ordering::Relaxed);
     }
 
-    /// Drops `site_path` from this build's files: it will be removed.
+    /// Drops `site_path` from this build's files: unless written again, it
+    /// will be removed.
     pub fn forget(&self, site_path: &str) {
         let rel = file_of(site_path);
         self.produced
             .lock()
             .expect("no panics while holding the lock")
             .remove(&rel);
+        self.forgotten
+            .lock()
+            .expect("no panics while holding the lock")
+            .insert(rel);
     }
 
     fn on_disk(&self, rel: &str, stamp: &Stamp) -> bool {
@@ -189,29 +195,50 @@ impl Output {
     /// Moves the staged files into place, removes files of the previous build
     /// that were not produced again, and writes the new manifest.
     pub fn commit(self) -> Result<WriteStats> {
-        let produced = self.produced.into_inner().expect("lock not poisoned");
+        let mut produced = self.produced.into_inner().expect("lock not poisoned");
         let staged = self.staged.into_inner().expect("lock not poisoned");
+        let forgotten = self.forgotten.into_inner().expect("lock not poisoned");
+        // Files of the previous build that go: all those not produced again,
+        // or, when keeping the rest, only the forgotten ones (no pass over
+        // every file for a one-page rebuild).
+        let stale: BTreeSet<String> = if self.keep_rest.load(Ordering::Relaxed) {
+            let stale = forgotten
+                .into_iter()
+                .filter(|k| self.previous.contains_key(k) && !produced.contains_key(k))
+                .collect::<BTreeSet<_>>();
+            let changed = !staged.is_empty() || !stale.is_empty();
+            let mut all = self.previous.clone();
+            all.retain(|k, _| !stale.contains(k));
+            all.append(&mut produced);
+            produced = all;
+            if !changed {
+                let _ = fs::remove_dir_all(&self.staging);
+                return Ok(WriteStats {
+                    files: produced.len(),
+                    written: 0,
+                    unchanged: produced.len(),
+                    removed: 0,
+                });
+            }
+            stale
+        } else {
+            self.previous
+                .keys()
+                .filter(|k| !produced.contains_key(*k))
+                .cloned()
+                .collect()
+        };
         let stats = WriteStats {
             files: produced.len(),
             written: staged.len(),
             unchanged: produced.len() - staged.len(),
-            removed: self
-                .previous
-                .keys()
-                .filter(|k| !produced.contains_key(*k))
-                .count(),
+            removed: stale.len(),
         };
         if !self.dir.exists() {
             write_manifest(&self.staging, &produced)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
             return Ok(stats);
         }
-        let stale: BTreeSet<&str> = self
-            .previous
-            .keys()
-            .filter(|k| !produced.contains_key(*k))
-            .map(String::as_str)
-            .collect();
         // Check before changing anything, so a refusal leaves the output as it was.
         if let Err(e) = staged
             .iter()
@@ -243,7 +270,7 @@ impl Output {
 /// write: a file where a folder must go, or a folder holding such files.
 /// Files of the previous build that are not produced again (`stale`) are
 /// removed before the new files go in, so they are never in the way.
-fn way_is_clear(dir: &Path, rel: &str, stale: &BTreeSet<&str>) -> Result<()> {
+fn way_is_clear(dir: &Path, rel: &str, stale: &BTreeSet<String>) -> Result<()> {
     let blocked = |what: &Path| Error::UnsafeOutput {
         path: what.to_path_buf(),
         reason: format!("it is in the way of {rel}, and gazette did not write it; move it away"),
@@ -356,14 +383,20 @@ fn read_manifest(dir: &Path) -> Option<BTreeMap<String, Stamp>> {
 }
 
 fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
-    let mut text = String::from("gazette-manifest 2\n");
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(files.len() * 96 + 32);
+    text.push_str("gazette-manifest 2\n");
     for (path, stamp) in files {
-        text.push_str(&format!(
-            "{:016x} {} {:016x} {path}\n",
+        let _ = writeln!(
+            text,
+            "{:016x} {} {:016x} {path}",
             stamp.hash, stamp.size, stamp.fingerprint
-        ));
+        );
     }
-    if fs::read_to_string(dir.join(MANIFEST)).is_ok_and(|old| old == text) {
+    // A build that changed nothing leaves the manifest (and its mtime) alone.
+    if fs::metadata(dir.join(MANIFEST)).is_ok_and(|m| m.len() == text.len() as u64)
+        && fs::read_to_string(dir.join(MANIFEST)).is_ok_and(|old| old == text)
+    {
         return Ok(());
     }
     let tmp = dir.join(format!("{MANIFEST}.tmp"));

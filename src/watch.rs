@@ -16,7 +16,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 pub const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
 
 /// Quiet time that closes a batch.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// A batch never waits longer than this for quiet.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 
