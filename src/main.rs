@@ -1,5 +1,5 @@
-//! The `gazette` command line: `build` (optionally `--watch`) and `serve`.
-//! Errors are printed like a compiler's, every one of them.
+//! The `gazette` command line: `build` (optionally `--watch`), `serve` and
+//! `check`. Errors are printed like a compiler's, every one of them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
