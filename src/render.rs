@@ -28,6 +28,8 @@ use crate::{insights, profile};
 pub const FEED_LENGTH: usize = 50;
 /// Articles in a person's or country's feed.
 pub const TERM_FEED_LENGTH: usize = 20;
+/// URLs in one sitemap file (the limit of the sitemaps protocol).
+pub const SITEMAP_LIMIT: usize = 50_000;
 /// Terms in the "most mentioned" list of a taxonomy page.
 pub const TOP_TERMS: usize = 20;
 
@@ -50,8 +52,11 @@ pub enum Page {
     Feed,
     /// `/people/<slug>/atom.xml` or `/countries/<slug>/atom.xml`.
     TermFeed(Kind, TermId),
-    /// `/sitemap.xml`.
+    /// `/sitemap.xml`: the sitemap, or past [`SITEMAP_LIMIT`] URLs the
+    /// index of its parts.
     Sitemap,
+    /// `/sitemap-<n>.xml`: part `n` (from 1) of a large sitemap.
+    SitemapPart(usize),
     /// `/robots.txt`.
     Robots,
     /// `/404.html`.
@@ -159,7 +164,12 @@ impl<'a> Renderer<'a> {
                 );
             }
         }
+        let listed = pages
+            .iter()
+            .filter(|p| !matches!(p, Page::TermFeed(..)))
+            .count();
         pages.extend([Page::Feed, Page::Sitemap, Page::Robots, Page::NotFound]);
+        pages.extend(sitemap_parts(listed).map(Page::SitemapPart));
         pages
     }
 
@@ -190,6 +200,7 @@ impl<'a> Renderer<'a> {
                 profile::feed_path(kind, &self.index.taxonomy(kind).terms[t].slug)
             }
             Page::Sitemap => "/sitemap.xml".into(),
+            Page::SitemapPart(n) => format!("/sitemap-{n}.xml"),
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
         }
@@ -204,7 +215,7 @@ impl<'a> Renderer<'a> {
             Page::Term(..) => "term.html",
             Page::Year(..) | Page::Month(..) => "archive.html",
             Page::Feed | Page::TermFeed(..) => "atom.xml",
-            Page::Sitemap => "sitemap.xml",
+            Page::Sitemap | Page::SitemapPart(_) => "sitemap.xml",
             Page::Robots => "robots.txt",
             Page::NotFound => "404.html",
         }
@@ -239,7 +250,8 @@ impl<'a> Renderer<'a> {
             Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
             Page::Feed => error = self.feed_context(&mut ctx),
             Page::TermFeed(kind, t) => error = self.term_feed_context(&mut ctx, kind, t),
-            Page::Sitemap => self.sitemap_context(&mut ctx),
+            Page::Sitemap => self.sitemap_context(&mut ctx, None),
+            Page::SitemapPart(n) => self.sitemap_context(&mut ctx, Some(n)),
             Page::Robots | Page::NotFound => {}
         }
         let fingerprint = ctx.fingerprint();
@@ -534,17 +546,51 @@ impl<'a> Renderer<'a> {
             .as_deref()
     }
 
-    fn sitemap_context(&self, ctx: &mut PageContext) {
-        let entries: Vec<SitemapEntry> = self
-            .pages()
+    /// The pages a sitemap lists: every page but feeds, the sitemap itself,
+    /// robots.txt and the 404 page.
+    pub fn sitemap_pages(&self) -> Vec<Page> {
+        self.pages()
             .into_iter()
             .filter(|p| {
                 !matches!(
                     p,
-                    Page::TermFeed(..) | Page::Feed | Page::Sitemap | Page::Robots | Page::NotFound
+                    Page::TermFeed(..)
+                        | Page::Feed
+                        | Page::Sitemap
+                        | Page::SitemapPart(_)
+                        | Page::Robots
+                        | Page::NotFound
                 )
             })
-            .map(|p| {
+            .collect()
+    }
+
+    /// `entries` for a sitemap (or one part of it), or `sitemaps`, the
+    /// parts, for the index of a sitemap too large for one file.
+    fn sitemap_context(&self, ctx: &mut PageContext, part: Option<usize>) {
+        let pages = self.sitemap_pages();
+        let parts = sitemap_parts(pages.len()).count();
+        let (chunk, sitemaps): (&[Page], Vec<SitemapPartView>) = match part {
+            None if parts > 0 => (
+                &[],
+                (1..=parts)
+                    .map(|n| SitemapPartView {
+                        url: self.config.permalink(&format!("/sitemap-{n}.xml")),
+                    })
+                    .collect(),
+            ),
+            None => (&pages, Vec::new()),
+            Some(n) => {
+                let start = ((n - 1) * SITEMAP_LIMIT).min(pages.len());
+                (
+                    &pages[start..(start + SITEMAP_LIMIT).min(pages.len())],
+                    Vec::new(),
+                )
+            }
+        };
+        let entries: Vec<SitemapEntry> = chunk
+            .iter()
+            .map(|&p| {
                 let lastmod = match p {
                     Page::Article(id) => {
                         let a = &self.articles[id];
@@ -559,6 +605,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("entries", &entries);
+        ctx.insert("sitemaps", &sitemaps);
     }
 }
 
@@ -587,7 +634,39 @@ struct FeedView<'a> {
 }
 
 #[derive(Serialize)]
+struct SitemapPartView {
+    url: String,
+}
+
+/// The part numbers of a sitemap of `urls` URLs: none when one file holds
+/// them all.
+pub fn sitemap_parts(urls: usize) -> std::ops::Range<usize> {
+    let parts = if urls > SITEMAP_LIMIT {
+        urls.div_ceil(SITEMAP_LIMIT)
+    } else {
+        0
+    };
+    1..parts + 1
+}
+
+#[derive(Serialize)]
 struct SitemapEntry {
     url: String,
     lastmod: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemaps_split_past_the_protocol_limit() {
+        assert_eq!(sitemap_parts(0).count(), 0);
+        assert_eq!(sitemap_parts(SITEMAP_LIMIT).count(), 0);
+        assert_eq!(
+            sitemap_parts(SITEMAP_LIMIT + 1).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(sitemap_parts(3 * SITEMAP_LIMIT).count(), 3);
+    }
 }

@@ -16,7 +16,7 @@ use crate::content::{self, Article, ArticleId};
 use crate::error::{Diagnostic, Error, Result};
 use crate::index::{Index, Kind};
 use crate::insights;
-use crate::render::{Page, Renderer};
+use crate::render::{self, Page, Renderer};
 use crate::views::{self, page_count};
 use crate::Site;
 
@@ -262,6 +262,7 @@ impl Touched {
     /// Every page (of this state) of what was touched, but the home pages.
     fn pages(&self, r: &Renderer, index: &Index, per: usize) -> Vec<Page> {
         let mut pages = vec![Page::Feed, Page::Sitemap];
+        pages.extend(render::sitemap_parts(r.sitemap_pages().len()).map(Page::SitemapPart));
         pages.extend(Kind::ALL.map(Page::Taxonomy));
         for rel in &self.articles {
             pages.extend(
