@@ -1,9 +1,11 @@
 //! Incremental rebuilds for `serve` and `build --watch`: the loaded site
 //! stays in memory, and each batch of changed files is taken in by the
-//! cheapest exact route. A body edit renders one page; a static edit copies
-//! one file; anything else re-runs the fingerprinted build, which renders
-//! only pages whose inputs changed. The output after any sequence of edits
-//! is the output of a clean build of the same files.
+//! cheapest exact route. A body edit renders one page; a metadata edit
+//! checks the pages that show the article (see update.rs); a static edit
+//! copies one file; a template edit re-runs the fingerprinted build, which
+//! renders only pages whose template or context changed; data/ and
+//! site.toml reload everything. The output after any sequence of edits is
+//! the output of a clean build of the same files (tests/incremental.rs).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,7 +16,7 @@ use crate::render::Page;
 use crate::{Affected, ArticleUpdate, Diagnostic, Error, LoadOptions, Result, Site};
 
 /// What a changed path means for the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
     /// An article file under content/ (edited, new or deleted).
     Article(PathBuf),
@@ -144,7 +146,7 @@ impl Live {
             })
             .filter_map(|p| classify(&self.root, &p))
             .collect();
-        changes.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        changes.sort();
         changes.dedup();
         if changes.is_empty() {
             return Ok(Rebuild {
