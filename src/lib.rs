@@ -70,8 +70,6 @@ pub struct Site {
     pub tera: tera::Tera,
     /// Per template, the hash of its source and everything it uses.
     pub template_hashes: HashMap<String, u64>,
-    /// Non-fatal findings, to be shown to the user.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a build produced.
@@ -135,7 +133,6 @@ impl Site {
             Ok(cards) => cards,
             Err(e) => return Err(Error::Input(vec![e])),
         };
-        let warnings = content.warnings.clone();
         Ok(Site {
             root: root.to_path_buf(),
             config,
@@ -145,8 +142,13 @@ impl Site {
             cards,
             tera,
             template_hashes,
-            warnings,
         })
+    }
+
+    /// Non-fatal findings of the load (a symlink loop skipped...), to show
+    /// the user.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.content.warnings
     }
 
     /// Reads the templates again (after an edit under templates/).

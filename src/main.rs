@@ -157,7 +157,7 @@ fn build(args: BuildArgs) -> ExitCode {
         }
         Err(e) => return report(&e),
     };
-    for warning in &site.warnings {
+    for warning in site.warnings() {
         eprintln!("{warning}");
     }
     let out = args

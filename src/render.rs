@@ -286,11 +286,6 @@ impl<'a> Renderer<'a> {
             })
     }
 
-    /// Renders one page to its output bytes.
-    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
-        self.finish(self.prepare(page))
-    }
-
     /// Renders, in parallel, every page whose fingerprint the sink does not
     /// already hold, and returns all errors.
     pub fn render_all(&self, pages: &[Page], sink: &dyn PageSink) -> Vec<Diagnostic> {

@@ -811,11 +811,11 @@ fn a_symlink_loop_under_content_is_skipped_with_a_warning() {
     let site = fixture.load().expect("a symlink loop is not an error");
     assert_eq!(site.content.articles.len(), 1);
     assert!(
-        site.warnings
+        site.warnings()
             .iter()
             .any(|w| w.message.contains("symlink loop")),
         "{:?}",
-        site.warnings
+        site.warnings()
     );
     let run = fixture.gazette(&["build"]);
     assert_eq!(run.status.code(), Some(0), "{}", common::stderr(&run));

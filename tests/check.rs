@@ -16,6 +16,16 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// (path under the root, line, column, severity, message) of each finding.
+/// Path, line, column and severity of each finding (messages left out).
+fn positions(
+    found: &[(String, usize, usize, Severity, String)],
+) -> Vec<(&str, usize, usize, Severity)> {
+    found
+        .iter()
+        .map(|f| (f.0.as_str(), f.1, f.2, f.3))
+        .collect()
+}
+
 fn found(root: &Path, options: &LoadOptions) -> Vec<(String, usize, usize, Severity, String)> {
     check(root, options)
         .into_iter()
@@ -159,10 +169,7 @@ fn drafts_are_checked_only_with_drafts() {
         ..LoadOptions::default()
     };
     let found = found(&fixture("clean"), &options);
-    let at: Vec<_> = found
-        .iter()
-        .map(|f| (f.0.as_str(), f.1, f.2, f.3))
-        .collect();
+    let at = positions(&found);
     assert_eq!(
         at,
         [
@@ -176,10 +183,7 @@ fn drafts_are_checked_only_with_drafts() {
 #[test]
 fn load_errors_are_all_reported_and_nothing_else() {
     let found = found(&fixture("badyaml"), &LoadOptions::default());
-    let at: Vec<_> = found
-        .iter()
-        .map(|f| (f.0.as_str(), f.1, f.2, f.3))
-        .collect();
+    let at = positions(&found);
     assert_eq!(
         at,
         [

@@ -45,7 +45,7 @@ pub fn check(root: &Path, options: &LoadOptions) -> Vec<Diagnostic> {
 
 /// The findings about a site that loaded (unsorted).
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
-    let mut found = site.warnings.clone();
+    let mut found = site.warnings().to_vec();
     found.extend(name_variants(site));
     found.extend(unknown_countries(site));
     found.extend(slugs_in_two_months(site));
