@@ -235,13 +235,9 @@ impl<'a> Renderer<'a> {
                 ctx.insert("article", &self.article_view(id, ""));
                 ctx.mix(self.articles[id].body_hash);
                 let (newer, older) = self.index.neighbours(id);
-                ctx.insert("newer", &newer.map(|i| &self.cards[i]));
-                ctx.insert("older", &older.map(|i| &self.cards[i]));
-                let related: Vec<&Card> = insights::related(self.index, id)
-                    .into_iter()
-                    .map(|i| &self.cards[i])
-                    .collect();
-                ctx.insert("related", &related);
+                self.insert_card(&mut ctx, "newer", newer);
+                self.insert_card(&mut ctx, "older", older);
+                self.insert_cards(&mut ctx, "related", &insights::related(self.index, id));
             }
             Page::Home(n) => self.list_context(&mut ctx, "/", &self.index.newest_first, n),
             Page::Taxonomy(kind) => self.taxonomy_context(&mut ctx, kind),
@@ -347,13 +343,24 @@ impl<'a> Renderer<'a> {
 
     fn list_context(&self, ctx: &mut PageContext, base: &str, ids: &[ArticleId], n: usize) {
         let per = self.config.per_page;
-        let slice = ids.iter().skip((n - 1) * per).take(per);
-        let cards: Vec<&Card> = slice.map(|&i| &self.cards[i]).collect();
-        ctx.insert("articles", &cards);
+        let start = ((n - 1) * per).min(ids.len());
+        self.insert_cards(ctx, "articles", &ids[start..(start + per).min(ids.len())]);
         ctx.insert(
             "paginator",
             &Paginator::new(self.config, base, n, ids.len()),
         );
+    }
+
+    /// Sets `key` to the cards of `ids`, fingerprinted by their stored hashes.
+    fn insert_cards(&self, ctx: &mut PageContext, key: &str, ids: &[ArticleId]) {
+        let cards: Vec<&Card> = ids.iter().map(|&i| &self.cards[i]).collect();
+        ctx.insert_known(key, &cards, cards.iter().map(|c| c.fingerprint));
+    }
+
+    /// Sets `key` to the card of `id`, or to nothing.
+    fn insert_card(&self, ctx: &mut PageContext, key: &str, id: Option<ArticleId>) {
+        let card = id.map(|i| &self.cards[i]);
+        ctx.insert_known(key, &card, card.iter().map(|c| c.fingerprint));
     }
 
     fn taxonomy_view(&self, kind: Kind) -> TaxonomyView {

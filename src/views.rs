@@ -48,6 +48,10 @@ pub struct Card {
     /// lists show it as it is instead of rendering each article again on
     /// every list it appears in.
     pub html: String,
+    /// A hash of every field above, so that page fingerprints mix it in
+    /// instead of serialising the card again on each list it is on.
+    #[serde(skip)]
+    pub fingerprint: u64,
 }
 
 /// Formats a date as RFC 3339 (`Z` for UTC).
@@ -118,6 +122,9 @@ impl Card {
         self.html = tera.render("card.html", &ctx).map_err(|e| {
             crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
         })?;
+        self.fingerprint = 0;
+        let json = serde_json::to_vec(&*self).expect("a card serialises");
+        self.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);
         Ok(())
     }
 
@@ -136,6 +143,7 @@ impl Card {
             location: article.location.clone(),
             summary: article.summary.clone(),
             html: String::new(),
+            fingerprint: 0,
         }
     }
 }
