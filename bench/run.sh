@@ -19,6 +19,7 @@ usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo
 environment:
   GEN_CORPUS       corpus generator (default: <repo>/../shared/tools/gen-corpus)
   CARGO            cargo binary (default: cargo)
+  QUIET_SECS       wait after removing earlier outputs (default: 65; see clear_outputs)
 EOF
 }
 
@@ -152,26 +153,38 @@ count_files() { find "$1" -type f | wc -l | tr -d ' '; }
 size_mb() { sync -f "$1" 2>/dev/null || sync; du -sm "$1" | awk '{print $1}'; }
 
 # Each run writes a directory of its own and the previous run's writes are
-# flushed first: on ext4, creating files right after deleting thousands
-# (rm -rf of the last output) searches past recently freed inodes for
-# minutes, and a flush left pending would be charged to the next tool.
+# flushed first, so a flush left pending is not charged to the next tool.
 settle() { sync; sleep 2; }
+
+# Nothing is deleted between the timed runs of a size: ext4 allocating
+# inodes shortly after thousands were freed (rm -rf of an output) checks
+# each freed one for being "recently deleted" (kernel: recently_deleted(),
+# a 30 s window, 60 s while the inode table is dirty), which tripled the
+# system time of both tools in our runs. So old outputs are removed first,
+# and the runs start once that window has passed.
+QUIET_SECS="${QUIET_SECS:-65}"
+clear_outputs() {  # clear_outputs N: remove earlier outputs of size N, then wait
+    local old=("$WORK"/out-*-"$1"-r*)
+    [[ -e "${old[0]}" ]] || return 0
+    log "removing ${#old[@]} earlier output(s) of $1 articles, then waiting ${QUIET_SECS}s for ext4"
+    rm -rf "${old[@]}"
+    sync
+    sleep "$QUIET_SECS"
+}
 
 run_gazette() {   # run_gazette N RUN
     local n="$1" r="$2" out="$WORK/out-gazette-$1-r$2"
-    rm -rf "$out"
     settle
     timed "$LOGS/gazette-$n-run$r.log" "$GAZETTE" build -r "$WORK/ours-$n" -o "$out"
 }
 
 run_hugo() {      # run_hugo N RUN
     local n="$1" r="$2" out="$WORK/out-hugo-$1-r$2" src="$WORK/hugo-$1" cache
-    rm -rf "$out" "$src/resources" "$src/.hugo_build.lock"
-    cache="$(mktemp -d "$WORK/hugo-cache.XXXXXX")"; TMPS+=("$cache")
+    rm -f "$src/.hugo_build.lock"
+    cache="$(mktemp -d "$WORK/hugo-cache.XXXXXX")"; TMPS+=("$cache")   # removed on exit
     settle
     timed "$LOGS/hugo-$n-run$r.log" hugo --source "$src" --destination "$out" \
         --cacheDir "$cache" --cleanDestinationDir --quiet
-    rm -rf "$cache"
 }
 
 # ---------------------------------------------------------------- benchmark
@@ -182,6 +195,8 @@ TOOLS=(gazette)
 for n in "${SIZES[@]}"; do
     ensure_corpus ours "$n" "$WORK/ours-$n"
     [[ $USE_HUGO -eq 1 ]] && ensure_corpus hugo "$n" "$WORK/hugo-$n"
+    rm -rf "$WORK/hugo-$n/resources"
+    clear_outputs "$n"
 
     for ((r = 1; r <= RUNS; r++)); do
         for tool in "${TOOLS[@]}"; do     # alternate tools within each run
