@@ -19,7 +19,7 @@ usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo
 environment:
   GEN_CORPUS       corpus generator (default: <repo>/../shared/tools/gen-corpus)
   CARGO            cargo binary (default: cargo)
-  QUIET_SECS       wait after removing earlier outputs (default: 65; see clear_outputs)
+  QUIET_SECS       wait after removing earlier outputs (default: 310; see clear_outputs)
 EOF
 }
 
@@ -156,13 +156,13 @@ size_mb() { sync -f "$1" 2>/dev/null || sync; du -sm "$1" | awk '{print $1}'; }
 # flushed first, so a flush left pending is not charged to the next tool.
 settle() { sync; sleep 2; }
 
-# Nothing is deleted between the timed runs of a size: ext4 allocating
-# inodes shortly after thousands were freed (rm -rf of an output) checks
-# each freed one for being "recently deleted" (kernel: recently_deleted(),
-# a 30 s window, 60 s while the inode table is dirty), which tripled the
-# system time of both tools in our runs. So old outputs are removed first,
-# and the runs start once that window has passed.
-QUIET_SECS="${QUIET_SECS:-65}"
+# Nothing is deleted between the timed runs of a size: ext4 without a
+# journal (as on these machines) will not reuse an inode freed less than
+# 1 to 5 minutes ago (kernel: recently_deleted() in fs/ext4/ialloc.c), and
+# looking past thousands of them (rm -rf of an output) tripled the system
+# time of both tools in our runs. So old outputs are removed first, and the
+# runs start once that window has passed.
+QUIET_SECS="${QUIET_SECS:-310}"
 clear_outputs() {  # clear_outputs N: remove earlier outputs of size N, then wait
     local old=("$WORK"/out-*-"$1"-r*)
     [[ -e "${old[0]}" ]] || return 0
