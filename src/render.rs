@@ -232,7 +232,7 @@ impl<'a> Renderer<'a> {
         let mut error = None;
         match page {
             Page::Article(id) => {
-                ctx.insert("article", &self.article_view(id, ""));
+                ctx.insert("article", &self.article_view(id));
                 ctx.mix(self.articles[id].body_hash);
                 let (newer, older) = self.index.neighbours(id);
                 self.insert_card(&mut ctx, "newer", newer);
@@ -273,7 +273,7 @@ impl<'a> Renderer<'a> {
         }
         if let Page::Article(id) = page {
             let body = self.article_body(id)?;
-            ctx.insert_unhashed("article", &self.article_view(id, &body));
+            ctx.set_field_unhashed("article", "content", body.into());
         }
         self.tera
             .render(Self::template(page), ctx.tera())
@@ -327,7 +327,9 @@ impl<'a> Renderer<'a> {
         Ok(markdown::render(body, &links))
     }
 
-    fn article_view<'v>(&'v self, id: ArticleId, body: &'v str) -> ArticleView<'v> {
+    /// The article's view with an empty `content`: the body is set in
+    /// [`Renderer::finish`], only when the page is rendered.
+    fn article_view(&self, id: ArticleId) -> ArticleView<'_> {
         let article = &self.articles[id];
         ArticleView {
             card: &self.cards[id],
@@ -337,7 +339,7 @@ impl<'a> Renderer<'a> {
             countries: views::term_links(self.config, self.index, Kind::Countries, id),
             tags: views::term_links(self.config, self.index, Kind::Tags, id),
             extra: &article.extra,
-            content: body,
+            content: "",
         }
     }
 
