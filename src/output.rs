@@ -5,7 +5,7 @@
 //! gazette wrote: only those files are ever deleted, and a non-empty
 //! directory without one is refused unless forced.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -64,6 +64,9 @@ pub struct Output {
     /// those forgotten (see [`Output::keep_previous`]).
     keep_rest: AtomicBool,
     forgotten: Mutex<BTreeSet<String>>,
+    /// Folders under the staging dir this build has created: each is made
+    /// once, not tried again (a failed mkdir + stat) for every file in it.
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl Output {
@@ -100,6 +103,7 @@ impl Output {
             staged: Mutex::new(Vec::new()),
             keep_rest: AtomicBool::new(false),
             forgotten: Mutex::new(BTreeSet::new()),
+            made_dirs: Mutex::new(HashSet::new()),
         })
     }
 
@@ -177,7 +181,7 @@ impl Output {
             && self.on_disk(&rel, &stamp);
         if !unchanged {
             let target = self.staging.join(&rel);
-            write_file(&target, bytes)
+            self.write_staged(&target, bytes)
                 .map_err(|e| Diagnostic::file(&target, format!("cannot write: {e}")))?;
             self.staged
                 .lock()
@@ -185,6 +189,29 @@ impl Output {
                 .push(rel.clone());
         }
         self.record(rel, stamp)
+    }
+
+    /// Writes a file under the staging dir, creating its folder if this
+    /// build has not already.
+    fn write_staged(&self, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(parent) = target.parent() {
+            let lock = || {
+                self.made_dirs
+                    .lock()
+                    .expect("no panics while holding the lock")
+            };
+            if !lock().contains(parent) {
+                fs::create_dir_all(parent)?;
+                let mut made = lock();
+                for dir in parent.ancestors() {
+                    if !dir.starts_with(&self.staging) || !made.insert(dir.to_path_buf()) {
+                        break;
+                    }
+                }
+            }
+        }
+        let mut file = fs::File::create(target)?;
+        file.write_all(bytes)
     }
 
     /// Forgets the staged files: the output directory is left as it was.
@@ -315,14 +342,6 @@ pub fn file_of(site_path: &str) -> String {
     } else {
         trimmed.to_string()
     }
-}
-
-fn write_file(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let mut file = fs::File::create(target)?;
-    file.write_all(bytes)
 }
 
 /// Removes a file written by an earlier build, and its folders left empty.
