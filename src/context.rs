@@ -4,6 +4,7 @@
 //! rendered again.
 
 use serde::Serialize;
+use serde_json::Value;
 use tera::Context;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -49,7 +50,7 @@ impl PageContext {
         self.ctx.insert(key, value);
         self.hasher.update(key.as_bytes());
         if let Some(v) = self.ctx.get(key) {
-            serde_json::to_writer(HashWriter(&mut self.hasher), v).expect("hashing cannot fail");
+            hash_value(v, &mut self.hasher);
         }
     }
 
@@ -98,14 +99,45 @@ impl PageContext {
     }
 }
 
-struct HashWriter<'h>(&'h mut Xxh3);
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// Feeds a value to the hasher directly (no JSON text in between): a tag
+/// per node, and the length before every string and collection, so that
+/// different values do not run together.
+fn hash_value(value: &Value, hasher: &mut Xxh3) {
+    let len = |hasher: &mut Xxh3, n: usize| hasher.update(&(n as u64).to_le_bytes());
+    match value {
+        Value::Null => hasher.update(b"n"),
+        Value::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                hasher.update(b"i");
+                hasher.update(&i.to_le_bytes());
+            } else if let Some(u) = n.as_u64() {
+                hasher.update(b"u");
+                hasher.update(&u.to_le_bytes());
+            } else {
+                hasher.update(b"d");
+                hasher.update(&n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            }
+        }
+        Value::String(text) => {
+            hasher.update(b"s");
+            len(hasher, text.len());
+            hasher.update(text.as_bytes());
+        }
+        Value::Array(items) => {
+            hasher.update(b"a");
+            len(hasher, items.len());
+            items.iter().for_each(|v| hash_value(v, hasher));
+        }
+        Value::Object(map) => {
+            hasher.update(b"o");
+            len(hasher, map.len());
+            for (key, v) in map {
+                len(hasher, key.len());
+                hasher.update(key.as_bytes());
+                hash_value(v, hasher);
+            }
+        }
     }
 }
 
@@ -141,6 +173,40 @@ mod tests {
             c.tera().get("article"),
             Some(&serde_json::json!({"title": "T", "content": "<p>x</p>"}))
         );
+    }
+
+    #[test]
+    fn values_that_differ_hash_apart() {
+        let fp = |v: Value| {
+            let mut c = PageContext::new();
+            c.insert("v", &v);
+            c.fingerprint()
+        };
+        use serde_json::json;
+        let values = [
+            json!(null),
+            json!(false),
+            json!(true),
+            json!(0),
+            json!(-1),
+            json!(u64::MAX),
+            json!(0.5),
+            json!(""),
+            json!("0"),
+            json!(["ab", "c"]),
+            json!(["a", "bc"]),
+            json!([]),
+            json!({}),
+            json!({"a": "b"}),
+            json!({"ab": ""}),
+            json!({"a": {"b": 1}}),
+        ];
+        for (i, a) in values.iter().enumerate() {
+            assert_eq!(fp(a.clone()), fp(a.clone()));
+            for b in &values[i + 1..] {
+                assert_ne!(fp(a.clone()), fp(b.clone()), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]
