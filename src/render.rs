@@ -78,6 +78,8 @@ pub struct Renderer<'a> {
     /// Each article's feed `<entry>`, rendered once on first use: an article
     /// is in the site feed and the feeds of its people and countries.
     entries: Vec<OnceLock<Result<String, Diagnostic>>>,
+    /// Each card as a template value, converted on first use.
+    card_values: Vec<OnceLock<tera::Value>>,
 }
 
 /// A page ready to render: its path, context and fingerprint.
@@ -131,6 +133,7 @@ impl<'a> Renderer<'a> {
             base,
             md_targets: OnceLock::new(),
             entries: (0..articles.len()).map(|_| OnceLock::new()).collect(),
+            card_values: (0..articles.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -355,14 +358,24 @@ impl<'a> Renderer<'a> {
 
     /// Sets `key` to the cards of `ids`, fingerprinted by their stored hashes.
     fn insert_cards(&self, ctx: &mut PageContext, key: &str, ids: &[ArticleId]) {
-        let cards: Vec<&Card> = ids.iter().map(|&i| &self.cards[i]).collect();
-        ctx.insert_known(key, &cards, cards.iter().map(|c| c.fingerprint));
+        let values: Vec<tera::Value> = ids.iter().map(|&i| self.card_value(i)).collect();
+        let fingerprints = ids.iter().map(|&i| self.cards[i].fingerprint);
+        ctx.insert_known(key, values.into(), fingerprints);
     }
 
     /// Sets `key` to the card of `id`, or to nothing.
     fn insert_card(&self, ctx: &mut PageContext, key: &str, id: Option<ArticleId>) {
-        let card = id.map(|i| &self.cards[i]);
-        ctx.insert_known(key, &card, card.iter().map(|c| c.fingerprint));
+        let value = id.map_or_else(tera::Value::none, |i| self.card_value(i));
+        let fingerprints = id.map(|i| self.cards[i].fingerprint);
+        ctx.insert_known(key, value, fingerprints.into_iter());
+    }
+
+    /// Card `id` as a template value, converted once: copies share its
+    /// strings, so a card costs nothing more on each list it is on.
+    fn card_value(&self, id: ArticleId) -> tera::Value {
+        self.card_values[id]
+            .get_or_init(|| tera::Value::from_serializable(&self.cards[id]))
+            .clone()
     }
 
     fn taxonomy_view(&self, kind: Kind) -> TaxonomyView {

@@ -13,7 +13,18 @@ use crate::error::{Diagnostic, Error, Result};
 /// The default theme, embedded at compile time: (name, source).
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "partials/terms.html",
+        include_str!("../templates/partials/terms.html"),
+    ),
+    (
+        "partials/article_list.html",
+        include_str!("../templates/partials/article_list.html"),
+    ),
+    (
+        "partials/pager.html",
+        include_str!("../templates/partials/pager.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("card.html", include_str!("../templates/card.html")),
@@ -87,9 +98,9 @@ pub fn sources(site_templates: &Path) -> Result<BTreeMap<String, String>> {
 
 /// Compiles the templates; a syntax error names the template and its line.
 pub fn compile(sources: &BTreeMap<String, String>, site_templates: &Path) -> Result<Tera> {
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(crate::markdown::escape_html);
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape_to);
     let templates = sources
         .iter()
         .filter(|(name, _)| !name.ends_with(".css"))
@@ -99,65 +110,100 @@ pub fn compile(sources: &BTreeMap<String, String>, site_templates: &Path) -> Res
     Ok(tera)
 }
 
-/// Turns a Tera error into a diagnostic naming the template (and line when
-/// Tera gives one), with the whole chain of causes.
+/// Tera's escape function: gazette's HTML/XML escaping (see
+/// [`crate::markdown::escape_html`]), written straight to the output.
+fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::markdown::escape_html(text).as_bytes())
+}
+
+/// Turns a Tera error into a diagnostic naming the template and, when Tera
+/// points into one, its line and column.
 pub fn template_diagnostic(error: &tera::Error, site_templates: &Path) -> Diagnostic {
-    let mut message = error.to_string();
+    let file = |name: &str| {
+        if site_templates.join(name).is_file() {
+            site_templates.join(name)
+        } else {
+            Path::new("templates").join(name)
+        }
+    };
+    let mut message = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut message = report.message().to_string();
+            append_causes(&mut message, error);
+            return Diagnostic::at(
+                file(report.filename()),
+                span.start_line,
+                span.start_col + 1,
+                message,
+            );
+        }
+        _ => error.to_string(),
+    };
+    append_causes(&mut message, error);
+    // Some errors carry a report already printed: `... --> article.html:3:24 | ...`.
+    if let Some((head, rest)) = message.split_once("-->") {
+        let place = rest.split_whitespace().next().unwrap_or_default();
+        let mut parts = place.rsplitn(3, ':');
+        let (col, line, name) = (parts.next(), parts.next(), parts.next());
+        if let (Some(col), Some(line), Some(name)) = (
+            col.and_then(|c| c.parse().ok()),
+            line.and_then(|l| l.parse().ok()),
+            name,
+        ) {
+            let head = head.trim().trim_start_matches("error:").trim();
+            return Diagnostic::at(file(name), line, col, head.to_string());
+        }
+    }
+    match template_name_in(&message) {
+        Some(name) => Diagnostic::file(file(&name), message),
+        None => Diagnostic::file(site_templates, message),
+    }
+}
+
+/// Adds the chain of causes of `error` to `message`, on one line.
+fn append_causes(message: &mut String, error: &tera::Error) {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    let name = template_name_in(&message);
-    let path = match &name {
-        Some(n) if site_templates.join(n).is_file() => site_templates.join(n),
-        Some(n) => Path::new("templates").join(n),
-        None => site_templates.to_path_buf(),
-    };
-    let line = message
-        .split("-->")
-        .nth(1)
-        .and_then(|rest| rest.trim().split(':').next())
-        .and_then(|l| l.trim().parse::<usize>().ok());
-    let message = message
+    *message = message
         .lines()
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join(" ");
-    match line {
-        Some(l) => {
-            let col = message
-                .split("-->")
-                .nth(1)
-                .and_then(|rest| rest.trim().split(':').nth(1))
-                .and_then(|c| c.split_whitespace().next())
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(1);
-            Diagnostic::at(path, l, col, message)
-        }
-        None => Diagnostic::file(path, message),
-    }
 }
 
-/// The template a Tera message is about (`... template 'x.html' ...`).
+/// The template a Tera message is about (`... template 'x.html' ...`, or
+/// `` `x.html` ``).
 fn template_name_in(message: &str) -> Option<String> {
-    let start = message.find('\'')? + 1;
-    let end = start + message[start..].find('\'')?;
-    Some(message[start..end].to_string())
+    let start = message.find(['\'', '`'])?;
+    let quote = message[start..].chars().next()?;
+    let rest = &message[start + 1..];
+    let end = rest.find(quote)?;
+    Some(rest[..end].to_string())
 }
 
 /// For each template, a hash of its source and of every template it
-/// extends, includes or imports (transitively): a page must be rendered
-/// again exactly when this changes.
+/// extends or includes (transitively), and of every template that defines
+/// a component (components are global in Tera 2, so any page may use
+/// them): a page must be rendered again exactly when this changes.
 pub fn closure_hashes(
     sources: &BTreeMap<String, String>,
 ) -> std::collections::HashMap<String, u64> {
+    let component_sources: Vec<&str> = sources
+        .iter()
+        .filter(|(_, src)| defines_component(src))
+        .map(|(name, _)| name.as_str())
+        .collect();
     sources
         .keys()
         .map(|name| {
             let mut seen = std::collections::BTreeSet::new();
             let mut stack = vec![name.as_str()];
+            stack.extend(&component_sources);
             while let Some(current) = stack.pop() {
                 if let Some((key, src)) = sources.get_key_value(current) {
                     if seen.insert(key.as_str()) {
@@ -175,14 +221,21 @@ pub fn closure_hashes(
         .collect()
 }
 
-/// The names in `{% extends "x" %}`, `{% include "x" %}`, `{% import "x" as y %}`.
+/// True when a template defines a component (`{% component name(...) %}`).
+fn defines_component(src: &str) -> bool {
+    src.split("{%").skip(1).any(|tag| {
+        tag.trim_start_matches('-')
+            .trim_start()
+            .starts_with("component ")
+    })
+}
+
+/// The names in `{% extends "x" %}` and `{% include "x" %}`.
 fn referenced_templates(src: &str) -> Vec<&str> {
     let mut names = Vec::new();
     for tag in src.split("{%").skip(1) {
         let tag = tag.trim_start_matches('-').trim_start();
-        let is_ref = ["extends", "include", "import"]
-            .iter()
-            .any(|kw| tag.starts_with(kw));
+        let is_ref = ["extends", "include"].iter().any(|kw| tag.starts_with(kw));
         if !is_ref {
             continue;
         }
@@ -199,7 +252,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn closure_follows_extends_include_and_import() {
+    fn closure_follows_extends_include_and_components() {
         let mut sources = BTreeMap::new();
         sources.insert(
             "base.html".to_string(),
@@ -208,9 +261,8 @@ mod tests {
         sources.insert("nav.html".to_string(), "N".to_string());
         sources.insert(
             "page.html".to_string(),
-            "{% extends \"base.html\" %}{% import \"m.html\" as m %}".to_string(),
+            "{% extends \"base.html\" %}".to_string(),
         );
-        sources.insert("m.html".to_string(), "M".to_string());
         sources.insert("other.html".to_string(), "O".to_string());
         let before = closure_hashes(&sources);
         sources.insert("nav.html".to_string(), "N2".to_string());
@@ -218,6 +270,13 @@ mod tests {
         assert_ne!(before["page.html"], after["page.html"]);
         assert_ne!(before["base.html"], after["base.html"]);
         assert_eq!(before["other.html"], after["other.html"]);
-        assert_eq!(before["m.html"], after["m.html"]);
+        assert_eq!(before["nav.html"], before["nav.html"]);
+
+        sources.insert(
+            "ui.html".to_string(),
+            "{% component badge(text) %}<b>{{ text }}</b>{% endcomponent %}".to_string(),
+        );
+        let with_component = closure_hashes(&sources);
+        assert_ne!(after["other.html"], with_component["other.html"]);
     }
 }

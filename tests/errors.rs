@@ -119,6 +119,42 @@ fn cli_error_paths_are_relative_to_the_site_without_dot_slash() {
 }
 
 #[test]
+fn template_errors_name_the_template_line_and_column() {
+    let cases = [
+        // A syntax error, found when the templates are compiled.
+        (
+            "<h1>{{ article.title }</h1>",
+            "templates/article.html:3:22: error: ",
+        ),
+        // An unknown filter, and a missing field, found while rendering.
+        (
+            "<h1>{{ article.title | nofilter }}</h1>",
+            "templates/article.html:3:24: error: Unknown filter `nofilter`",
+        ),
+        (
+            "<h1>{{ article.nope }}</h1>",
+            "templates/article.html:3:16: error: Field `nope` is not defined",
+        ),
+    ];
+    for (line, expected) in cases {
+        let fixture = SiteFixture::new()
+            .article("2026/02/a.md", md("Alpha", "2026-02-01", ""))
+            .file(
+                "templates/article.html",
+                &format!("{{% extends \"base.html\" %}}\n{{% block main %}}\n{line}\n{{% endblock main %}}\n"),
+            );
+        let run = fixture.gazette(&["build"]);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(1), "{err}");
+        assert!(
+            err.lines().any(|l| l.starts_with(expected)),
+            "{expected:?} not in:\n{err}"
+        );
+        assert!(!fixture.out().exists());
+    }
+}
+
+#[test]
 fn cli_usage_errors_exit_2() {
     let fixture = SiteFixture::new();
     let run = fixture.gazette(&["build", "--no-such-flag"]);
