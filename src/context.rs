@@ -52,7 +52,13 @@ impl PageContext {
         self.ctx.insert(key.to_string(), value);
         self.hasher.update(key.as_bytes());
         if let Some(v) = self.ctx.get(key) {
-            hash_value(v, &mut self.hasher);
+            // Encoded into one buffer, then hashed in one call: cheaper
+            // than a streaming update per node.
+            ENCODED.with_borrow_mut(|buf| {
+                buf.clear();
+                encode_value(v, buf);
+                self.hasher.update(buf);
+            });
         }
     }
 
@@ -102,64 +108,69 @@ impl PageContext {
     }
 }
 
-/// Feeds a value to the hasher directly (no JSON text in between): a tag
-/// per node, and the length before every string and collection, so that
-/// different values do not run together.
-fn hash_value(value: &Value, hasher: &mut Xxh3) {
-    let len = |hasher: &mut Xxh3, n: usize| hasher.update(&(n as u64).to_le_bytes());
+thread_local! {
+    /// The buffer [`encode_value`] writes into, reused by each thread.
+    static ENCODED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Writes a value out for hashing: a tag per node, and the length before
+/// every string and collection, so that different values do not run
+/// together.
+fn encode_value(value: &Value, out: &mut Vec<u8>) {
+    let len = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u64).to_le_bytes());
     match value.kind() {
-        ValueKind::None => hasher.update(b"n"),
-        ValueKind::Bool => hasher.update(if value.as_bool() == Some(true) {
+        ValueKind::None => out.extend_from_slice(b"n"),
+        ValueKind::Bool => out.extend_from_slice(if value.as_bool() == Some(true) {
             b"t"
         } else {
             b"f"
         }),
         ValueKind::U64 | ValueKind::I64 | ValueKind::U128 | ValueKind::I128 => {
-            hasher.update(b"i");
-            hasher.update(&value.as_i128().unwrap_or_default().to_le_bytes());
+            out.extend_from_slice(b"i");
+            out.extend_from_slice(&value.as_i128().unwrap_or_default().to_le_bytes());
         }
         ValueKind::F64 => {
-            hasher.update(b"d");
-            hasher.update(&value.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+            out.extend_from_slice(b"d");
+            out.extend_from_slice(&value.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
         }
         ValueKind::String => {
             let text = value.as_str().unwrap_or_default();
-            hasher.update(if value.is_safe() { b"S" } else { b"s" });
-            len(hasher, text.len());
-            hasher.update(text.as_bytes());
+            out.extend_from_slice(if value.is_safe() { b"S" } else { b"s" });
+            len(out, text.len());
+            out.extend_from_slice(text.as_bytes());
         }
         ValueKind::Bytes => {
             let bytes = value.as_bytes().unwrap_or_default();
-            hasher.update(b"b");
-            len(hasher, bytes.len());
-            hasher.update(bytes);
+            out.extend_from_slice(b"b");
+            len(out, bytes.len());
+            out.extend_from_slice(bytes);
         }
         ValueKind::Array => {
             let items = value.as_array().unwrap_or_default();
-            hasher.update(b"a");
-            len(hasher, items.len());
-            items.iter().for_each(|v| hash_value(v, hasher));
+            out.extend_from_slice(b"a");
+            len(out, items.len());
+            items.iter().for_each(|v| encode_value(v, out));
         }
         ValueKind::Map => {
-            hasher.update(b"o");
+            out.extend_from_slice(b"o");
             if let Some(map) = value.as_map() {
-                len(hasher, map.len());
+                len(out, map.len());
                 for (key, v) in map {
                     let key = key
                         .as_str()
                         .map_or_else(|| key.to_string().into(), Cow::Borrowed);
-                    len(hasher, key.len());
-                    hasher.update(key.as_bytes());
-                    hash_value(v, hasher);
+                    len(out, key.len());
+                    out.extend_from_slice(key.as_bytes());
+                    encode_value(v, out);
                 }
             }
         }
         // Undefined, and kinds a later Tera may add: their debug text.
         _ => {
             let text = format!("{value:?}");
-            hasher.update(b"?");
-            len(hasher, text.len());
-            hasher.update(text.as_bytes());
+            out.extend_from_slice(b"?");
+            len(out, text.len());
+            out.extend_from_slice(text.as_bytes());
         }
     }
 }

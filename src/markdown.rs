@@ -52,10 +52,15 @@ pub fn stylesheet(theme: &str) -> String {
 pub fn escape_html(text: &str) -> String {
     // Most strings (titles, URLs, dates) need nothing: one pass over the
     // bytes, then a plain copy. Templates call this ~27 times per page.
-    if !text.bytes().any(needs_attention) {
+    if !needs_escaping(text) {
         return text.to_string();
     }
     escape_every_char(text)
+}
+
+/// True when [`escape_html`] would change `text` (one pass over the bytes).
+pub fn needs_escaping(text: &str) -> bool {
+    text.bytes().any(needs_attention)
 }
 
 /// [`escape_html`] without the fast path.

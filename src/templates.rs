@@ -113,7 +113,11 @@ pub fn compile(sources: &BTreeMap<String, String>, site_templates: &Path) -> Res
 /// Tera's escape function: gazette's HTML/XML escaping (see
 /// [`crate::markdown::escape_html`]), written straight to the output.
 fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(crate::markdown::escape_html(text).as_bytes())
+    if crate::markdown::needs_escaping(text) {
+        out.write_all(crate::markdown::escape_html(text).as_bytes())
+    } else {
+        out.write_all(text.as_bytes())
+    }
 }
 
 /// Turns a Tera error into a diagnostic naming the template and, when Tera

@@ -141,7 +141,7 @@ fn template_errors_name_the_template_line_and_column() {
             .article("2026/02/a.md", md("Alpha", "2026-02-01", ""))
             .file(
                 "templates/article.html",
-                &format!("{{% extends \"base.html\" %}}\n{{% block main %}}\n{line}\n{{% endblock main %}}\n"),
+                format!("{{% extends \"base.html\" %}}\n{{% block main %}}\n{line}\n{{% endblock main %}}\n"),
             );
         let run = fixture.gazette(&["build"]);
         let err = stderr(&run);
