@@ -3,8 +3,6 @@
 //! which articles are related. Each runs in time linear in the mentions it
 //! looks at, never in the square of a term's article count.
 
-use std::collections::HashMap;
-
 use chrono::Datelike;
 
 use crate::content::{Article, ArticleId};
@@ -44,15 +42,19 @@ pub fn co_mentions(
     limit: usize,
 ) -> Vec<(TermId, usize)> {
     let taxonomy = index.taxonomy(kind);
-    let mut counts: HashMap<TermId, usize> = HashMap::new();
-    for &id in &index.taxonomy(of).terms[term].articles {
-        for &other in &taxonomy.by_article[id] {
-            if of != kind || other != term {
-                *counts.entry(other).or_default() += 1;
-            }
-        }
-    }
-    let mut top: Vec<(TermId, usize)> = counts.into_iter().collect();
+    // Every co-mentioned term once per shared article, sorted so that equal
+    // terms sit together: counting runs is cheaper than hashing each one.
+    let mut others: Vec<TermId> = index.taxonomy(of).terms[term]
+        .articles
+        .iter()
+        .flat_map(|&id| taxonomy.by_article[id].iter().copied())
+        .filter(|&other| of != kind || other != term)
+        .collect();
+    others.sort_unstable();
+    let mut top: Vec<(TermId, usize)> = others
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len()))
+        .collect();
     top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     top.truncate(limit);
     top
