@@ -19,7 +19,7 @@ usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo
 environment:
   GEN_CORPUS       corpus generator (default: <repo>/../shared/tools/gen-corpus)
   CARGO            cargo binary (default: cargo)
-  QUIET_SECS       wait after removing earlier outputs (default: 310; see clear_outputs)
+  QUIET_SECS       wait after removing earlier outputs (default: 370; see clear_outputs)
 EOF
 }
 
@@ -109,6 +109,7 @@ ensure_corpus() {
         return
     fi
     rm -f "$marker"
+    [[ -e "$dir" ]] && DELETED=1   # gen-corpus --force replaces the old files
     log "generating $flavor corpus of $n articles: $dir"
     "$GEN_CORPUS" --articles "$n" --flavor "$flavor" --out "$dir" --force 2>>"$LOGS/gen-corpus.log" \
         || die "gen-corpus failed for $dir (see $LOGS/gen-corpus.log)"
@@ -158,18 +159,25 @@ settle() { sync; sleep 2; }
 
 # Nothing is deleted between the timed runs of a size: ext4 without a
 # journal (as on these machines) will not reuse an inode freed less than
-# 1 to 5 minutes ago (kernel: recently_deleted() in fs/ext4/ialloc.c), and
+# 60 s (360 s while its inode table block is dirty) ago (kernel:
+# recently_deleted() in fs/ext4/ialloc.c), and
 # looking past thousands of them (rm -rf of an output) tripled the system
 # time of both tools in our runs. So old outputs are removed first, and the
 # runs start once that window has passed.
-QUIET_SECS="${QUIET_SECS:-310}"
+QUIET_SECS="${QUIET_SECS:-370}"
+DELETED=0         # set when a corpus was generated again over an old one
 clear_outputs() {  # clear_outputs N: remove earlier outputs of size N, then wait
     local old=("$WORK"/out-*-"$1"-r*)
-    [[ -e "${old[0]}" ]] || return 0
-    log "removing ${#old[@]} earlier output(s) of $1 articles, then waiting ${QUIET_SECS}s for ext4"
-    rm -rf "${old[@]}"
+    if [[ -e "${old[0]}" ]]; then
+        log "removing ${#old[@]} earlier output(s) of $1 articles"
+        rm -rf "${old[@]}"
+        DELETED=1
+    fi
+    [[ $DELETED -eq 1 ]] || return 0
+    log "waiting ${QUIET_SECS}s for ext4 to reuse the freed inodes"
     sync
     sleep "$QUIET_SECS"
+    DELETED=0
 }
 
 run_gazette() {   # run_gazette N RUN
