@@ -113,11 +113,7 @@ pub fn compile(sources: &BTreeMap<String, String>, site_templates: &Path) -> Res
 /// Tera's escape function: gazette's HTML/XML escaping (see
 /// [`crate::markdown::escape_html`]), written straight to the output.
 fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    if crate::markdown::needs_escaping(text) {
-        out.write_all(crate::markdown::escape_html(text).as_bytes())
-    } else {
-        out.write_all(text.as_bytes())
-    }
+    out.write_all(crate::markdown::escape(text).as_bytes())
 }
 
 /// Turns a Tera error into a diagnostic naming the template and, when Tera
@@ -145,7 +141,9 @@ pub fn template_diagnostic(error: &tera::Error, site_templates: &Path) -> Diagno
         _ => error.to_string(),
     };
     append_causes(&mut message, error);
-    // Some errors carry a report already printed: `... --> article.html:3:24 | ...`.
+    // Some errors (an unknown filter) reach us with Tera's report already
+    // printed into the message and no structured cause to ask for the
+    // span: `... --> article.html:3:24 | ...`.
     if let Some((head, rest)) = message.split_once("-->") {
         let place = rest.split_whitespace().next().unwrap_or_default();
         let mut parts = place.rsplitn(3, ':');
