@@ -192,6 +192,9 @@ fn build(args: BuildArgs) -> ExitCode {
         }
     }
     if !args.watch {
+        // The process ends here: freeing the site's many small allocations
+        // one by one would take 0.3 s at 100k articles for nothing.
+        std::mem::forget(site);
         return ExitCode::SUCCESS;
     }
     let mut live = Live::new(&args.root, &out, options, args.force);
