@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark gazette against Hugo on synthetic news-digest archives.
 #
-#   bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo]
+#   bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo] [--hugo-max N]
 #
 # See bench/README.md for what is measured and how.  Progress goes to stderr,
 # the markdown report to stdout (so `bench/run.sh > report.md` works).
@@ -9,12 +9,14 @@ set -euo pipefail
 
 usage() {
     cat <<'EOF'
-usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo]
+usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo] [--hugo-max N]
 
   --articles LIST  space-separated corpus sizes (default: "10000")
   --runs N         full builds per tool and size; medians are reported (default: 3)
   --work DIR       corpora, outputs and logs go here (default: /tmp/gazette-bench)
   --no-hugo        benchmark gazette only
+  --hugo-max N     run Hugo only on sizes up to N articles (e.g. to time
+                   gazette at 100k without three Hugo builds of 100k)
 
 environment:
   GEN_CORPUS       corpus generator (default: <repo>/../shared/tools/gen-corpus)
@@ -31,6 +33,7 @@ ARTICLES="10000"
 RUNS=3
 WORK=/tmp/gazette-bench
 USE_HUGO=1
+HUGO_MAX=0        # 0: no limit
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --articles) [[ $# -ge 2 ]] || die "--articles needs a value"; ARTICLES="$2"; shift 2 ;;
@@ -40,6 +43,8 @@ while [[ $# -gt 0 ]]; do
         --work) [[ $# -ge 2 ]] || die "--work needs a value"; WORK="$2"; shift 2 ;;
         --work=*) WORK="${1#*=}"; shift ;;
         --no-hugo) USE_HUGO=0; shift ;;
+        --hugo-max) [[ $# -ge 2 ]] || die "--hugo-max needs a value"; HUGO_MAX="$2"; shift 2 ;;
+        --hugo-max=*) HUGO_MAX="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -51,6 +56,7 @@ for n in "${SIZES[@]}"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--articles: '$n' is not a positive integer"
 done
 [[ -n "$WORK" ]] || die "--work is empty"
+[[ "$HUGO_MAX" =~ ^[0-9]+$ ]] || die "--hugo-max must be a number of articles (got '$HUGO_MAX')"
 
 # ---------------------------------------------------------------- tools
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -197,12 +203,18 @@ run_hugo() {      # run_hugo N RUN
 
 # ---------------------------------------------------------------- benchmark
 declare -A WALLS CPUS RSSS PAGES REDIRECTS SIZE RB_WALLS RB_CHANGED RB_NAMES RB_FILES
-TOOLS=(gazette)
-[[ $USE_HUGO -eq 1 ]] && TOOLS+=(hugo)
+# tools_for N: the tools timed on N articles (sets TOOLS).
+tools_for() {
+    TOOLS=(gazette)
+    if [[ $USE_HUGO -eq 1 ]] && [[ $HUGO_MAX -eq 0 || $1 -le $HUGO_MAX ]]; then
+        TOOLS+=(hugo)
+    fi
+}
 
 for n in "${SIZES[@]}"; do
+    tools_for "$n"
     ensure_corpus ours "$n" "$WORK/ours-$n"
-    [[ $USE_HUGO -eq 1 ]] && ensure_corpus hugo "$n" "$WORK/hugo-$n"
+    [[ ${#TOOLS[@]} -eq 2 ]] && ensure_corpus hugo "$n" "$WORK/hugo-$n"
     rm -rf "$WORK/hugo-$n/resources"
     clear_outputs "$n"
 
@@ -223,6 +235,7 @@ for n in "${SIZES[@]}"; do
         SIZE[$tool,$n]="$(size_mb "$last")"
         for ((r = 1; r < RUNS; r++)); do rm -rf "$WORK/out-$tool-$n-r$r"; done
     done
+    [[ $RUNS -gt 1 ]] && DELETED=1   # the next size waits for those inodes
 
     # No-change rebuild: gazette into its already built output directory.
     out="$WORK/out-gazette-$n-r$RUNS"
@@ -268,8 +281,9 @@ echo
 echo "| tool | articles | pages | wall s (median) | CPU s (user+sys) | peak MB | output MB | ratio to Hugo (wall) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
+    tools_for "$n"
     hugo_wall=""
-    [[ $USE_HUGO -eq 1 ]] && hugo_wall="$(median ${WALLS[hugo,$n]})"
+    [[ ${#TOOLS[@]} -eq 2 ]] && hugo_wall="$(median ${WALLS[hugo,$n]})"
     for tool in "${TOOLS[@]}"; do
         wall="$(median ${WALLS[$tool,$n]})"
         cpu="$(median ${CPUS[$tool,$n]})"
@@ -287,11 +301,33 @@ done
 echo
 echo "pages counts every *.html file; of those, meta-refresh redirect stubs (Hugo's page/1/ aliases):"
 for n in "${SIZES[@]}"; do
+    tools_for "$n"
     line="- $n articles:"
     for tool in "${TOOLS[@]}"; do line+=" $tool ${REDIRECTS[$tool,$n]},"; done
     echo "${line%,}"
 done
 echo
+if [[ ${#SIZES[@]} -gt 1 ]]; then
+    echo "## Scaling (gazette, median wall time against the previous size)"
+    echo
+    echo "| articles | wall s | articles x | wall x | CPU x |"
+    echo "|---:|---:|---:|---:|---:|"
+    prev=""
+    for n in "${SIZES[@]}"; do
+        wall="$(median ${WALLS[gazette,$n]})"
+        cpu="$(median ${CPUS[gazette,$n]})"
+        if [[ -z "$prev" ]]; then
+            printf '| %s | %.2f | - | - | - |\n' "$n" "$wall"
+        else
+            printf '| %s | %.2f | %s | %s | %s |\n' "$n" "$wall" \
+                "$(calc '%.1f' "$n / $prev")" \
+                "$(calc '%.2f' "$wall / $(median ${WALLS[gazette,$prev]})")" \
+                "$(calc '%.2f' "$cpu / $(median ${CPUS[gazette,$prev]})")"
+        fi
+        prev="$n"
+    done
+    echo
+fi
 echo "## No-change rebuild (gazette, into the already built output)"
 echo
 echo "| tool | articles | files in output | wall s (median) | files with changed mtime (max) | which |"
