@@ -1,21 +1,35 @@
-//! Writing the site safely. New or changed files go to a staging directory
-//! beside the output and are moved in only when the whole build succeeded,
-//! so a failed build leaves the previous site intact. Files whose bytes did
-//! not change are not touched (their mtime is kept). A manifest records what
-//! gazette wrote: only those files are ever deleted, and a non-empty
-//! directory without one is refused unless forced.
+//! Writing the site safely. Nothing in the output changes until the whole
+//! build succeeded, so a failed build leaves the previous site intact: a
+//! first build goes to a staging directory beside the output, renamed into
+//! place at the end; a rebuild holds its changed files in memory (up to
+//! [`HELD_BYTES`], then staged) and writes them over the old ones at the
+//! end. Files whose bytes did not change are not touched (their mtime is
+//! kept). A manifest records what gazette wrote: only those files are ever
+//! deleted or overwritten, and a non-empty directory without one is refused
+//! unless forced.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = ".gazette-manifest";
+
+/// How many bytes of changed files a rebuild holds in memory; past this,
+/// they are staged on disk. A held file goes straight into its folder at
+/// commit, where a staged one needs a copy of its folder under the staging
+/// dir (made, then removed). Measured on a template edit at 10k articles
+/// (10,000 article pages changed), three edits in a row: staged, 8.4, 10.1
+/// and 11.4 s (system time 6.3 -> 11.4 s, growing as ext4 steps over the
+/// folders freed by the previous edit); held, 4.6 s each (system 2.5 s).
+pub const HELD_BYTES: usize = 512 << 20;
 
 /// One file of the output: its size, content hash, and the fingerprint of
 /// the inputs it was rendered from (0 for copied files).
@@ -60,6 +74,13 @@ pub struct Output {
     previous: BTreeMap<String, Stamp>,
     produced: Mutex<BTreeMap<String, Stamp>>,
     staged: Mutex<Vec<String>>,
+    /// Changed files held in memory, written over the old ones at commit
+    /// (rebuilds only: a first build stages everything).
+    held: Mutex<Vec<(String, Vec<u8>)>>,
+    held_bytes: AtomicUsize,
+    /// [`HELD_BYTES`] (smaller in tests).
+    held_budget: usize,
+    first_build: bool,
     /// Files of the previous build not produced again are kept, except
     /// those forgotten (see [`Output::keep_previous`]).
     keep_rest: AtomicBool,
@@ -98,9 +119,13 @@ impl Output {
         Ok(Output {
             dir: dir.to_path_buf(),
             staging,
+            first_build: previous.is_empty(),
             previous,
             produced: Mutex::new(BTreeMap::new()),
             staged: Mutex::new(Vec::new()),
+            held: Mutex::new(Vec::new()),
+            held_bytes: AtomicUsize::new(0),
+            held_budget: HELD_BYTES,
             keep_rest: AtomicBool::new(false),
             forgotten: Mutex::new(BTreeSet::new()),
             made_dirs: Mutex::new(HashSet::new()),
@@ -170,7 +195,8 @@ impl Output {
     }
 
     /// Records `bytes` as the content of `site_path` (`/a/b/` means
-    /// `a/b/index.html`), staging it only if it differs from what is there.
+    /// `a/b/index.html`), keeping it for the commit only if it differs from
+    /// what is there.
     pub fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
         let rel = file_of(site_path);
         let stamp = Stamp::of(bytes, fingerprint);
@@ -180,15 +206,30 @@ impl Output {
             .is_some_and(|p| p.hash == stamp.hash && p.size == stamp.size)
             && self.on_disk(&rel, &stamp);
         if !unchanged {
-            let target = self.staging.join(&rel);
-            self.write_staged(&target, bytes)
-                .map_err(|e| Diagnostic::file(&target, format!("cannot write: {e}")))?;
-            self.staged
-                .lock()
-                .expect("no panics while holding the lock")
-                .push(rel.clone());
+            self.keep_for_commit(&rel, bytes)?;
         }
         self.record(rel, stamp)
+    }
+
+    /// Holds a changed file in memory, or stages it on disk when this is a
+    /// first build or the memory budget is spent.
+    fn keep_for_commit(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let held_before = self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        if !self.first_build && held_before + bytes.len() <= self.held_budget {
+            self.held
+                .lock()
+                .expect("no panics while holding the lock")
+                .push((rel.to_string(), bytes.to_vec()));
+            return Ok(());
+        }
+        let target = self.staging.join(rel);
+        self.write_staged(&target, bytes)
+            .map_err(|e| Diagnostic::file(&target, format!("cannot write: {e}")))?;
+        self.staged
+            .lock()
+            .expect("no panics while holding the lock")
+            .push(rel.to_string());
+        Ok(())
     }
 
     /// Writes a file under the staging dir, creating its folder if this
@@ -219,12 +260,15 @@ impl Output {
         let _ = fs::remove_dir_all(&self.staging);
     }
 
-    /// Moves the staged files into place, removes files of the previous build
-    /// that were not produced again, and writes the new manifest.
+    /// Moves the staged files into place and writes the held ones over the
+    /// old, removes files of the previous build that were not produced
+    /// again, and writes the new manifest.
     pub fn commit(self) -> Result<WriteStats> {
         let mut produced = self.produced.into_inner().expect("lock not poisoned");
         let staged = self.staged.into_inner().expect("lock not poisoned");
+        let held = self.held.into_inner().expect("lock not poisoned");
         let forgotten = self.forgotten.into_inner().expect("lock not poisoned");
+        let written = staged.len() + held.len();
         // Files of the previous build that go: all those not produced again,
         // or, when keeping the rest, only the forgotten ones (no pass over
         // every file for a one-page rebuild).
@@ -233,12 +277,11 @@ impl Output {
                 .into_iter()
                 .filter(|k| self.previous.contains_key(k) && !produced.contains_key(k))
                 .collect::<BTreeSet<_>>();
-            let changed = !staged.is_empty() || !stale.is_empty();
             let mut all = self.previous.clone();
             all.retain(|k, _| !stale.contains(k));
             all.append(&mut produced);
             produced = all;
-            if !changed {
+            if written == 0 && stale.is_empty() {
                 let _ = fs::remove_dir_all(&self.staging);
                 return Ok(WriteStats {
                     files: produced.len(),
@@ -257,40 +300,63 @@ impl Output {
         };
         let stats = WriteStats {
             files: produced.len(),
-            written: staged.len(),
-            unchanged: produced.len() - staged.len(),
+            written,
+            unchanged: produced.len() - written,
             removed: stale.len(),
         };
-        if !self.dir.exists() {
+        if held.is_empty() && !self.dir.exists() {
             write_manifest(&self.staging, &produced)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
             return Ok(stats);
         }
         // Check before changing anything, so a refusal leaves the output as it was.
-        if let Err(e) = staged
-            .iter()
-            .try_for_each(|rel| way_is_clear(&self.dir, rel, &stale))
-        {
+        let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
+        if let Err(e) = new_files.try_for_each(|rel| way_is_clear(&self.dir, rel, &stale)) {
             let _ = fs::remove_dir_all(&self.staging);
             return Err(e);
         }
         for rel in &stale {
             remove_written(&self.dir, rel);
         }
-        let mut made_dirs = BTreeSet::new();
-        for rel in &staged {
+        let moved = staged.par_iter().try_for_each(|rel| {
             let to = self.dir.join(rel);
-            if let Some(parent) = to.parent() {
-                if made_dirs.insert(parent.to_path_buf()) {
-                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                }
-            }
-            fs::rename(self.staging.join(rel), &to).map_err(|e| Error::io(&to, e))?;
-        }
-        write_manifest(&self.dir, &produced)?;
+            in_folder(&to, || fs::rename(self.staging.join(rel), &to))
+        });
+        let placed = moved.and_then(|()| {
+            held.par_iter().try_for_each(|(rel, bytes)| {
+                let to = self.dir.join(rel);
+                in_folder(&to, || replace(&to, bytes))
+            })
+        });
         let _ = fs::remove_dir_all(&self.staging);
+        placed?;
+        write_manifest(&self.dir, &produced)?;
         Ok(stats)
     }
+}
+
+/// Runs `put`, which creates the file `to`, creating `to`'s folder first
+/// when it is missing.
+fn in_folder(to: &Path, put: impl Fn() -> std::io::Result<()>) -> Result<()> {
+    match put() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let folder = to.parent().unwrap_or(to);
+            fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            put().map_err(|e| Error::io(to, e))
+        }
+        done => done.map_err(|e| Error::io(to, e)),
+    }
+}
+
+/// Replaces the file at `path` with one holding `bytes`: written beside it,
+/// then renamed over it, so a reader (the preview server, a web server
+/// serving the folder) sees the old file or the new one, never half of one;
+/// and a symlink or hard link there is replaced, not written through.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let fresh = path.with_file_name(format!(".{name}.gazette-new"));
+    fs::write(&fresh, bytes)?;
+    fs::rename(&fresh, path)
 }
 
 /// Fails when writing `rel` would need to replace something gazette did not
@@ -523,6 +589,40 @@ mod tests {
         assert_eq!(file_of("/"), "index.html");
         assert_eq!(file_of("/2026/02/a/"), "2026/02/a/index.html");
         assert_eq!(file_of("/atom.xml"), "atom.xml");
+    }
+
+    #[test]
+    fn a_rebuild_past_its_memory_budget_stages_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+        fs::create_dir_all(&root).unwrap();
+        let first = Output::open(&out, &root, false).unwrap();
+        first.write("/a/", b"old a", 0).unwrap();
+        first.write("/b/", b"old b", 0).unwrap();
+        first.commit().unwrap();
+
+        let mut second = Output::open(&out, &root, false).unwrap();
+        second.held_budget = 6;
+        second.write("/a/", b"new a!", 0).unwrap();
+        second.write("/b/", b"new b!", 0).unwrap();
+        second.write("/c/d/", b"new c", 0).unwrap();
+        assert_eq!(second.held.lock().unwrap().len(), 1);
+        assert_eq!(second.staged.lock().unwrap().len(), 2);
+        let stats = second.commit().unwrap();
+
+        assert_eq!((stats.written, stats.files), (3, 3));
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+        assert_eq!(read("a/index.html"), "new a!");
+        assert_eq!(read("b/index.html"), "new b!");
+        assert_eq!(read("c/d/index.html"), "new c");
+        assert!(!tmp.path().join(".out.gazette-staging").exists());
+        let mut names: Vec<_> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("gazette"))
+            .collect();
+        names.sort();
+        assert_eq!(names, [MANIFEST]);
     }
 
     #[test]

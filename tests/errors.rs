@@ -445,3 +445,47 @@ fn a_file_taking_the_place_of_a_page_folder_never_deletes_user_files() {
         "the user's file was deleted (build result: {result:?})"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_replaces_linked_pages_without_writing_through_the_links() {
+    let mut built = SiteFixture::new()
+        .article("2026/02/a.md", md("Alpha", "2026-02-01", ""))
+        .article("2026/02/b.md", md("Beta", "2026-02-02", ""))
+        .build();
+    let (page_a, page_b) = (built.file_of("2026/02/a/"), built.file_of("2026/02/b/"));
+    let old_a = built.page("2026/02/a/");
+    // A backup made with hard links (`cp -al`), and a page the user turned
+    // into a symlink to a file of their own.
+    let backup = built.fixture.root().join("backup-a.html");
+    std::fs::hard_link(&page_a, &backup).unwrap();
+    let notes = built.fixture.root().join("notes.html");
+    std::fs::write(&notes, "my notes\n").unwrap();
+    std::fs::remove_file(&page_b).unwrap();
+    std::os::unix::fs::symlink(&notes, &page_b).unwrap();
+
+    built
+        .fixture
+        .put("content/2026/02/a.md", md("Alpha, again", "2026-02-01", ""));
+    built
+        .fixture
+        .put("content/2026/02/b.md", md("Beta, again", "2026-02-02", ""));
+    built.rebuild();
+
+    assert!(built.page("2026/02/a/").contains("Alpha, again"));
+    assert!(built.page("2026/02/b/").contains("Beta, again"));
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), old_a);
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes\n");
+    assert!(!std::fs::symlink_metadata(&page_b).unwrap().is_symlink());
+    // Nothing is left beside the pages.
+    let leftovers: Vec<String> = list_files(&built.out)
+        .into_iter()
+        .filter(|f| f.contains("gazette-new") || f.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(!built
+        .fixture
+        .root()
+        .join(".public.gazette-staging")
+        .exists());
+}
