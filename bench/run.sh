@@ -96,6 +96,11 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 # and every run of this benchmark should time the same binary.
 GAZETTE="$WORK/gazette"
 cp -f "$TARGET_DIR/release/gazette" "$GAZETTE.tmp" && mv -f "$GAZETTE.tmp" "$GAZETTE"
+# The commit the binary was built from (the report comes much later).
+head_rev="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+    head_rev="$head_rev (with uncommitted changes)"
+fi
 GAZETTE_VERSION="$("$GAZETTE" --version 2>/dev/null || echo gazette)"
 HUGO_VERSION=""
 if [[ $USE_HUGO -eq 1 ]]; then
@@ -261,10 +266,6 @@ for n in "${SIZES[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-head_rev="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
-    head_rev="$head_rev (with uncommitted changes)"
-fi
 mem_gb="$(free -g | awk '/^Mem:/ {print $2}')"
 cpu_model="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
 
