@@ -2,9 +2,9 @@
 //! build succeeded, so a failed build leaves the previous site intact: a
 //! first build goes to a staging directory beside the output, renamed into
 //! place at the end; a rebuild holds its changed files in memory (up to
-//! [`HELD_BYTES`], then staged) and writes them over the old ones at the
-//! end. Files whose bytes did not change are not touched (their mtime is
-//! kept). A manifest records what gazette wrote: only those files are ever
+//! [`HELD_BYTES`], then staged) and at the end writes each beside the old
+//! one and renames it over. Files whose bytes did not change are not
+//! touched (their mtime is kept). A manifest records what gazette wrote: only those files are ever
 //! deleted or overwritten, and a non-empty directory without one is refused
 //! unless forced.
 
@@ -260,9 +260,9 @@ impl Output {
         let _ = fs::remove_dir_all(&self.staging);
     }
 
-    /// Moves the staged files into place and writes the held ones over the
-    /// old, removes files of the previous build that were not produced
-    /// again, and writes the new manifest.
+    /// Moves the staged files into place and replaces the old files with
+    /// the held ones, removes files of the previous build that were not
+    /// produced again, and writes the new manifest.
     pub fn commit(self) -> Result<WriteStats> {
         let mut produced = self.produced.into_inner().expect("lock not poisoned");
         let staged = self.staged.into_inner().expect("lock not poisoned");
