@@ -214,8 +214,12 @@ impl Output {
     /// Holds a changed file in memory, or stages it on disk when this is a
     /// first build or the memory budget is spent.
     fn keep_for_commit(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let held_before = self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        if !self.first_build && held_before + bytes.len() <= self.held_budget {
+        // A first build never holds, so it never counts.
+        let fits = || {
+            let before = self.held_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+            before + bytes.len() <= self.held_budget
+        };
+        if !self.first_build && fits() {
             self.held
                 .lock()
                 .expect("no panics while holding the lock")
