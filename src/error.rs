@@ -138,6 +138,11 @@ impl Error {
         }
     }
 
+    /// An input error of one diagnostic.
+    pub(crate) fn one(diagnostic: Diagnostic) -> Self {
+        Error::Input(vec![diagnostic])
+    }
+
     /// The input diagnostics, if this is an input error.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -152,7 +157,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Converts a byte offset in `text` into a 1-based (line, column) pair, the
 /// column counted in characters.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;

@@ -6,10 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gazette::live::{Live, Rebuild};
-use gazette::serve::Preview;
-use gazette::watch::Watcher;
-use gazette::{Error, LoadOptions, Severity, Site};
+use gazette::{Error, Live, LoadOptions, Preview, Rebuild, Route, Severity, Site, Watcher};
 
 /// mimalloc instead of the system allocator: a build allocates millions of
 /// small strings for template contexts, and glibc's malloc/free took 18 % of
@@ -120,16 +117,16 @@ fn check(args: CheckArgs) -> ExitCode {
         drafts: args.drafts,
         base_url: None,
     };
-    let findings = gazette::check::check(&args.root, &options);
+    let findings = gazette::check(&args.root, &options);
     match args.format {
         Format::Text => {
             for finding in &findings {
                 println!("{finding}");
             }
-            eprintln!("{}", gazette::check::summary(&findings));
+            eprintln!("{}", gazette::findings_summary(&findings));
         }
         Format::Json => {
-            let json = gazette::check::to_json(&findings);
+            let json = gazette::findings_json(&findings);
             println!("{json:#}");
         }
     }
@@ -175,7 +172,7 @@ fn build(args: BuildArgs) -> ExitCode {
             let f = &report.files;
             eprintln!(
                 "built {} articles, {} pages into {} in {:.2?}: {} files written, {} unchanged, {} removed",
-                site.content.articles.len(),
+                site.article_count(),
                 report.pages,
                 out.display(),
                 started.elapsed(),
@@ -205,7 +202,7 @@ fn build(args: BuildArgs) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let listener = match gazette::serve::bind(&args.interface, args.port) {
+    let listener = match gazette::bind_preview(&args.interface, args.port) {
         Ok(l) => l,
         Err(e) => {
             eprintln!(
@@ -225,7 +222,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             addr.port()
         );
     }
-    let url = gazette::serve::url_of(addr);
+    let url = gazette::preview_url(addr);
     let out = args.output_dir.unwrap_or_else(|| preview_dir(&args.root));
     let options = LoadOptions {
         drafts: args.drafts,
@@ -250,7 +247,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let server = runtime.spawn(gazette::serve::run(preview.clone(), listener));
+    let server = runtime.spawn(gazette::serve_preview(preview.clone(), listener));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
     if args.open {
         if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
@@ -274,7 +271,9 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
     eprintln!("watching {} for changes", root.display());
     while let Some(batch) = watcher.next_batch() {
         match live.rebuild(&batch) {
-            Ok(Rebuild { route: "none", .. }) => {}
+            Ok(Rebuild {
+                route: Route::None, ..
+            }) => {}
             Ok(r) => {
                 eprintln!(
                     "rebuilt ({}) in {:.1?}: {} written, {} removed",

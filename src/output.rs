@@ -18,9 +18,10 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::render::{file_of, PageSink};
 
 /// The manifest's file name inside the output directory.
-pub const MANIFEST: &str = ".gazette-manifest";
+pub(crate) const MANIFEST: &str = ".gazette-manifest";
 
 /// How many bytes of changed files a rebuild holds in memory; past this,
 /// they are staged on disk. A held file goes straight into its folder at
@@ -29,23 +30,23 @@ pub const MANIFEST: &str = ".gazette-manifest";
 /// (10,000 article pages changed), three edits in a row: staged, 8.4, 10.1
 /// and 11.4 s (system time 6.3 -> 11.4 s, growing as ext4 steps over the
 /// folders freed by the previous edit); held, 4.6 s each (system 2.5 s).
-pub const HELD_BYTES: usize = 512 << 20;
+pub(crate) const HELD_BYTES: usize = 512 << 20;
 
 /// One file of the output: its size, content hash, and the fingerprint of
 /// the inputs it was rendered from (0 for copied files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// xxh3 hash of the bytes.
-    pub hash: u64,
+    pub(crate) hash: u64,
     /// Fingerprint of the page's inputs (template and context).
-    pub fingerprint: u64,
+    pub(crate) fingerprint: u64,
 }
 
 impl Stamp {
     /// The stamp of `bytes` rendered from inputs with `fingerprint`.
-    pub fn of(bytes: &[u8], fingerprint: u64) -> Stamp {
+    pub(crate) fn of(bytes: &[u8], fingerprint: u64) -> Stamp {
         Stamp {
             size: bytes.len() as u64,
             hash: xxhash_rust::xxh3::xxh3_64(bytes),
@@ -68,7 +69,7 @@ pub struct WriteStats {
 }
 
 /// An output directory opened for one build.
-pub struct Output {
+pub(crate) struct Output {
     dir: PathBuf,
     staging: PathBuf,
     previous: BTreeMap<String, Stamp>,
@@ -93,7 +94,7 @@ pub struct Output {
 impl Output {
     /// Opens `dir` for writing, refusing it when it holds files gazette did
     /// not write (unless `force`) or when it is the site itself.
-    pub fn open(dir: &Path, site_root: &Path, force: bool) -> Result<Output> {
+    pub(crate) fn open(dir: &Path, site_root: &Path, force: bool) -> Result<Output> {
         check_not_site(dir, site_root)?;
         let previous = match read_manifest(dir) {
             Some(manifest) => manifest,
@@ -135,7 +136,7 @@ impl Output {
     /// True (and the file is kept as it is) when `site_path` was produced by
     /// the previous build from inputs with the same fingerprint and is still
     /// on disk with the same size.
-    pub fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+    pub(crate) fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         let rel = file_of(site_path);
         match self.previous.get(&rel) {
             Some(stamp) if stamp.fingerprint == fingerprint && self.on_disk(&rel, stamp) => {
@@ -147,7 +148,7 @@ impl Output {
 
     /// Keeps `site_path` exactly as the previous build wrote it; false when
     /// the previous build did not write it.
-    pub fn keep(&self, site_path: &str) -> bool {
+    pub(crate) fn keep(&self, site_path: &str) -> bool {
         let rel = file_of(site_path);
         match self.previous.get(&rel) {
             Some(stamp) if self.on_disk(&rel, stamp) => self.record(rel, *stamp).is_ok(),
@@ -158,13 +159,13 @@ impl Output {
     /// Keeps every file of the previous build that this build does not
     /// write itself (for a rebuild that renders only the pages it knows
     /// changed).
-    pub fn keep_previous(&self) {
+    pub(crate) fn keep_previous(&self) {
         self.keep_rest.store(true, Ordering::Relaxed);
     }
 
     /// Drops `site_path` from this build's files: unless written again, it
     /// will be removed.
-    pub fn forget(&self, site_path: &str) {
+    pub(crate) fn forget(&self, site_path: &str) {
         let rel = file_of(site_path);
         self.produced
             .lock()
@@ -197,7 +198,12 @@ impl Output {
     /// Records `bytes` as the content of `site_path` (`/a/b/` means
     /// `a/b/index.html`), keeping it for the commit only if it differs from
     /// what is there.
-    pub fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+    pub(crate) fn write(
+        &self,
+        site_path: &str,
+        bytes: &[u8],
+        fingerprint: u64,
+    ) -> Result<(), Diagnostic> {
         let rel = file_of(site_path);
         let stamp = Stamp::of(bytes, fingerprint);
         let unchanged = self
@@ -260,14 +266,14 @@ impl Output {
     }
 
     /// Forgets the staged files: the output directory is left as it was.
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         let _ = fs::remove_dir_all(&self.staging);
     }
 
     /// Moves the staged files into place and replaces the old files with
     /// the held ones, removes files of the previous build that were not
     /// produced again, and writes the new manifest.
-    pub fn commit(self) -> Result<WriteStats> {
+    pub(crate) fn commit(self) -> Result<WriteStats> {
         let mut produced = self.produced.into_inner().expect("lock not poisoned");
         let staged = self.staged.into_inner().expect("lock not poisoned");
         let held = self.held.into_inner().expect("lock not poisoned");
@@ -401,17 +407,6 @@ fn way_is_clear(dir: &Path, rel: &str, stale: &BTreeSet<String>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The file a site path is written to: `/` -> `index.html`,
-/// `/a/b/` -> `a/b/index.html`, `/atom.xml` -> `atom.xml`.
-pub fn file_of(site_path: &str) -> String {
-    let trimmed = site_path.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
 }
 
 /// Removes a file written by an earlier build, and its folders left empty.
@@ -555,14 +550,14 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// A sink that keeps some pages as they are and hands the others to the
 /// output.
-pub struct Keeping<'a> {
+pub(crate) struct Keeping<'a> {
     /// Where pages go.
-    pub output: &'a Output,
+    pub(crate) output: &'a Output,
     /// Site paths of pages to keep as the previous build wrote them.
-    pub keep: &'a BTreeSet<String>,
+    pub(crate) keep: &'a BTreeSet<String>,
 }
 
-impl crate::context::PageSink for Keeping<'_> {
+impl PageSink for Keeping<'_> {
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         if self.keep.contains(site_path) {
             self.output.keep(site_path)
@@ -575,7 +570,7 @@ impl crate::context::PageSink for Keeping<'_> {
     }
 }
 
-impl crate::context::PageSink for Output {
+impl PageSink for Output {
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         Output::unchanged(self, site_path, fingerprint)
     }
@@ -587,13 +582,6 @@ impl crate::context::PageSink for Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn site_paths_map_to_files() {
-        assert_eq!(file_of("/"), "index.html");
-        assert_eq!(file_of("/2026/02/a/"), "2026/02/a/index.html");
-        assert_eq!(file_of("/atom.xml"), "atom.xml");
-    }
 
     #[test]
     fn a_rebuild_past_its_memory_budget_stages_the_rest() {

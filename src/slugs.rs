@@ -6,7 +6,7 @@ use std::collections::HashMap;
 /// The URL segment for a name: lowercase ASCII letters, digits and `-`,
 /// transliterated from any script (`Олена Коваль` -> `olena-koval`). Never
 /// empty and never able to leave its directory (no `.`, `/` or `\`).
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() {
         "-".to_string()
@@ -17,7 +17,7 @@ pub fn slugify(name: &str) -> String {
 
 /// The identity of a term: names that differ only in case or spacing are the
 /// same term (`Keir  Starmer` and `keir starmer`).
-pub fn term_key(name: &str) -> String {
+pub(crate) fn term_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for word in name.split_whitespace() {
         if !key.is_empty() {
@@ -31,7 +31,7 @@ pub fn term_key(name: &str) -> String {
 /// Gives each key a distinct slug. `keys` must be sorted (so the result does
 /// not depend on input order); the first key to want a slug gets it and the
 /// others get `-2`, `-3`... (`C++` -> `c`, `C#` -> `c-2`).
-pub fn assign_unique<'a>(keys: impl IntoIterator<Item = (&'a str, String)>) -> Vec<String> {
+pub(crate) fn assign_unique<'a>(keys: impl IntoIterator<Item = (&'a str, String)>) -> Vec<String> {
     let wanted: Vec<(&str, String)> = keys.into_iter().collect();
     let mut taken: HashMap<String, usize> = HashMap::with_capacity(wanted.len());
     // Plain slugs are reserved first so a generated `-2` never steals a real name's slug.

@@ -8,26 +8,26 @@ use std::collections::{HashMap, HashSet};
 use percent_encoding::percent_decode_str;
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::config::Config;
-use crate::content::Article;
-use crate::links::{join_relative, SiteLinks};
+use crate::load::Article;
+use crate::load::Config;
 use crate::markdown::{options, LinkResolver};
-use crate::Site;
+use crate::render::{join_relative, SiteLinks};
+use crate::site::Site;
 
 /// Files the build writes besides rendered pages and copies.
 const GENERATED: &[&str] = &["/theme.css", "/syntax.css"];
 
 /// A broken link: where it starts in the body, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
+pub(crate) struct BrokenLink {
     /// Byte offset of the link in the body.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// What is wrong with it.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Everything needed to tell whether a link lands somewhere.
-pub struct LinkChecker<'a> {
+pub(crate) struct LinkChecker<'a> {
     config: &'a Config,
     /// Article files under content/ -> their page paths (as the renderer has them).
     targets: HashMap<&'a str, &'a str>,
@@ -39,7 +39,7 @@ pub struct LinkChecker<'a> {
 impl<'a> LinkChecker<'a> {
     /// Lists the pages the build of `site` would render and the files it
     /// would copy (static/ and content/'s non-markdown files).
-    pub fn new(site: &'a Site) -> LinkChecker<'a> {
+    pub(crate) fn new(site: &'a Site) -> LinkChecker<'a> {
         let renderer = site.renderer();
         let mut paths: HashSet<String> = renderer
             .pages()
@@ -68,13 +68,14 @@ impl<'a> LinkChecker<'a> {
 
     /// The links and images of `body` (the markdown of `article`) that
     /// lead nowhere, in text order.
-    pub fn broken(&self, body: &str, article: &Article) -> Vec<BrokenLink> {
+    pub(crate) fn broken(&self, body: &str, article: &Article) -> Vec<BrokenLink> {
         let dir = article.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let mut found = Vec::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-            let dest = match &event {
-                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
-                _ => continue,
+            let Event::Start(Tag::Link { dest_url: dest, .. } | Tag::Image { dest_url: dest, .. }) =
+                &event
+            else {
+                continue;
             };
             if let Some(message) = self.problem(dest, dir) {
                 found.push(BrokenLink {
@@ -87,7 +88,7 @@ impl<'a> LinkChecker<'a> {
     }
 
     /// What is wrong with the link `dest` written in an article of `dir`.
-    pub fn problem(&self, dest: &str, dir: &str) -> Option<String> {
+    pub(crate) fn problem(&self, dest: &str, dir: &str) -> Option<String> {
         let resolver = SiteLinks {
             config: self.config,
             targets: &self.targets,

@@ -4,7 +4,7 @@
 //! - every error `build` would report while loading (front matter,
 //!   site.toml, templates, data files); when loading fails, only those;
 //! - people whose names look like spellings of one another but are not
-//!   joined in data/people.yaml ([`people::likely_variants`]);
+//!   joined in data/people.yaml ([`crate::model::likely_variants`]);
 //! - countries the registry does not know, with the closest known name;
 //! - known people and countries named in an article's text but not in its
 //!   front matter ([`names`]);
@@ -14,20 +14,18 @@
 //!
 //! Every article body is read once and scanned in one pass.
 
-pub mod links;
-pub mod names;
+mod links;
+mod names;
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::content::{self, Article, ArticleId};
-use crate::error::{Diagnostic, Severity};
-use crate::frontmatter;
-use crate::index::{Kind, Term};
-use crate::people;
-use crate::{Error, LoadOptions, Site};
+use crate::error::{Diagnostic, Error, Severity};
+use crate::load::{self, Article, ArticleId, LoadOptions};
+use crate::model::{likely_variants, Kind, Term};
+use crate::site::Site;
 
 /// Every finding about the site in `root`, sorted by path, line and column.
 pub fn check(root: &Path, options: &LoadOptions) -> Vec<Diagnostic> {
@@ -44,7 +42,7 @@ pub fn check(root: &Path, options: &LoadOptions) -> Vec<Diagnostic> {
 }
 
 /// The findings about a site that loaded (unsorted).
-pub fn check_site(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn check_site(site: &Site) -> Vec<Diagnostic> {
     let mut found = site.warnings().to_vec();
     found.extend(name_variants(site));
     found.extend(unknown_countries(site));
@@ -54,7 +52,7 @@ pub fn check_site(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// `N errors, M warnings`.
-pub fn summary(diagnostics: &[Diagnostic]) -> String {
+pub fn findings_summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -70,7 +68,7 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 
 /// The findings as a JSON array of `{path, line, column, severity,
 /// message}` (line and column are null when unknown).
-pub fn to_json(diagnostics: &[Diagnostic]) -> serde_json::Value {
+pub fn findings_json(diagnostics: &[Diagnostic]) -> serde_json::Value {
     diagnostics
         .iter()
         .map(|d| {
@@ -102,7 +100,7 @@ fn scan_bodies(site: &Site) -> Vec<Diagnostic> {
                     return vec![Diagnostic::file(&article.file, format!("cannot read: {e}"))]
                 }
             };
-            let Some(body) = content::body(&text) else {
+            let Some(body) = load::body(&text) else {
                 return vec![Diagnostic::file(
                     &article.file,
                     "the file changed during the check: check again",
@@ -153,7 +151,7 @@ fn name_variants(site: &Site) -> Vec<Diagnostic> {
         }
     }
     let mut found = Vec::new();
-    for group in people::likely_variants(&names) {
+    for group in likely_variants(&names) {
         let all: Option<Vec<(&str, &Term)>> = std::iter::once(&group.canonical)
             .chain(&group.aliases)
             .map(|name| term_of.get(name.as_str()).map(|&t| (name.as_str(), t)))
@@ -176,7 +174,7 @@ fn name_variants(site: &Site) -> Vec<Diagnostic> {
             |(name, t): (&str, &Term)| format!("`{name}` ({})", articles(t.articles.len()));
         let variants: Vec<String> = all.iter().copied().map(counted).collect();
         let verb = if variants.len() == 1 { "looks" } else { "look" };
-        let suggestion: String = people::suggestion_yaml(&group)
+        let suggestion: String = crate::model::suggestion_yaml(&group)
             .lines()
             .map(|l| format!("\n  {l}"))
             .collect();
@@ -289,7 +287,7 @@ fn articles(n: usize) -> String {
 /// The lines of a file's front matter, with their 1-based line numbers.
 fn front_matter_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (yaml, first) = match frontmatter::split(text) {
+    let (yaml, first) = match load::split(text) {
         Ok(split) => (split.yaml, split.yaml_line),
         Err(_) => ("", 1),
     };
@@ -404,9 +402,12 @@ mod tests {
     fn summary_counts() {
         let e = Diagnostic::at("a.md", 1, 1, "x");
         let w = e.clone().warning();
-        assert_eq!(summary(&[]), "0 errors, 0 warnings");
-        assert_eq!(summary(&[e.clone(), w.clone(), w]), "1 error, 2 warnings");
-        let json = to_json(&[e]);
+        assert_eq!(findings_summary(&[]), "0 errors, 0 warnings");
+        assert_eq!(
+            findings_summary(&[e.clone(), w.clone(), w]),
+            "1 error, 2 warnings"
+        );
+        let json = findings_json(&[e]);
         assert_eq!(json[0]["path"], "a.md");
         assert_eq!(json[0]["line"], 1);
         assert_eq!(json[0]["severity"], "error");

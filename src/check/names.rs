@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
-use crate::content::ArticleId;
-use crate::entities::Entities;
-use crate::index::{Index, Kind};
+use crate::load::ArticleId;
+use crate::model::Entities;
+use crate::model::{Index, Kind};
 
 /// Country spellings shorter than this are not looked for in text: codes
 /// and abbreviations (`UK`, `US`, `UAE`) are too often something else.
-pub const MIN_COUNTRY_CHARS: usize = 4;
+pub(crate) const MIN_COUNTRY_CHARS: usize = 4;
 
 /// Country names that are as often a person's first name in news copy.
 const AMBIGUOUS_COUNTRIES: &[&str] = &["Chad", "Jordan"];
@@ -32,19 +32,19 @@ struct Target {
 /// A known person or country found in a body and absent from the
 /// article's front matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     /// Byte offset of the first occurrence in the body.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// People or countries.
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// The spelling found in the text.
-    pub written: String,
+    pub(crate) written: String,
     /// The entity's name (canonical when known).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// The automaton of every known spelling, and who each one is.
-pub struct NameScanner {
+pub(crate) struct NameScanner {
     automaton: AhoCorasick,
     /// Per pattern, its target (`None` for a phrase to ignore).
     pattern_target: Vec<Option<usize>>,
@@ -57,7 +57,7 @@ impl NameScanner {
     /// least [`MIN_COUNTRY_CHARS`] characters, and every person of
     /// data/people.yaml or of an article's front matter (names, aliases and
     /// spellings of at least two words).
-    pub fn new(entities: &Entities, index: &Index) -> NameScanner {
+    pub(crate) fn new(entities: &Entities, index: &Index) -> NameScanner {
         let mut builder = Builder::default();
         for country in entities.countries.countries() {
             let key = entities.identify(Kind::Countries, &country.name).key;
@@ -100,7 +100,7 @@ impl NameScanner {
     }
 
     /// The targets an article's front matter names, from the index.
-    pub fn present(&self, index: &Index, id: ArticleId) -> Vec<usize> {
+    pub(crate) fn present(&self, index: &Index, id: ArticleId) -> Vec<usize> {
         let mut present = Vec::new();
         for kind in [Kind::People, Kind::Countries] {
             let taxonomy = index.taxonomy(kind);
@@ -115,7 +115,7 @@ impl NameScanner {
     /// The first occurrence in `body` of each known entity not in
     /// `present`, in text order. One pass over the body: a match that is
     /// not a whole word is retried one character further on.
-    pub fn missing(&self, body: &str, present: &[usize]) -> Vec<Mention> {
+    pub(crate) fn missing(&self, body: &str, present: &[usize]) -> Vec<Mention> {
         let mut found = Vec::new();
         let mut reported: Vec<usize> = Vec::new();
         let mut pos = 0;
@@ -190,7 +190,7 @@ impl Builder {
 
 /// True when `text[start..end]` is not part of a longer word: a letter or
 /// digit at either end of the match must not touch another one.
-pub fn whole_word(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let matched = &text[start..end];
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let open = !alnum(matched.chars().next()) || !alnum(text[..start].chars().next_back());
@@ -201,7 +201,7 @@ pub fn whole_word(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::parse_article;
+    use crate::load::parse_article;
     use std::path::PathBuf;
 
     fn scanner(front: &[&str]) -> (NameScanner, Index) {

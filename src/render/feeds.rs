@@ -3,27 +3,33 @@
 
 use serde::Serialize;
 
+use super::context::PageContext;
+use super::paths;
+use super::views::{self, FeedEntry, SiteView};
 use super::{Page, Renderer};
-use crate::content::ArticleId;
-use crate::context::PageContext;
 use crate::error::Diagnostic;
-use crate::index::{Kind, TermId};
-use crate::profile;
-use crate::views::{self, term_path, FeedEntry, SiteView};
+use crate::load::ArticleId;
+use crate::model::{Kind, TermId};
 
 /// Articles in the site feed.
-pub const FEED_LENGTH: usize = 50;
+pub(crate) const FEED_LENGTH: usize = 50;
 /// Articles in a person's or country's feed.
-pub const TERM_FEED_LENGTH: usize = 20;
+pub(crate) const TERM_FEED_LENGTH: usize = 20;
 /// URLs in one sitemap file (the limit of the sitemaps protocol).
-pub const SITEMAP_LIMIT: usize = 50_000;
+pub(crate) const SITEMAP_LIMIT: usize = 50_000;
 
 impl Renderer<'_> {
     /// The site's feed: its latest [`FEED_LENGTH`] articles.
     pub(super) fn feed_context(&self, ctx: &mut PageContext) -> Option<Diagnostic> {
         let n = self.index.newest_first.len().min(FEED_LENGTH);
         let latest = &self.index.newest_first[..n];
-        self.insert_feed(ctx, latest, self.config.title.clone(), "/atom.xml", "/")
+        self.insert_feed(
+            ctx,
+            latest,
+            self.config.title.clone(),
+            paths::FEED_PATH,
+            "/",
+        )
     }
 
     /// A person's or country's feed: their latest [`TERM_FEED_LENGTH`] articles.
@@ -39,8 +45,8 @@ impl Renderer<'_> {
             ctx,
             latest,
             format!("{} · {}", term.name, self.config.title),
-            &profile::feed_path(kind, &term.slug),
-            &term_path(kind, &term.slug),
+            &paths::term_feed_path(kind, &term.slug),
+            &paths::term_path(kind, &term.slug),
         )
     }
 
@@ -53,6 +59,7 @@ impl Renderer<'_> {
         path: &str,
         alternate: &str,
     ) -> Option<Diagnostic> {
+        ctx.shows(ids.iter().copied());
         let mut entries = Vec::with_capacity(ids.len());
         for &i in ids {
             let xml = match self.entry_xml(i) {
@@ -102,30 +109,19 @@ impl Renderer<'_> {
                     &views::term_links(self.config, self.index, Kind::Tags, id),
                 );
                 ctx.insert("site", &SiteView::of(self.config));
-                self.tera.render("entry.xml", &ctx).map_err(|e| {
-                    crate::templates::template_diagnostic(&e, std::path::Path::new("templates"))
-                })
+                self.tera
+                    .render("entry.xml", &ctx)
+                    .map_err(|e| crate::load::render_error(&e))
             })
             .as_deref()
     }
 
     /// The pages a sitemap lists: every page but feeds, the sitemap itself,
     /// robots.txt and the 404 page.
-    pub fn sitemap_pages(&self) -> Vec<Page> {
-        self.pages()
-            .into_iter()
-            .filter(|p| {
-                !matches!(
-                    p,
-                    Page::TermFeed(..)
-                        | Page::Feed
-                        | Page::Sitemap
-                        | Page::SitemapPart(_)
-                        | Page::Robots
-                        | Page::NotFound
-                )
-            })
-            .collect()
+    pub(crate) fn sitemap_pages(&self) -> Vec<Page> {
+        let mut pages = self.pages();
+        pages.retain(|p| p.in_sitemap());
+        pages
     }
 
     /// `entries` for a sitemap (or one part of it), or `sitemaps`, the
@@ -138,7 +134,7 @@ impl Renderer<'_> {
                 &[],
                 (1..=parts)
                     .map(|n| SitemapPartView {
-                        url: self.config.permalink(&format!("/sitemap-{n}.xml")),
+                        url: self.config.permalink(&paths::sitemap_part_path(n)),
                     })
                     .collect(),
             ),
@@ -151,6 +147,10 @@ impl Renderer<'_> {
                 )
             }
         };
+        ctx.shows(chunk.iter().filter_map(|&p| match p {
+            Page::Article(id) => Some(id),
+            _ => None,
+        }));
         let entries: Vec<SitemapEntry> = chunk
             .iter()
             .map(|&p| {
@@ -187,7 +187,7 @@ struct SitemapPartView {
 
 /// The part numbers of a sitemap of `urls` URLs: none when one file holds
 /// them all.
-pub fn sitemap_parts(urls: usize) -> std::ops::Range<usize> {
+pub(crate) fn sitemap_parts(urls: usize) -> std::ops::Range<usize> {
     let parts = if urls > SITEMAP_LIMIT {
         urls.div_ceil(SITEMAP_LIMIT)
     } else {

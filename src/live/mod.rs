@@ -1,0 +1,337 @@
+//! Live: incremental rebuilds for `serve` and `build --watch`. The loaded
+//! site stays in memory ([`Live`]), file events become debounced batches
+//! ([`watch`]), and each batch is taken in by the cheapest exact route
+//! ([`Route`]): a body edit renders one page; a metadata edit checks the
+//! pages that show the article (asked of `render::Reach`, see
+//! [`update`]); a static edit copies one file; a template edit re-runs the
+//! fingerprinted build, which renders only pages whose template or context
+//! changed; data/ and site.toml reload everything. The output after any
+//! sequence of edits is the output of a clean build of the same files
+//! (tests/it/incremental.rs). [`serve`] is the preview server over the
+//! output folder, with live reload.
+//!
+//! This stage changes a [`Site`] only through the site's own methods, and
+//! writes only through `output.rs`; what it reads from the site's folder
+//! it reads through `load`. The server reads the output folder it serves.
+
+mod serve;
+mod update;
+mod watch;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use serve::{bind_preview, preview_url, serve_preview, Preview};
+use update::{update_articles, Affected, ArticleUpdate};
+pub use watch::Watcher;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::load::{self, LoadOptions};
+use crate::output::{Output, WriteStats};
+use crate::render::Page;
+use crate::site::Site;
+
+/// The route a batch of changes took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Route {
+    /// Nothing gazette reads changed.
+    None,
+    /// A full load and build (the first, or site.toml or data/ changed).
+    Full,
+    /// Only files copied as they are changed.
+    Copy,
+    /// Only article bodies changed: their own pages were rendered.
+    Body,
+    /// Article metadata changed: the pages that show them were checked.
+    Metadata,
+    /// Something every page shows changed (the years, a term's name):
+    /// every page was checked.
+    Everything,
+    /// Templates changed: every page was checked.
+    Templates,
+}
+
+impl Route {
+    /// The route's name, as the terminal prints it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::None => "none",
+            Route::Full => "full",
+            Route::Copy => "copy",
+            Route::Body => "body",
+            Route::Metadata => "metadata",
+            Route::Everything => "everything",
+            Route::Templates => "templates",
+        }
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Change {
+    /// An article file under content/ (edited, new or deleted).
+    Article(PathBuf),
+    /// Something else under content/ (an image, a folder, an editor's temp
+    /// file), resolved against the loaded site by [`Live::rebuild`].
+    ContentOther(PathBuf),
+    /// A file copied as it is (an asset under content/ or a file under
+    /// static/): its path in the site and its source file (which may be gone).
+    Copy(String, PathBuf),
+    /// A file under templates/.
+    Template,
+    /// site.toml or data/: everything is reloaded.
+    Everything,
+}
+
+/// Sorts a changed path into a [`Change`]; `None` for paths gazette does
+/// not read (the output, editor temp files...).
+pub(crate) fn classify(root: &Path, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let top = parts.next()?;
+    let name = path.file_name()?.to_string_lossy();
+    if crate::load::is_ignored_name(&name) {
+        return None;
+    }
+    match top.as_ref() {
+        "site.toml" => Some(Change::Everything),
+        "data" => Some(Change::Everything),
+        "templates" => Some(Change::Template),
+        // A folder appearing or going under static/ changes many files at once.
+        "static" if path.is_dir() || rel.components().count() == 1 => Some(Change::Everything),
+        "static" => {
+            let rest: Vec<_> = parts.collect();
+            Some(Change::Copy(rest.join("/"), path.to_path_buf()))
+        }
+        "content" if name.ends_with(".md") && !path.is_dir() => {
+            Some(Change::Article(path.to_path_buf()))
+        }
+        "content" => Some(Change::ContentOther(path.to_path_buf())),
+        _ => None,
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    /// Which route was taken.
+    pub route: Route,
+    /// Files written, kept, removed.
+    pub files: WriteStats,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// Articles that could not be read: the site keeps their last good
+    /// version (and page) until they are fixed; everything else was taken in.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// A site kept in memory between rebuilds.
+pub struct Live {
+    root: PathBuf,
+    /// `root` canonicalised, as file watchers report paths.
+    canonical_root: PathBuf,
+    out: PathBuf,
+    options: LoadOptions,
+    force: bool,
+    site: Option<Site>,
+    /// Paths of batches that failed, to be taken in again.
+    pending: BTreeSet<PathBuf>,
+}
+
+impl Live {
+    /// A live site rooted at `root`, written to `out`; nothing is loaded yet.
+    pub fn new(root: &Path, out: &Path, options: LoadOptions, force: bool) -> Live {
+        Live {
+            root: root.to_path_buf(),
+            canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            out: out.to_path_buf(),
+            options,
+            force,
+            site: None,
+            pending: BTreeSet::new(),
+        }
+    }
+
+    /// Loads and builds everything.
+    pub fn full_build(&mut self) -> Result<Rebuild> {
+        let started = Instant::now();
+        self.site = None;
+        let site = Site::load(&self.root, &self.options)?;
+        let report = site.build(&self.out, self.force)?;
+        self.site = Some(site);
+        Ok(Rebuild {
+            route: Route::Full,
+            files: report.files,
+            elapsed: started.elapsed(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// Takes in a batch of changed paths. On error the previous output and
+    /// the in-memory site stay as they were, and the batch is kept: the next
+    /// batch is taken in together with it, so nothing saved alongside a
+    /// broken file is lost, and the error stays until that file is fixed.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
+        self.pending.extend(paths.iter().cloned());
+        let batch: Vec<PathBuf> = self.pending.iter().cloned().collect();
+        let result = self.take_in(&batch);
+        if let Ok(r) = &result {
+            // Broken articles wait for their fix; everything else is in.
+            self.pending = r.errors.iter().map(|d| d.path.clone()).collect();
+        }
+        result
+    }
+
+    fn take_in(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
+        let started = Instant::now();
+        let mut changes: Vec<Change> = paths
+            .iter()
+            .map(|p| match p.strip_prefix(&self.canonical_root) {
+                Ok(rel) => self.root.join(rel),
+                Err(_) => p.clone(),
+            })
+            .filter_map(|p| classify(&self.root, &p))
+            .collect();
+        changes.sort();
+        changes.dedup();
+        if changes.is_empty() {
+            return Ok(Rebuild {
+                route: Route::None,
+                files: WriteStats::default(),
+                elapsed: started.elapsed(),
+                errors: Vec::new(),
+            });
+        }
+        if self.site.is_none() || changes.contains(&Change::Everything) {
+            return self.full_build();
+        }
+        let site = self.site.as_mut().expect("checked above");
+        let mut articles = Vec::new();
+        let mut copies = Vec::new();
+        let mut templates_changed = false;
+        for change in changes {
+            match resolve_content_change(site, change) {
+                Some(Change::Article(p)) => articles.push(p),
+                Some(Change::Copy(rel, source)) => copies.push((rel, source)),
+                Some(Change::Template) => templates_changed = true,
+                Some(Change::Everything) => return self.full_build(),
+                Some(Change::ContentOther(_)) | None => {}
+            }
+        }
+        if templates_changed {
+            site.reload_templates()?;
+        }
+        let (update, errors) = if articles.is_empty() {
+            (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
+        } else {
+            update_articles(site, &articles, self.options.drafts)?
+        };
+        // The pages of articles whose files are broken stay as they were.
+        let keep: BTreeSet<String> = errors
+            .iter()
+            .filter_map(|d| site.page_of_file(&d.path))
+            .map(str::to_string)
+            .collect();
+        // A generated stylesheet may have been shadowed by a static file that is now gone.
+        let unshadows = copies
+            .iter()
+            .any(|(rel, source)| !source.is_file() && (rel == "theme.css" || rel == "syntax.css"));
+        let (route, files) = match update {
+            _ if templates_changed || unshadows => (
+                Route::Templates,
+                site.build_keeping(&self.out, self.force, &keep)?.files,
+            ),
+            ArticleUpdate::BodiesOnly(ids) => {
+                let route = if ids.is_empty() {
+                    Route::Copy
+                } else {
+                    Route::Body
+                };
+                let pages: Vec<Page> = ids.into_iter().map(Page::Article).collect();
+                let w = write_only(site, &self.out, &pages, &BTreeSet::new(), &copies, &keep)?;
+                (route, w)
+            }
+            ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (
+                Route::Metadata,
+                write_only(site, &self.out, &check, &removed, &copies, &keep)?,
+            ),
+            ArticleUpdate::Reindexed(Affected::Everything) => (
+                Route::Everything,
+                site.build_keeping(&self.out, self.force, &keep)?.files,
+            ),
+        };
+        Ok(Rebuild {
+            route,
+            files,
+            elapsed: started.elapsed(),
+            errors,
+        })
+    }
+}
+
+/// Turns a non-article change under content/ into what it means for the
+/// loaded site: an asset copied or removed, a folder that needs a full
+/// reload, or nothing (an editor's temp file that is already gone).
+fn resolve_content_change(site: &mut Site, change: Change) -> Option<Change> {
+    let Change::ContentOther(path) = change else {
+        return Some(change);
+    };
+    let rel = load::relative(&load::content_dir(&site.root), &path);
+    if path.is_dir() {
+        return Some(Change::Everything);
+    }
+    if site.note_asset(&rel, &path, path.is_file()) {
+        return Some(Change::Copy(rel, path));
+    }
+    site.has_files_under(&path).then_some(Change::Everything)
+}
+
+/// Checks just the pages at `check` (rendering those whose fingerprint
+/// changed), removes the pages at `removed`, and copies (or removes) just
+/// these files, keeping every other file of the previous build.
+fn write_only(
+    site: &Site,
+    out: &Path,
+    check: &[Page],
+    removed: &BTreeSet<String>,
+    copies: &[(String, PathBuf)],
+    keep: &BTreeSet<String>,
+) -> Result<WriteStats> {
+    let output = Output::open(out, &site.root, false)?;
+    output.keep_previous();
+    for path in removed {
+        output.forget(path);
+    }
+    let renderer = site.renderer();
+    let check: Vec<Page> = check
+        .iter()
+        .copied()
+        .filter(|&p| !keep.contains(&renderer.path(p)))
+        .collect();
+    for page in &check {
+        output.forget(&renderer.path(*page));
+    }
+    let mut errors = renderer.render_all(&check, &output);
+    for (rel, file) in copies {
+        let site_path = format!("/{rel}");
+        output.forget(&site_path);
+        if !file.exists() {
+            continue;
+        }
+        let written = load::read_source(file).and_then(|bytes| output.write(&site_path, &bytes, 0));
+        errors.extend(written.err());
+    }
+    if errors.is_empty() {
+        output.commit()
+    } else {
+        output.abort();
+        Err(Error::Input(errors))
+    }
+}

@@ -1,0 +1,97 @@
+//! File events -> batches of changed paths. Watches content/, templates/,
+//! static/, data/ and site.toml with notify, and debounces: a batch closes
+//! once no event arrived for a short quiet time, so a save that writes a
+//! temp file and renames it, or a `git checkout` of hundreds of files, is
+//! one rebuild.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+/// The folders of a site that are watched recursively.
+pub(crate) const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
+
+/// Quiet time that closes a batch.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(20);
+/// A batch never waits longer than this for quiet.
+const MAX_WAIT: Duration = Duration::from_millis(1000);
+
+/// Watches a site and hands out batches of changed paths.
+pub struct Watcher {
+    root: PathBuf,
+    inner: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+    watching: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching the site in `root`.
+    pub fn new(root: &Path) -> notify::Result<Watcher> {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let (tx, events) = channel();
+        let mut inner = notify::recommended_watcher(tx)?;
+        inner.watch(&root, RecursiveMode::NonRecursive)?;
+        let mut watcher = Watcher {
+            root,
+            inner,
+            events,
+            watching: BTreeSet::new(),
+        };
+        watcher.watch_new_dirs();
+        Ok(watcher)
+    }
+
+    fn watch_new_dirs(&mut self) {
+        for dir in WATCHED_DIRS {
+            let path = self.root.join(dir);
+            if path.is_dir()
+                && !self.watching.contains(&path)
+                && self.inner.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
+                self.watching.insert(path);
+            }
+        }
+    }
+
+    /// Blocks until something changes, then returns every path changed until
+    /// the files went quiet. `None` when the watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+        let mut paths = BTreeSet::new();
+        loop {
+            let event = self.events.recv().ok()?;
+            if self.take(event, &mut paths) {
+                break;
+            }
+        }
+        let started = Instant::now();
+        while started.elapsed() < MAX_WAIT {
+            match self.events.recv_timeout(DEBOUNCE) {
+                Ok(event) => {
+                    self.take(event, &mut paths);
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        self.watch_new_dirs();
+        Some(paths.into_iter().collect())
+    }
+
+    /// Adds an event's paths to the batch; false if it does not count.
+    fn take(&mut self, event: notify::Result<Event>, paths: &mut BTreeSet<PathBuf>) -> bool {
+        let Ok(event) = event else { return false };
+        let counts = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+            EventKind::Access(_) => false,
+            _ => true,
+        };
+        if counts {
+            paths.extend(event.paths);
+        }
+        counts
+    }
+}

@@ -1,0 +1,501 @@
+//! Loading content/: walking the tree, reading every article in parallel and
+//! turning its front matter into an [`Article`] (metadata only: the body is
+//! read again when its page is rendered, so a large archive stays small in
+//! memory). Other files are [`Asset`]s, copied to the output as they are.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::frontmatter::{self, RawDate, SplitError, Text};
+use crate::error::{line_col, Diagnostic};
+use crate::slugs::slugify;
+
+/// An article's position in [`Content::articles`].
+pub(crate) type ArticleId = usize;
+
+/// One article's metadata, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Article {
+    /// The markdown file.
+    pub(crate) file: PathBuf,
+    /// Its path under content/, with `/` separators (`2026/02/talks.md`).
+    pub(crate) rel: String,
+    /// `title`.
+    pub(crate) title: String,
+    /// `date`, with the offset it was written in (or the site's zone).
+    pub(crate) date: DateTime<FixedOffset>,
+    /// `updated`.
+    pub(crate) updated: Option<DateTime<FixedOffset>>,
+    /// `source`.
+    pub(crate) source: Option<String>,
+    /// `url` of the original story (http, https or mailto).
+    pub(crate) url: Option<String>,
+    /// `location`.
+    pub(crate) location: Option<String>,
+    /// `summary`, or the first paragraph of the body when absent.
+    pub(crate) summary: String,
+    /// The URL segment: `slug`, else the file name (the folder's for `index.md`).
+    pub(crate) slug: String,
+    /// `draft`.
+    pub(crate) draft: bool,
+    /// `people`, as written (duplicates removed).
+    pub(crate) people: Vec<String>,
+    /// `countries`, as written.
+    pub(crate) countries: Vec<String>,
+    /// `tags`, as written.
+    pub(crate) tags: Vec<String>,
+    /// Any other front-matter key.
+    pub(crate) extra: BTreeMap<String, serde_json::Value>,
+    /// The page's path under the site root: `/YYYY/MM/<slug>/`.
+    pub(crate) path: String,
+    /// Hash of the markdown body, to tell a body edit from a metadata edit.
+    pub(crate) body_hash: u64,
+}
+
+/// A non-markdown file under content/, copied to the same relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Asset {
+    /// The file on disk.
+    pub(crate) file: PathBuf,
+    /// Its path under content/, with `/` separators.
+    pub(crate) rel: String,
+}
+
+/// Everything found under content/.
+#[derive(Debug, Default)]
+pub(crate) struct Content {
+    /// The articles, in path order (drafts dropped unless asked for).
+    pub(crate) articles: Vec<Article>,
+    /// The other files.
+    pub(crate) assets: Vec<Asset>,
+    /// Non-fatal findings (e.g. a symlink loop that was skipped).
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// True for editor temp and backup files and hidden files, which are ignored.
+pub(crate) fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
+}
+
+/// Walks `dir` and loads every article; all errors are collected.
+pub(crate) fn load(
+    dir: &Path,
+    tz: chrono_tz::Tz,
+    drafts: bool,
+) -> Result<Content, Vec<Diagnostic>> {
+    let mut content = Content::default();
+    let mut markdown = Vec::new();
+    if !dir.exists() {
+        return Ok(content);
+    }
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if e.loop_ancestor().is_some() {
+                    content
+                        .warnings
+                        .push(Diagnostic::file(path, "symlink loop skipped").warning());
+                    continue;
+                }
+                return Err(vec![Diagnostic::file(path, format!("cannot read: {e}"))]);
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(dir, entry.path());
+        if rel.ends_with(".md") {
+            markdown.push((entry.into_path(), rel));
+        } else {
+            content.assets.push(Asset {
+                file: entry.into_path(),
+                rel,
+            });
+        }
+    }
+    let results: Vec<Result<Option<Article>, Vec<Diagnostic>>> = markdown
+        .into_par_iter()
+        .map(|(file, rel)| {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
+            let article = parse_article(file, rel, &bytes, tz)?;
+            Ok((drafts || !article.draft).then_some(article))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(Some(article)) => content.articles.push(article),
+            Ok(None) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads edited article files again (`files`, under `content_dir`): each
+/// as its path under content/ and the article it now holds, `None` when
+/// the file is gone or is a draft that is hidden; the errors of the files
+/// that could not be read or parsed beside them.
+pub(crate) fn read_articles(
+    content_dir: &Path,
+    files: &[PathBuf],
+    tz: chrono_tz::Tz,
+    drafts: bool,
+) -> (Vec<(String, Option<Article>)>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        let rel = relative(content_dir, file);
+        match std::fs::read(file) {
+            Ok(bytes) => match parse_article(file.clone(), rel.clone(), &bytes, tz) {
+                Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),
+                Err(mut e) => errors.append(&mut e),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push((rel, None)),
+            Err(e) => errors.push(Diagnostic::file(file, format!("cannot read: {e}"))),
+        }
+    }
+    (out, errors)
+}
+
+/// Two articles that would be written to the same page.
+pub(crate) fn duplicate_pages<'a>(
+    articles: impl IntoIterator<Item = &'a Article>,
+) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<&str, &Article> = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for a in articles {
+        if let Some(first) = seen.insert(&a.path, a) {
+            errors.push(Diagnostic::at(
+                &a.file,
+                1,
+                1,
+                format!(
+                    "this article's page {} is also the page of {}: give one of them another `slug`",
+                    a.path,
+                    first.file.display()
+                ),
+            ));
+        }
+    }
+    errors
+}
+
+/// `path` relative to `dir`, with `/` separators.
+pub(crate) fn relative(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Parses one article from its bytes; every problem found is returned.
+pub(crate) fn parse_article(
+    file: PathBuf,
+    rel: String,
+    bytes: &[u8],
+    tz: chrono_tz::Tz,
+) -> Result<Article, Vec<Diagnostic>> {
+    let text = decode(&file, bytes).map_err(|d| vec![d])?;
+    let split = frontmatter::split(text).map_err(|e| {
+        let message = match e {
+            SplitError::NoFrontMatter => {
+                "expected front matter: the file must start with a `---` line, then YAML (title, date...), then `---`"
+            }
+            SplitError::Unclosed => "front matter is not closed: expected a `---` line after the YAML",
+        };
+        vec![Diagnostic::at(&file, 1, 1, message)]
+    })?;
+    let fm = frontmatter::parse(split.yaml, split.yaml_line).map_err(|e| {
+        vec![Diagnostic::at(
+            &file,
+            e.line,
+            e.column,
+            format!("invalid front matter: {}", e.message),
+        )]
+    })?;
+
+    let mut errors = Vec::new();
+    let key_at = |key: &str| key_position(split.yaml, split.yaml_line, key);
+    let title = match fm.title {
+        Some(Text(t)) if !t.trim().is_empty() => t.trim().to_string(),
+        Some(_) => {
+            let (l, c) = key_at("title");
+            errors.push(Diagnostic::at(
+                &file,
+                l,
+                c,
+                "`title` is empty: expected the article's title",
+            ));
+            String::new()
+        }
+        None => {
+            errors.push(Diagnostic::at(
+                &file,
+                1,
+                1,
+                "missing `title`: expected e.g. `title: \"Talks resume in Geneva\"`",
+            ));
+            String::new()
+        }
+    };
+    let date = match fm.date {
+        Some(Text(raw)) => resolve_date(&raw, tz).unwrap_or_else(|m| {
+            let (l, c) = key_at("date");
+            errors.push(Diagnostic::at(&file, l, c, m));
+            DateTime::UNIX_EPOCH.fixed_offset()
+        }),
+        None => {
+            errors.push(Diagnostic::at(
+                &file,
+                1,
+                1,
+                "missing `date`: expected e.g. `date: 2026-02-20` or `date: 2026-02-20T09:30:00Z`",
+            ));
+            DateTime::UNIX_EPOCH.fixed_offset()
+        }
+    };
+    let updated = fm.updated.and_then(|Text(raw)| {
+        resolve_date(&raw, tz)
+            .map_err(|m| {
+                let (l, c) = key_at("updated");
+                errors.push(Diagnostic::at(&file, l, c, m));
+            })
+            .ok()
+    });
+    let url = fm.url.map(|Text(u)| u.trim().to_string());
+    if let Some(u) = &url {
+        if !is_safe_link(u) {
+            let (l, c) = key_at("url");
+            errors.push(Diagnostic::at(
+                &file,
+                l,
+                c,
+                format!("`url` `{u}` is not a link: expected an absolute http(s) URL"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let slug = match fm.slug {
+        Some(Text(s)) => slugify(&s),
+        None => slugify(&default_slug_source(&file)),
+    };
+    let summary = match fm.summary {
+        Some(Text(s)) => s.trim().to_string(),
+        None => crate::markdown::first_paragraph_text(split.body),
+    };
+    let path = crate::render::article_path(&date, &slug);
+    Ok(Article {
+        rel,
+        title,
+        date,
+        updated,
+        source: nonempty(fm.source),
+        url,
+        location: nonempty(fm.location),
+        summary,
+        slug,
+        draft: fm.draft.unwrap_or(false),
+        people: dedup(fm.people.0),
+        countries: dedup(fm.countries.0),
+        tags: dedup(fm.tags.0),
+        extra: fm.extra,
+        path,
+        body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
+        file,
+    })
+}
+
+/// The body of an article file, for rendering; `None` when the file no
+/// longer has front matter (it changed during the build).
+pub(crate) fn body(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    frontmatter::split(text).ok().map(|s| s.body)
+}
+
+/// UTF-8 text without its BOM, or an error at the first invalid byte.
+fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = line_col(valid, valid.len());
+        Diagnostic::at(
+            file,
+            line,
+            col,
+            "invalid UTF-8: expected the file to be UTF-8 text",
+        )
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+fn resolve_date(raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<FixedOffset>, String> {
+    let parsed = frontmatter::parse_date(raw).ok_or_else(|| {
+        format!(
+            "invalid date `{raw}`: expected {}",
+            frontmatter::DATE_EXPECTED
+        )
+    })?;
+    match parsed {
+        RawDate::Fixed(d) => Ok(d),
+        RawDate::Local(naive) => tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|d| d.fixed_offset())
+            .ok_or_else(|| {
+                format!("{naive} does not exist in time zone {tz} (clocks moved forward)")
+            }),
+    }
+}
+
+/// Where a top-level key is written in the file, for errors about its value.
+fn key_position(yaml: &str, yaml_line: usize, key: &str) -> (usize, usize) {
+    for (i, line) in yaml.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                let value_col = line.find(':').map_or(1, |c| {
+                    let after = &line[c + 1..];
+                    c + 2 + (after.len() - after.trim_start().len())
+                });
+                return (yaml_line + i, value_col);
+            }
+        }
+    }
+    (1, 1)
+}
+
+/// A link a reader can safely follow (no `javascript:` and the like).
+fn is_safe_link(u: &str) -> bool {
+    match url::Url::parse(u) {
+        Ok(parsed) => matches!(parsed.scheme(), "http" | "https" | "mailto"),
+        Err(_) => false,
+    }
+}
+
+fn default_slug_source(file: &Path) -> String {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    if stem == "index" {
+        if let Some(dir) = file.parent().and_then(|p| p.file_name()) {
+            return dir.to_string_lossy().into_owned();
+        }
+    }
+    stem.into_owned()
+}
+
+fn nonempty(t: Option<Text>) -> Option<String> {
+    t.map(|Text(s)| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Trims names and drops empty ones and repeats (same term key).
+fn dedup(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|n| !n.is_empty() && seen.insert(crate::slugs::term_key(n)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Article, Vec<Diagnostic>> {
+        parse_article(
+            PathBuf::from("content/a.md"),
+            "a.md".into(),
+            text.as_bytes(),
+            chrono_tz::UTC,
+        )
+    }
+
+    #[test]
+    fn minimal_article() {
+        let a = parse("---\ntitle: Hello\ndate: 2026-02-20\n---\nFirst *para*.\n").unwrap();
+        assert_eq!(a.title, "Hello");
+        assert_eq!(a.path, "/2026/02/a/");
+        assert_eq!(a.summary, "First para.");
+    }
+
+    #[test]
+    fn local_dates_use_the_site_zone() {
+        let a = parse_article(
+            PathBuf::from("x.md"),
+            "x.md".into(),
+            b"---\ntitle: T\ndate: 2026-07-01 10:00\n---\n",
+            chrono_tz::Europe::Paris,
+        )
+        .unwrap();
+        assert_eq!(a.date.to_rfc3339(), "2026-07-01T10:00:00+02:00");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let a =
+            parse("\u{feff}---\r\ntitle: Hello\r\ndate: 2026-02-20\r\n---\r\nBody\r\n").unwrap();
+        assert_eq!(a.title, "Hello");
+    }
+
+    #[test]
+    fn all_field_errors_are_reported_with_file_lines() {
+        let e = parse("---\ntitle: \"\"\ndate: 2026-13-01\nurl: javascript:alert(1)\n---\n")
+            .unwrap_err();
+        let lines: Vec<_> = e.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3), Some(4)], "{e:?}");
+    }
+
+    #[test]
+    fn missing_front_matter() {
+        let e = parse("# Just markdown\n").unwrap_err();
+        assert!(e[0].message.contains("front matter"));
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let e = parse_article(
+            PathBuf::from("x.md"),
+            "x.md".into(),
+            b"---\ntitle: caf\xe9\n",
+            chrono_tz::UTC,
+        )
+        .unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(11)));
+    }
+
+    #[test]
+    fn slug_override_is_sanitised() {
+        let a = parse("---\ntitle: T\ndate: 2026-02-20\nslug: ../../etc\n---\n").unwrap();
+        assert_eq!(a.slug, "etc");
+    }
+
+    #[test]
+    fn duplicate_names_are_dropped() {
+        let a = parse("---\ntitle: T\ndate: 2026-02-20\npeople: [Ann Lee, ann  lee, Bo]\n---\n")
+            .unwrap();
+        assert_eq!(a.people, vec!["Ann Lee", "Bo"]);
+    }
+}

@@ -1,0 +1,113 @@
+//! Load: everything that reads the site's inputs. site.toml
+//! ([`config`]), `content/` and its front matter ([`content`],
+//! [`frontmatter`], with YAML behind [`yaml`]), `data/people.yaml` and
+//! `data/countries.yaml` ([`data`]), the templates ([`templates`]) and the
+//! files copied as they are ([`statics`]).
+//!
+//! This stage and `output.rs` are the only code that touches the file
+//! system, with one deliberate exception: an article's body is read again
+//! when its page is rendered (`render::Renderer::finish`), so that a large
+//! archive keeps only metadata in memory. Loading never stops at the first
+//! error: every stage's errors are collected, so that one run reports all.
+//! It produces plain values and knows nothing of indexes or pages.
+
+mod config;
+mod content;
+mod data;
+mod frontmatter;
+mod statics;
+mod templates;
+mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub(crate) use content::{
+    body, duplicate_pages, is_ignored_name, read_articles, relative, Article, ArticleId, Asset,
+    Content,
+};
+pub(crate) use data::load_entities;
+
+pub(crate) use frontmatter::split;
+pub(crate) use statics::{files_to_copy, read_source};
+pub use templates::DEFAULT_TEMPLATES;
+pub(crate) use templates::{render_error, TemplateSet, THEME_CSS};
+#[cfg(test)]
+pub(crate) use {config::DEFAULT_THEME, content::parse_article};
+
+use crate::error::{Diagnostic, Error};
+use crate::model::Entities;
+
+/// Choices made when loading a site.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// Replace site.toml's base_url (e.g. for a preview or a staging host).
+    pub base_url: Option<String>,
+}
+
+/// Everything read from a site's folder, before any index is built.
+pub(crate) struct Inputs {
+    pub(crate) config: Config,
+    pub(crate) content: Content,
+    pub(crate) entities: Entities,
+    pub(crate) templates: TemplateSet,
+}
+
+/// Reads site.toml, `content/`, `data/` and the templates of the site in
+/// `root`, and reports every error found in any of them together.
+pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, Error> {
+    let mut errors = Vec::new();
+    let config = match Config::load(root) {
+        Ok(mut c) => {
+            if let Some(url) = &options.base_url {
+                c.set_base_url(url)
+                    .map_err(|m| Error::one(Diagnostic::file("--base-url", m)))?;
+            }
+            Some(c)
+        }
+        Err(e) => {
+            errors.extend(e.diagnostics().iter().cloned());
+            None
+        }
+    };
+    let tz = config.as_ref().map_or(chrono_tz::UTC, |c| c.timezone);
+    let content = match content::load(&root.join("content"), tz, options.drafts) {
+        Ok(c) => c,
+        Err(mut e) => {
+            errors.append(&mut e);
+            Content::default()
+        }
+    };
+    errors.extend(content::duplicate_pages(&content.articles));
+    let entities = load_entities(root).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        Entities::builtin()
+    });
+    let templates = match TemplateSet::load(&root.join("templates")) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.extend(e.diagnostics().iter().cloned());
+            None
+        }
+    };
+    match (config, templates, errors.is_empty()) {
+        (Some(config), Some(templates), true) => Ok(Inputs {
+            config,
+            content,
+            entities,
+            templates,
+        }),
+        _ => Err(Error::Input(errors)),
+    }
+}
+
+/// The site's `content/` folder.
+pub(crate) fn content_dir(root: &Path) -> PathBuf {
+    root.join("content")
+}
+
+/// Per template name, the hash of its source and of everything it uses.
+pub(crate) type TemplateHashes = HashMap<String, u64>;

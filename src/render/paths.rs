@@ -1,0 +1,174 @@
+//! Every URL path of the site, and the file each is written to, in one
+//! place: the path of a [`Page`], of a list's page `n`, of a term, a feed,
+//! a year or a month, which pages a sitemap lists, and the file a site
+//! path becomes on disk. Templates, feeds, the sitemap, the incremental
+//! routes and the writer all ask here, so two of them cannot disagree.
+//!
+//! Site paths start and end with `/` for pages (`/people/ann/page/2/`) and
+//! name the file for the rest (`/atom.xml`); [`crate::load::Config::permalink`]
+//! turns one into an absolute URL under `base_url`.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+
+use super::{Page, Renderer};
+use crate::model::Kind;
+
+/// The site feed.
+pub(crate) const FEED_PATH: &str = "/atom.xml";
+
+/// The page of an article: `/YYYY/MM/<slug>/`, by the date it was written.
+pub(crate) fn article_path(date: &DateTime<FixedOffset>, slug: &str) -> String {
+    format!("/{:04}/{:02}/{slug}/", date.year(), date.month())
+}
+
+/// `/people/`, `/countries/`, `/tags/`.
+pub(crate) fn taxonomy_path(kind: Kind) -> String {
+    format!("/{}/", kind.key())
+}
+
+/// The first page of a term's list: `/people/keir-starmer/`.
+pub(crate) fn term_path(kind: Kind, slug: &str) -> String {
+    format!("/{}/{slug}/", kind.key())
+}
+
+/// A person's or country's own feed: `/people/keir-starmer/atom.xml`.
+pub(crate) fn term_feed_path(kind: Kind, slug: &str) -> String {
+    format!("{}atom.xml", term_path(kind, slug))
+}
+
+/// A year's archive: `/2026/`.
+pub(crate) fn year_path(year: i32) -> String {
+    format!("/{year:04}/")
+}
+
+/// A month's archive: `/2026/02/`.
+pub(crate) fn month_path(year: i32, month: u32) -> String {
+    format!("/{year:04}/{month:02}/")
+}
+
+/// Part `n` (from 1) of a sitemap split past the protocol's limit.
+pub(crate) fn sitemap_part_path(n: usize) -> String {
+    format!("/sitemap-{n}.xml")
+}
+
+/// The path of page `n` (1-based) of a list whose first page is `base`.
+pub(crate) fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Pages needed for `len` items, at least one (an empty list still has a page).
+pub(crate) fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// The file a site path is written to: `/` -> `index.html`,
+/// `/a/b/` -> `a/b/index.html`, `/atom.xml` -> `atom.xml`.
+pub(crate) fn file_of(site_path: &str) -> String {
+    let trimmed = site_path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+impl Page {
+    /// True for the pages a sitemap lists: every page a reader browses, not
+    /// the feeds, the sitemaps themselves, robots.txt or the 404 page.
+    pub(crate) fn in_sitemap(self) -> bool {
+        !matches!(
+            self,
+            Page::TermFeed(..)
+                | Page::Feed
+                | Page::Sitemap
+                | Page::SitemapPart(_)
+                | Page::Robots
+                | Page::NotFound
+        )
+    }
+}
+
+impl Renderer<'_> {
+    /// The site path of a page (`/people/ann/page/2/`, `/atom.xml`).
+    pub(crate) fn path(&self, page: Page) -> String {
+        let slug = |kind: Kind, t: usize| &self.index.taxonomy(kind).terms[t].slug;
+        match page {
+            Page::Article(id) => self.articles[id].path.clone(),
+            Page::Home(n) => page_path("/", n),
+            Page::Taxonomy(kind) => taxonomy_path(kind),
+            Page::Term(kind, t, n) => page_path(&term_path(kind, slug(kind, t)), n),
+            Page::Year(y, n) => page_path(&year_path(y), n),
+            Page::Month(y, m, n) => page_path(&month_path(y, m), n),
+            Page::Feed => FEED_PATH.into(),
+            Page::TermFeed(kind, t) => term_feed_path(kind, slug(kind, t)),
+            Page::Sitemap => "/sitemap.xml".into(),
+            Page::SitemapPart(n) => sitemap_part_path(n),
+            Page::Robots => "/robots.txt".into(),
+            Page::NotFound => "/404.html".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_number_their_pages_from_the_second() {
+        assert_eq!(page_path("/", 1), "/");
+        assert_eq!(page_path("/", 2), "/page/2/");
+        assert_eq!(page_path("/people/ann/", 3), "/people/ann/page/3/");
+    }
+
+    #[test]
+    fn an_empty_list_still_has_a_page() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+        assert_eq!(page_count(1, 1), 1);
+    }
+
+    #[test]
+    fn site_paths_map_to_files() {
+        assert_eq!(file_of("/"), "index.html");
+        assert_eq!(file_of("/2026/02/a/"), "2026/02/a/index.html");
+        assert_eq!(file_of("/atom.xml"), "atom.xml");
+        assert_eq!(
+            file_of("/people/ann/page/2/"),
+            "people/ann/page/2/index.html"
+        );
+    }
+
+    #[test]
+    fn terms_years_and_months_have_fixed_shapes() {
+        assert_eq!(taxonomy_path(Kind::Countries), "/countries/");
+        assert_eq!(term_path(Kind::People, "ann"), "/people/ann/");
+        assert_eq!(term_feed_path(Kind::People, "ann"), "/people/ann/atom.xml");
+        assert_eq!(year_path(987), "/0987/");
+        assert_eq!(month_path(2026, 2), "/2026/02/");
+        assert_eq!(sitemap_part_path(3), "/sitemap-3.xml");
+        let date = DateTime::parse_from_rfc3339("2026-02-21T08:00:00+01:00").unwrap();
+        assert_eq!(article_path(&date, "talks"), "/2026/02/talks/");
+    }
+
+    #[test]
+    fn the_sitemap_lists_what_readers_browse() {
+        assert!(Page::Article(0).in_sitemap());
+        assert!(Page::Term(Kind::Tags, 0, 2).in_sitemap());
+        assert!(Page::Month(2026, 1, 1).in_sitemap());
+        for page in [
+            Page::Feed,
+            Page::TermFeed(Kind::People, 0),
+            Page::Sitemap,
+            Page::SitemapPart(1),
+            Page::Robots,
+            Page::NotFound,
+        ] {
+            assert!(!page.in_sitemap(), "{page:?}");
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! What templates see: small serialisable views of articles, terms and
+//! pagers, built from metadata (never from rendered bodies). The README's
+//! "Template variables" section documents these fields.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::Serialize;
+
+use tera::Tera;
+
+use super::paths::{page_count, page_path, term_path};
+use crate::error::Diagnostic;
+use crate::load::Article;
+use crate::load::Config;
+use crate::model::{Index, Kind, TermId};
+
+/// A link to a person, country or tag page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TermLink {
+    /// The name shown.
+    pub(crate) name: String,
+    /// Its page's absolute URL.
+    pub(crate) url: String,
+}
+
+/// An article as listed on index pages and in feeds.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Card {
+    /// `title`.
+    pub(crate) title: String,
+    /// Absolute URL of the article's page.
+    pub(crate) url: String,
+    /// Site path of the page (`/2026/02/talks/`).
+    pub(crate) path: String,
+    /// RFC 3339 date (`2026-02-20T09:30:00+01:00`).
+    pub(crate) date: String,
+    /// Human date (`20 February 2026`).
+    pub(crate) date_display: String,
+    /// RFC 3339 `updated`, when set.
+    pub(crate) updated: Option<String>,
+    /// Human `updated`, when set.
+    pub(crate) updated_display: Option<String>,
+    /// `source`.
+    pub(crate) source: Option<String>,
+    /// `location`.
+    pub(crate) location: Option<String>,
+    /// `summary` (or the first paragraph).
+    pub(crate) summary: String,
+    /// The card rendered once through `card.html` (print with `| safe`):
+    /// lists show it as it is instead of rendering each article again on
+    /// every list it appears in.
+    pub(crate) html: String,
+    /// A hash of every field above, so that page fingerprints mix it in
+    /// instead of serialising the card again on each list it is on.
+    #[serde(skip)]
+    pub(crate) fingerprint: u64,
+}
+
+/// Formats a date as RFC 3339 (`Z` for UTC).
+pub(crate) fn rfc3339(d: &DateTime<FixedOffset>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Formats a date for readers: `20 February 2026`.
+pub(crate) fn display_date(d: &DateTime<FixedOffset>) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// The people, countries or tags of article `id`, linked to their pages.
+pub(crate) fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) -> Vec<TermLink> {
+    let taxonomy = index.taxonomy(kind);
+    taxonomy.by_article[id]
+        .iter()
+        .map(|&t: &TermId| {
+            let term = &taxonomy.terms[t];
+            TermLink {
+                name: term.name.clone(),
+                url: config.permalink(&term_path(kind, &term.slug)),
+            }
+        })
+        .collect()
+}
+
+impl Card {
+    /// The cards of all articles, by article id (built in parallel).
+    pub(crate) fn all(
+        config: &Config,
+        articles: &[Article],
+        tera: &Tera,
+    ) -> Result<Vec<Card>, Diagnostic> {
+        use rayon::prelude::*;
+        articles
+            .par_iter()
+            .map(|a| Card::rendered(config, a, tera))
+            .collect()
+    }
+
+    /// The card of an article with its HTML rendered through `card.html`.
+    pub(crate) fn rendered(
+        config: &Config,
+        article: &Article,
+        tera: &Tera,
+    ) -> Result<Card, Diagnostic> {
+        let mut card = Card::new(config, article);
+        card.render_html(config, tera)?;
+        Ok(card)
+    }
+
+    /// Renders (again) the card's HTML through `card.html`.
+    pub(crate) fn render_html(&mut self, config: &Config, tera: &Tera) -> Result<(), Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("card", &*self);
+        ctx.insert("site", &SiteView::of(config));
+        self.html = tera
+            .render("card.html", &ctx)
+            .map_err(|e| crate::load::render_error(&e))?;
+        self.fingerprint = 0;
+        let json = serde_json::to_vec(&*self).expect("a card serialises");
+        self.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);
+        Ok(())
+    }
+
+    /// The card of an article: what lists and feeds show (kept lean: lists
+    /// are most of a site's pages).
+    pub(crate) fn new(config: &Config, article: &Article) -> Card {
+        Card {
+            title: article.title.clone(),
+            url: config.permalink(&article.path),
+            path: article.path.clone(),
+            date: rfc3339(&article.date),
+            date_display: display_date(&article.date),
+            updated: article.updated.as_ref().map(rfc3339),
+            updated_display: article.updated.as_ref().map(display_date),
+            source: article.source.clone(),
+            location: article.location.clone(),
+            summary: article.summary.clone(),
+            html: String::new(),
+            fingerprint: 0,
+        }
+    }
+}
+
+/// The full view of an article on its own page.
+#[derive(Debug, Serialize)]
+pub(crate) struct ArticleView<'a> {
+    /// Everything a list shows.
+    #[serde(flatten)]
+    pub(crate) card: &'a Card,
+    /// `url`: the original story.
+    pub(crate) source_url: Option<&'a str>,
+    /// The URL segment.
+    pub(crate) slug: &'a str,
+    /// People mentioned, linked.
+    pub(crate) people: Vec<TermLink>,
+    /// Countries mentioned, linked.
+    pub(crate) countries: Vec<TermLink>,
+    /// Tags, linked.
+    pub(crate) tags: Vec<TermLink>,
+    /// Other front-matter keys.
+    pub(crate) extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    /// The rendered body (HTML; print with `| safe`).
+    pub(crate) content: &'a str,
+}
+
+/// An entry of an Atom feed: the article's `<entry>` rendered once through
+/// `entry.xml`, and the few fields a custom feed template may want.
+#[derive(Debug, Serialize)]
+pub(crate) struct FeedEntry<'a> {
+    /// `title`.
+    pub(crate) title: &'a str,
+    /// The article's page.
+    pub(crate) url: &'a str,
+    /// RFC 3339 date.
+    pub(crate) date: &'a str,
+    /// The `<entry>` element (print with `| safe`).
+    pub(crate) xml: &'a str,
+}
+
+/// Where a paginated list is and where its neighbours are.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub(crate) struct Paginator {
+    /// This page's number, from 1.
+    pub(crate) current: usize,
+    /// How many pages the list has.
+    pub(crate) total: usize,
+    /// Articles per page.
+    pub(crate) per_page: usize,
+    /// Articles in the whole list.
+    pub(crate) total_articles: usize,
+    /// URL of the previous (newer) page.
+    pub(crate) previous: Option<String>,
+    /// URL of the next (older) page.
+    pub(crate) next: Option<String>,
+    /// URL of the first page.
+    pub(crate) first: String,
+    /// URL of the last page.
+    pub(crate) last: String,
+}
+
+impl Paginator {
+    /// The pager for page `current` of a list of `len` articles at `base`.
+    pub(crate) fn new(config: &Config, base: &str, current: usize, len: usize) -> Paginator {
+        let total = page_count(len, config.per_page);
+        let url = |n: usize| config.permalink(&page_path(base, n));
+        Paginator {
+            current,
+            total,
+            per_page: config.per_page,
+            total_articles: len,
+            previous: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            first: url(1),
+            last: url(total),
+        }
+    }
+}
+
+/// The site's settings as templates see them (`site.*`).
+#[derive(Debug, Serialize)]
+pub(crate) struct SiteView<'a> {
+    /// `title`.
+    pub(crate) title: &'a str,
+    /// `base_url`, without a trailing slash.
+    pub(crate) base_url: &'a str,
+    /// `description`.
+    pub(crate) description: &'a str,
+    /// `language`.
+    pub(crate) language: &'a str,
+    /// The `[extra]` table.
+    pub(crate) extra: &'a serde_json::Value,
+}
+
+impl<'a> SiteView<'a> {
+    /// The view of a site's settings.
+    pub(crate) fn of(config: &'a Config) -> Self {
+        SiteView {
+            title: &config.title,
+            base_url: &config.base_url,
+            description: &config.description,
+            language: &config.language,
+            extra: &config.extra,
+        }
+    }
+}
+
+/// A year in the navigation.
+#[derive(Debug, Serialize)]
+pub(crate) struct YearLink {
+    /// The year.
+    pub(crate) year: i32,
+    /// Its archive page.
+    pub(crate) url: String,
+}
+
+/// A month on a year's page.
+#[derive(Debug, Serialize)]
+pub(crate) struct MonthLink {
+    /// 1-12.
+    pub(crate) month: u32,
+    /// `February 2026`.
+    pub(crate) name: String,
+    /// Its archive page.
+    pub(crate) url: String,
+    /// Articles that month.
+    pub(crate) count: usize,
+}
+
+/// A term on its taxonomy's page.
+#[derive(Debug, Serialize)]
+pub(crate) struct TermSummary<'a> {
+    /// The name shown.
+    pub(crate) name: &'a str,
+    /// The URL segment.
+    pub(crate) slug: &'a str,
+    /// The term page's URL.
+    pub(crate) url: String,
+    /// Articles mentioning it.
+    pub(crate) count: usize,
+}
+
+/// Terms grouped under their initial letter (A-Z, then `#` for the rest).
+#[derive(Debug, Serialize)]
+pub(crate) struct LetterGroup<'a> {
+    /// `A`...`Z` or `#`.
+    pub(crate) letter: char,
+    /// The terms, in the order given.
+    pub(crate) terms: &'a [TermSummary<'a>],
+}
+
+/// Splits terms sorted by slug into letter groups for an index page.
+pub(crate) fn by_letter<'a>(terms: &'a [TermSummary<'a>]) -> Vec<LetterGroup<'a>> {
+    let letter = |t: &TermSummary| match t.slug.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase(),
+        _ => '#',
+    };
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for i in 1..=terms.len() {
+        if i == terms.len() || letter(&terms[i]) != letter(&terms[start]) {
+            groups.push(LetterGroup {
+                letter: letter(&terms[start]),
+                terms: &terms[start..i],
+            });
+            start = i;
+        }
+    }
+    groups
+}
+
+/// The English name of a month (1-12).
+pub(crate) fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(month as usize).clamp(1, 12) - 1]
+}

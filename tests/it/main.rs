@@ -1,0 +1,15 @@
+//! gazette's integration tests, one binary (so the shared harness in
+//! `common.rs` compiles once): fixture sites laid out in temporary
+//! directories, built through the library or the `gazette` binary, and the
+//! output read as a reader, a feed reader or a browser would. See
+//! tests/README.md for what each module covers.
+
+mod common;
+
+mod browser;
+mod build;
+mod check;
+mod entities;
+mod errors;
+mod incremental;
+mod serve;
