@@ -137,20 +137,6 @@ mod tests {
     use super::*;
     use crate::model::{suggestion_yaml, Registry, VariantGroup};
 
-    fn entry(
-        name: Option<&str>,
-        code: Option<&str>,
-        aliases: &[&str],
-        line: usize,
-    ) -> CountryEntry {
-        CountryEntry {
-            name: name.map(str::to_string),
-            code: code.map(str::to_string),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            line,
-        }
-    }
-
     #[test]
     fn parses_people_yaml() {
         let path = Path::new("data/people.yaml");
@@ -212,11 +198,23 @@ mod tests {
         let path = Path::new("data/countries.yaml");
         let yaml = "# our names\n- name: Somaliland\n  aliases: [Somaliland Republic]\n\n- code: GB\n  aliases: Blighty\n";
         let entries = parse_countries(yaml, path).unwrap();
+        let fields = |e: &CountryEntry| {
+            let (name, code) = (e.name.clone(), e.code.clone());
+            (name, code, e.aliases.clone(), e.line)
+        };
         assert_eq!(
-            entries[0],
-            entry(Some("Somaliland"), None, &["Somaliland Republic"], 2)
+            fields(&entries[0]),
+            (
+                Some("Somaliland".into()),
+                None,
+                vec!["Somaliland Republic".into()],
+                2
+            )
         );
-        assert_eq!(entries[1], entry(None, Some("GB"), &["Blighty"], 5));
+        assert_eq!(
+            fields(&entries[1]),
+            (None, Some("GB".into()), vec!["Blighty".into()], 5)
+        );
         let mut r = Registry::builtin();
         r.extend(entries, path).unwrap();
         assert_eq!(r.lookup("somaliland republic").unwrap().name, "Somaliland");
