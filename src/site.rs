@@ -13,7 +13,7 @@ use crate::load::{self, Article, ArticleId, Asset, Config, Content, LoadOptions,
 use crate::markdown;
 use crate::model::{Entities, Index};
 use crate::output::{self, Output, WriteStats};
-use crate::render::{Card, PageSink, Renderer};
+use crate::render::{changes_every_page, Card, PageSink, Renderer};
 
 /// A loaded site: configuration, articles, indexes and compiled templates.
 pub struct Site {
@@ -42,6 +42,10 @@ pub struct BuildReport {
     pub files: WriteStats,
 }
 
+/// The theme's files that are not pages: its stylesheet, the code
+/// highlighting stylesheet and its icon.
+pub(crate) const GENERATED: [&str; 3] = ["theme.css", "syntax.css", "favicon.svg"];
+
 /// One article file's edit, as read again: its path under content/ and
 /// the article it now holds (`None`: deleted, or a hidden draft).
 pub(crate) type Edit = (String, Option<Article>);
@@ -55,6 +59,7 @@ impl Site {
         let cards = Card::all(
             &inputs.config,
             &inputs.content.articles,
+            &index,
             &inputs.templates.tera,
         )
         .map_err(Error::one)?;
@@ -128,6 +133,7 @@ impl Site {
             &self.templates.hashes,
             &self.cards,
         )
+        .at(load::build_clock())
     }
 
     fn write_all(&self, output: &Output, sink: &dyn PageSink) -> Result<usize, Vec<Diagnostic>> {
@@ -135,16 +141,9 @@ impl Site {
         let pages = renderer.pages();
         let mut errors = renderer.render_all(&pages, sink);
         let copies = self.files_to_copy();
-        let generated = [
-            ("/theme.css", load::THEME_CSS.to_string()),
-            (
-                "/syntax.css",
-                markdown::stylesheet(&self.config.highlight_theme),
-            ),
-        ];
-        for (path, text) in generated {
-            if !copies.contains_key(path.trim_start_matches('/')) {
-                errors.extend(output.write(path, text.as_bytes(), 0).err());
+        for (path, text) in self.generated_files() {
+            if !copies.contains_key(path) {
+                errors.extend(output.write(&format!("/{path}"), text.as_bytes(), 0).err());
             }
         }
         for (rel, source) in &copies {
@@ -160,6 +159,18 @@ impl Site {
         }
     }
 
+    /// The files of the default theme that are not pages, by site path
+    /// without its `/` ([`GENERATED`]): a static file of the same path
+    /// replaces one.
+    fn generated_files(&self) -> [(&'static str, String); 3] {
+        let syntax = markdown::stylesheet(&self.config.highlight_theme);
+        [
+            (GENERATED[0], load::THEME_CSS.to_string()),
+            (GENERATED[1], syntax),
+            (GENERATED[2], load::FAVICON_SVG.to_string()),
+        ]
+    }
+
     /// Files copied as they are (site path without its `/` -> source file).
     pub(crate) fn files_to_copy(&self) -> HashMap<String, PathBuf> {
         load::files_to_copy(&self.root, &self.content.assets)
@@ -169,8 +180,13 @@ impl Site {
     /// cards with them; on error the site is left as it was.
     pub(crate) fn reload_templates(&mut self) -> Result<()> {
         let templates = TemplateSet::load(&self.root.join("templates"))?;
-        let cards =
-            Card::all(&self.config, &self.content.articles, &templates.tera).map_err(Error::one)?;
+        let cards = Card::all(
+            &self.config,
+            &self.content.articles,
+            &self.index,
+            &templates.tera,
+        )
+        .map_err(Error::one)?;
         self.templates = templates;
         self.cards = cards;
         Ok(())
@@ -204,29 +220,26 @@ impl Site {
     }
 
     /// Puts edited articles in place (replaced, added or removed, their
-    /// cards with them) and builds the index again; returns the index it
-    /// replaced. A card that fails to render changes nothing.
+    /// cards with them) with the index of the result; returns the index it
+    /// replaced. The new index and cards are made before anything changes,
+    /// so a card that fails to render changes nothing. A card shows its
+    /// people's and countries' names and links: when an edit renames a term
+    /// or moves a slug, every card is made again.
     pub(crate) fn apply_edits(&mut self, mut edits: Vec<Edit>) -> Result<Index, Diagnostic> {
         edits.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut carded = Vec::with_capacity(edits.len());
-        for (rel, new) in edits {
-            let card = match &new {
-                Some(article) => Some(Card::rendered(&self.config, article, &self.templates.tera)?),
-                None => None,
-            };
-            carded.push((rel, new.zip(card)));
-        }
+        let ids: Vec<Option<ArticleId>> = edits
+            .iter()
+            .map(|(rel, _)| self.find_article(rel))
+            .collect();
+        let (index, cards) = self.index_and_cards_after(&edits, &ids)?;
         let mut gone = vec![false; self.content.articles.len()];
-        for (rel, new) in carded {
-            match (self.find_article(&rel), new) {
-                (Some(id), Some((article, card))) => {
-                    self.cards[id] = card;
-                    self.content.articles[id] = article;
-                }
+        for ((_, new), id) in edits.into_iter().zip(ids) {
+            match (id, new) {
+                (Some(id), Some(article)) => self.content.articles[id] = article,
                 (Some(id), None) => gone[id] = true,
-                (None, Some((article, card))) => {
-                    self.cards.push(card);
+                (None, Some(article)) => {
                     self.content.articles.push(article);
+                    self.cards.push(Card::default());
                     gone.push(false);
                 }
                 (None, None) => {}
@@ -238,8 +251,47 @@ impl Site {
             .retain(|_| keep.next().unwrap_or(true));
         let mut keep = gone.iter().map(|g| !g);
         self.cards.retain(|_| keep.next().unwrap_or(true));
-        let index = Index::build(&self.content.articles, &self.entities);
+        for (id, card) in cards {
+            self.cards[id] = card;
+        }
         Ok(std::mem::replace(&mut self.index, index))
+    }
+
+    /// The index of the articles as `edits` (with their current `ids`)
+    /// would leave them, and the cards to replace (by their ids then),
+    /// without changing anything.
+    fn index_and_cards_after(
+        &self,
+        edits: &[Edit],
+        ids: &[Option<ArticleId>],
+    ) -> Result<(Index, Vec<(ArticleId, Card)>), Diagnostic> {
+        let mut slots: Vec<Option<&Article>> = self.content.articles.iter().map(Some).collect();
+        let mut added = Vec::new();
+        for ((_, new), id) in edits.iter().zip(ids) {
+            match id {
+                Some(id) => slots[*id] = new.as_ref(),
+                None => added.extend(new.as_ref()),
+            }
+        }
+        let after: Vec<&Article> = slots.into_iter().flatten().chain(added).collect();
+        let index = Index::build(&after, &self.entities);
+        let tera = &self.templates.tera;
+        if changes_every_page(&self.index, &index) {
+            let all = Card::all(&self.config, &after, &index, tera)?;
+            return Ok((index, all.into_iter().enumerate().collect()));
+        }
+        let edited: BTreeSet<&str> = edits
+            .iter()
+            .filter(|(_, new)| new.is_some())
+            .map(|(rel, _)| rel.as_str())
+            .collect();
+        let cards = after
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| edited.contains(a.rel.as_str()))
+            .map(|(id, a)| Ok((id, Card::rendered(&self.config, &index, id, a, tera)?)))
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok((index, cards))
     }
 
     /// Takes in a file under content/ that is not an article: an asset

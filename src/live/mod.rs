@@ -30,7 +30,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, LoadOptions};
 use crate::output::{Output, WriteStats};
 use crate::render::Page;
-use crate::site::Site;
+use crate::site::{Site, GENERATED};
 
 /// The route a batch of changes took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -239,10 +239,10 @@ impl Live {
             .filter_map(|d| site.page_of_file(&d.path))
             .map(str::to_string)
             .collect();
-        // A generated stylesheet may have been shadowed by a static file that is now gone.
+        // A generated file may have been shadowed by a static file that is now gone.
         let unshadows = copies
             .iter()
-            .any(|(rel, source)| !source.is_file() && (rel == "theme.css" || rel == "syntax.css"));
+            .any(|(rel, source)| !source.is_file() && GENERATED.contains(&rel.as_str()));
         let (route, files) = match update {
             _ if templates_changed || unshadows => (
                 Route::Templates,

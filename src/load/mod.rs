@@ -32,7 +32,7 @@ pub(crate) use data::load_entities;
 pub(crate) use frontmatter::split;
 pub(crate) use statics::{files_to_copy, read_source};
 pub use templates::DEFAULT_TEMPLATES;
-pub(crate) use templates::{render_error, TemplateSet, THEME_CSS};
+pub(crate) use templates::{render_error, TemplateSet, FAVICON_SVG, THEME_CSS};
 #[cfg(test)]
 pub(crate) use {config::DEFAULT_THEME, content::parse_article};
 
@@ -102,6 +102,17 @@ pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, 
         }),
         _ => Err(Error::Input(errors)),
     }
+}
+
+/// The build's clock: `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) when set, else the system's. Only the
+/// news sitemap reads it.
+pub(crate) fn build_clock() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now)
 }
 
 /// The site's `content/` folder.

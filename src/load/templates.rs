@@ -38,8 +38,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("entry.xml", include_str!("../../templates/entry.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "news-sitemap.xml",
+        include_str!("../../templates/news-sitemap.xml"),
+    ),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
+
+/// The default theme's icon, written as `/favicon.svg`.
+pub(crate) const FAVICON_SVG: &str = include_str!("../../templates/favicon.svg");
 
 /// A site's compiled templates, with the hashes that fingerprint pages.
 pub(crate) struct TemplateSet {
@@ -133,7 +140,7 @@ pub(crate) fn compile(sources: &BTreeMap<String, String>, site_templates: &Path)
     tera.set_escape_fn(escape_to);
     let templates = sources
         .iter()
-        .filter(|(name, _)| !name.ends_with(".css"))
+        .filter(|(name, _)| !name.ends_with(".css") && !name.ends_with(".svg"))
         .map(|(n, s)| (n.as_str(), s.as_str()));
     tera.add_raw_templates(templates)
         .map_err(|e| Error::one(template_diagnostic(&e, site_templates)))?;

@@ -11,6 +11,11 @@ use crate::error::Diagnostic;
 use crate::load::ArticleId;
 use crate::model::{Kind, TermId};
 
+/// How far back the news sitemap goes from the build's clock.
+pub(crate) const NEWS_WINDOW_HOURS: i64 = 48;
+/// The most articles a news sitemap lists.
+pub(crate) const NEWS_LIMIT: usize = 1000;
+
 /// Articles in the site feed.
 pub(crate) const FEED_LENGTH: usize = 50;
 /// Articles in a person's or country's feed.
@@ -124,6 +129,33 @@ impl Renderer<'_> {
         pages
     }
 
+    /// `entries` for the news sitemap: the articles published in the
+    /// [`NEWS_WINDOW_HOURS`] before the build's clock, newest first, at
+    /// most [`NEWS_LIMIT`] (the limits of Google's news sitemaps).
+    pub(super) fn news_context(&self, ctx: &mut PageContext) {
+        let now = self.now.fixed_offset();
+        let since = now - chrono::Duration::hours(NEWS_WINDOW_HOURS);
+        let recent: Vec<ArticleId> = self
+            .index
+            .newest_first
+            .iter()
+            .copied()
+            .skip_while(|&id| self.articles[id].date > now)
+            .take_while(|&id| self.articles[id].date >= since)
+            .take(NEWS_LIMIT)
+            .collect();
+        ctx.shows(recent.iter().copied());
+        let entries: Vec<NewsEntry> = recent
+            .iter()
+            .map(|&id| NewsEntry {
+                url: &self.cards[id].url,
+                title: &self.cards[id].title,
+                date: &self.cards[id].date,
+            })
+            .collect();
+        ctx.insert("entries", &entries);
+    }
+
     /// `entries` for a sitemap (or one part of it), or `sitemaps`, the
     /// parts, for the index of a sitemap too large for one file.
     pub(super) fn sitemap_context(&self, ctx: &mut PageContext, part: Option<usize>) {
@@ -178,6 +210,13 @@ struct FeedView<'a> {
     url: String,
     alternate: String,
     updated: String,
+}
+
+#[derive(Serialize)]
+struct NewsEntry<'a> {
+    url: &'a str,
+    title: &'a str,
+    date: &'a str,
 }
 
 #[derive(Serialize)]

@@ -13,6 +13,7 @@
 mod context;
 mod feeds;
 mod links;
+mod meta;
 mod paths;
 mod profile;
 mod reach;
@@ -38,6 +39,8 @@ use crate::error::Diagnostic;
 use crate::load::{self, Article, ArticleId, Config, TemplateHashes};
 use crate::markdown;
 use crate::model::{related, Entities, Index, Kind, Term, TermId};
+use chrono::{DateTime, Datelike, Utc};
+use meta::{crumbs, Meta};
 use paths::{page_count, term_path};
 use views::{ArticleView, MonthLink, Paginator, SiteView, TermSummary, YearLink};
 
@@ -68,6 +71,9 @@ pub(crate) enum Page {
     Sitemap,
     /// `/sitemap-<n>.xml`: part `n` (from 1) of a large sitemap.
     SitemapPart(usize),
+    /// `/news-sitemap.xml`: the articles of the last two days, for news
+    /// aggregators.
+    NewsSitemap,
     /// `/robots.txt`.
     Robots,
     /// `/404.html`.
@@ -91,6 +97,8 @@ pub(crate) struct Renderer<'a> {
     entries: Vec<OnceLock<Result<String, Diagnostic>>>,
     /// Each card as a template value, converted on first use.
     card_values: Vec<OnceLock<tera::Value>>,
+    /// The build's clock, for the news sitemap's two days.
+    now: DateTime<Utc>,
 }
 
 /// A page ready to render: its path, context and fingerprint.
@@ -138,7 +146,15 @@ impl<'a> Renderer<'a> {
             md_targets: OnceLock::new(),
             entries: (0..articles.len()).map(|_| OnceLock::new()).collect(),
             card_values: (0..articles.len()).map(|_| OnceLock::new()).collect(),
+            now: DateTime::UNIX_EPOCH,
         }
+    }
+
+    /// The same renderer with the build's clock at `now` (until it is set,
+    /// the clock says 1970, and the news sitemap is empty).
+    pub(crate) fn at(mut self, now: DateTime<Utc>) -> Self {
+        self.now = now;
+        self
     }
 
     /// Every page of the site, in a stable order.
@@ -172,7 +188,13 @@ impl<'a> Renderer<'a> {
             }
         }
         let listed = pages.iter().filter(|p| p.in_sitemap()).count();
-        pages.extend([Page::Feed, Page::Sitemap, Page::Robots, Page::NotFound]);
+        pages.extend([
+            Page::Feed,
+            Page::Sitemap,
+            Page::NewsSitemap,
+            Page::Robots,
+            Page::NotFound,
+        ]);
         pages.extend(sitemap_parts(listed).map(Page::SitemapPart));
         pages
     }
@@ -192,6 +214,7 @@ impl<'a> Renderer<'a> {
             Page::Year(..) | Page::Month(..) => "archive.html",
             Page::Feed | Page::TermFeed(..) => "atom.xml",
             Page::Sitemap | Page::SitemapPart(_) => "sitemap.xml",
+            Page::NewsSitemap => "news-sitemap.xml",
             Page::Robots => "robots.txt",
             Page::NotFound => "404.html",
         }
@@ -201,14 +224,17 @@ impl<'a> Renderer<'a> {
     pub(crate) fn prepare(&self, page: Page) -> Prepared {
         let path = self.path(page);
         let mut ctx = self.base.clone();
+        let permalink = self.config.permalink(&path);
         ctx.insert("page_path", &path);
-        ctx.insert("permalink", &self.config.permalink(&path));
+        ctx.insert("permalink", &permalink);
         let template = Self::template(page);
         ctx.mix(self.template_hashes.get(template).copied().unwrap_or(0));
         let mut error = None;
         match page {
             Page::Article(id) => {
-                ctx.insert("article", &self.article_view(id));
+                let view = self.article_view(id);
+                ctx.insert("meta", &self.article_meta(id, &view));
+                ctx.insert("article", &view);
                 ctx.shows([id]);
                 ctx.mix(self.articles[id].body_hash);
                 let (newer, older) = self.index.neighbours(id);
@@ -216,7 +242,25 @@ impl<'a> Renderer<'a> {
                 self.insert_card(&mut ctx, "older", older);
                 self.insert_cards(&mut ctx, "related", &related(self.index, id));
             }
-            Page::Home(n) => self.list_context(&mut ctx, "/", &self.index.newest_first, n),
+            Page::Home(n) => {
+                let description = if self.config.description.is_empty() {
+                    format!(
+                        "The latest articles of {}, newest first.",
+                        self.config.title
+                    )
+                } else {
+                    self.config.description.clone()
+                };
+                let meta = Meta::website(
+                    self.config,
+                    &self.config.title,
+                    description,
+                    &permalink,
+                    crumbs(self.config, &[]),
+                );
+                ctx.insert("meta", &meta);
+                self.list_context(&mut ctx, "/", &self.index.newest_first, n);
+            }
             Page::Taxonomy(kind) => self.taxonomy_context(&mut ctx, kind),
             Page::Term(kind, t, n) => self.term_context(&mut ctx, kind, t, n),
             Page::Year(y, n) => self.year_context(&mut ctx, y, None, n),
@@ -225,7 +269,18 @@ impl<'a> Renderer<'a> {
             Page::TermFeed(kind, t) => error = self.term_feed_context(&mut ctx, kind, t),
             Page::Sitemap => self.sitemap_context(&mut ctx, None),
             Page::SitemapPart(n) => self.sitemap_context(&mut ctx, Some(n)),
-            Page::Robots | Page::NotFound => {}
+            Page::NewsSitemap => self.news_context(&mut ctx),
+            Page::NotFound => {
+                let meta = Meta::website(
+                    self.config,
+                    "Not found",
+                    "There is no page at this address.".into(),
+                    &permalink,
+                    crumbs(self.config, &[]),
+                );
+                ctx.insert("meta", &meta);
+            }
+            Page::Robots => {}
         }
         let fingerprint = ctx.fingerprint();
         Prepared {
@@ -315,12 +370,25 @@ impl<'a> Renderer<'a> {
             card: &self.cards[id],
             source_url: article.url.as_deref(),
             slug: &article.slug,
-            people: views::term_links(self.config, self.index, Kind::People, id),
-            countries: views::term_links(self.config, self.index, Kind::Countries, id),
             tags: views::term_links(self.config, self.index, Kind::Tags, id),
             extra: &article.extra,
             content: "",
         }
+    }
+
+    /// An article's metadata; its trail is its year and month.
+    fn article_meta(&self, id: ArticleId, view: &ArticleView) -> Meta {
+        let date = self.articles[id].date;
+        let (y, m) = (date.year(), date.month());
+        let trail = [
+            (y.to_string(), paths::year_path(y)),
+            (
+                format!("{} {y}", views::month_name(m)),
+                paths::month_path(y, m),
+            ),
+        ];
+        let crumbs = crumbs(self.config, &trail);
+        Meta::article(self.config, view.card, view.source_url, &view.tags, crumbs)
     }
 
     fn list_context(&self, ctx: &mut PageContext, base: &str, ids: &[ArticleId], n: usize) {
@@ -383,7 +451,21 @@ impl<'a> Renderer<'a> {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
         let top: Vec<TermSummary> = top.into_iter().take(TOP_TERMS).map(summary).collect();
-        ctx.insert("taxonomy", &self.taxonomy_view(kind));
+        let view = self.taxonomy_view(kind);
+        let description = format!(
+            "{} in the articles of {}, A to Z, with how often each is mentioned.",
+            kind.title(),
+            self.config.title
+        );
+        let meta = Meta::website(
+            self.config,
+            view.title,
+            description,
+            &view.url,
+            crumbs(self.config, &[]),
+        );
+        ctx.insert("meta", &meta);
+        ctx.insert("taxonomy", &view);
         ctx.insert("letters", &views::by_letter(&terms));
         ctx.insert("terms", &terms);
         ctx.insert("top", &top);
@@ -413,6 +495,17 @@ impl<'a> Renderer<'a> {
                 t,
             )
         });
+        let url = self.config.permalink(&base);
+        let trail = [(kind.title().to_string(), paths::taxonomy_path(kind))];
+        let meta = Meta::term(
+            self.config,
+            kind,
+            &term.name,
+            &url,
+            profile.as_ref(),
+            crumbs(self.config, &trail),
+        );
+        ctx.insert("meta", &meta);
         ctx.insert("profile", &profile);
         self.list_context(ctx, &base, &term.articles, n);
     }
@@ -441,13 +534,30 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
         };
+        let url = self.config.permalink(&base);
+        let trail = match month {
+            Some(_) => vec![(y.to_string(), paths::year_path(y))],
+            None => Vec::new(),
+        };
+        let description = format!(
+            "The articles of {} from {title}, newest first.",
+            self.config.title
+        );
+        let meta = Meta::website(
+            self.config,
+            &title,
+            description,
+            &url,
+            crumbs(self.config, &trail),
+        );
+        ctx.insert("meta", &meta);
         ctx.insert(
             "archive",
             &ArchiveView {
                 year: y,
                 month,
                 title,
-                url: self.config.permalink(&base),
+                url,
                 year_url,
             },
         );
@@ -524,7 +634,7 @@ pub(crate) mod tests {
             let entities = Entities { countries, people };
             let index = Index::build(&articles, &entities);
             let templates = TemplateSet::load(Path::new("/nonexistent/templates")).unwrap();
-            let cards = Card::all(&config, &articles, &templates.tera).unwrap();
+            let cards = Card::all(&config, &articles, &index, &templates.tera).unwrap();
             TestSite {
                 config,
                 articles,
@@ -623,6 +733,7 @@ pub(crate) mod tests {
             "/2026/02/",
             "/atom.xml",
             "/sitemap.xml",
+            "/news-sitemap.xml",
             "/robots.txt",
             "/404.html",
         ];
@@ -642,6 +753,7 @@ pub(crate) mod tests {
             "/tags/",
             "/atom.xml",
             "/sitemap.xml",
+            "/news-sitemap.xml",
             "/robots.txt",
             "/404.html",
         ];

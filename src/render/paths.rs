@@ -86,6 +86,7 @@ impl Page {
                 | Page::Feed
                 | Page::Sitemap
                 | Page::SitemapPart(_)
+                | Page::NewsSitemap
                 | Page::Robots
                 | Page::NotFound
         )
@@ -107,6 +108,7 @@ impl Renderer<'_> {
             Page::TermFeed(kind, t) => term_feed_path(kind, slug(kind, t)),
             Page::Sitemap => "/sitemap.xml".into(),
             Page::SitemapPart(n) => sitemap_part_path(n),
+            Page::NewsSitemap => "/news-sitemap.xml".into(),
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
         }
@@ -165,6 +167,7 @@ mod tests {
             Page::TermFeed(Kind::People, 0),
             Page::Sitemap,
             Page::SitemapPart(1),
+            Page::NewsSitemap,
             Page::Robots,
             Page::NotFound,
         ] {

@@ -79,7 +79,7 @@ impl Reach {
     /// `count_changed` (each home page's pager counts the articles).
     pub(crate) fn pages(&self, r: &Renderer, count_changed: bool) -> Vec<Page> {
         let (index, per) = (r.index, r.config.per_page);
-        let mut pages = vec![Page::Feed, Page::Sitemap];
+        let mut pages = vec![Page::Feed, Page::Sitemap, Page::NewsSitemap];
         pages.extend(sitemap_parts(r.sitemap_pages().len()).map(Page::SitemapPart));
         pages.extend(Kind::ALL.map(Page::Taxonomy));
         let ids: HashMap<&str, ArticleId> = r

@@ -2,6 +2,8 @@
 //! pagers, built from metadata (never from rendered bodies). The README's
 //! "Template variables" section documents these fields.
 
+use std::borrow::Borrow;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::Serialize;
 
@@ -9,8 +11,7 @@ use tera::Tera;
 
 use super::paths::{page_count, page_path, term_path};
 use crate::error::Diagnostic;
-use crate::load::Article;
-use crate::load::Config;
+use crate::load::{Article, ArticleId, Config};
 use crate::model::{Index, Kind, TermId};
 
 /// A link to a person, country or tag page.
@@ -23,7 +24,7 @@ pub(crate) struct TermLink {
 }
 
 /// An article as listed on index pages and in feeds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Card {
     /// `title`.
     pub(crate) title: String,
@@ -45,6 +46,10 @@ pub(crate) struct Card {
     pub(crate) location: Option<String>,
     /// `summary` (or the first paragraph).
     pub(crate) summary: String,
+    /// The people it mentions, linked to their pages.
+    pub(crate) people: Vec<TermLink>,
+    /// The countries it mentions, linked to their pages.
+    pub(crate) countries: Vec<TermLink>,
     /// The card rendered once through `card.html` (print with `| safe`):
     /// lists show it as it is instead of rendering each article again on
     /// every list it appears in.
@@ -82,25 +87,32 @@ pub(crate) fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) 
 
 impl Card {
     /// The cards of all articles, by article id (built in parallel).
-    pub(crate) fn all(
+    pub(crate) fn all<A: Borrow<Article> + Sync>(
         config: &Config,
-        articles: &[Article],
+        articles: &[A],
+        index: &Index,
         tera: &Tera,
     ) -> Result<Vec<Card>, Diagnostic> {
         use rayon::prelude::*;
         articles
             .par_iter()
-            .map(|a| Card::rendered(config, a, tera))
+            .enumerate()
+            .map(|(id, a)| Card::rendered(config, index, id, a.borrow(), tera))
             .collect()
     }
 
-    /// The card of an article with its HTML rendered through `card.html`.
+    /// The card of article `id` (in `index`) with its HTML rendered through
+    /// `card.html`.
     pub(crate) fn rendered(
         config: &Config,
+        index: &Index,
+        id: ArticleId,
         article: &Article,
         tera: &Tera,
     ) -> Result<Card, Diagnostic> {
         let mut card = Card::new(config, article);
+        card.people = term_links(config, index, Kind::People, id);
+        card.countries = term_links(config, index, Kind::Countries, id);
         card.render_html(config, tera)?;
         Ok(card)
     }
@@ -133,6 +145,8 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
+            people: Vec::new(),
+            countries: Vec::new(),
             html: String::new(),
             fingerprint: 0,
         }
@@ -149,11 +163,7 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) source_url: Option<&'a str>,
     /// The URL segment.
     pub(crate) slug: &'a str,
-    /// People mentioned, linked.
-    pub(crate) people: Vec<TermLink>,
-    /// Countries mentioned, linked.
-    pub(crate) countries: Vec<TermLink>,
-    /// Tags, linked.
+    /// Tags, linked (people and countries are the card's).
     pub(crate) tags: Vec<TermLink>,
     /// Other front-matter keys.
     pub(crate) extra: &'a std::collections::BTreeMap<String, serde_json::Value>,

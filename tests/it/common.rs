@@ -383,6 +383,33 @@ pub(crate) fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<Stri
     );
 }
 
+/// The JSON-LD opening tag every HTML page carries once.
+pub(crate) const JSON_LD_OPEN: &str = "<script type=\"application/ld+json\">";
+
+/// `text` without its JSON-LD blocks, and those blocks parsed. Panics
+/// unless each block holds no `<` at all (so that no title can close the
+/// script element early) and is valid JSON.
+#[track_caller]
+pub(crate) fn without_json_ld(text: &str) -> (String, Vec<serde_json::Value>) {
+    let mut rest = String::new();
+    let mut docs = Vec::new();
+    let mut tail = text;
+    while let Some(start) = tail.find(JSON_LD_OPEN) {
+        rest.push_str(&tail[..start]);
+        let body_start = start + JSON_LD_OPEN.len();
+        let end = tail[body_start..]
+            .find("</script>")
+            .map(|i| body_start + i)
+            .expect("a JSON-LD block is closed");
+        let body = &tail[body_start..end];
+        assert!(!body.contains('<'), "a `<` inside JSON-LD: {body}");
+        docs.push(serde_json::from_str(body).unwrap_or_else(|e| panic!("JSON-LD: {e}: {body}")));
+        tail = &tail[end + "</script>".len()..];
+    }
+    rest.push_str(tail);
+    (rest, docs)
+}
+
 /// Runs the `gazette` binary in `dir`.
 pub(crate) fn gazette_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gazette"))

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::common::{attrs, list_files, md, md_body, yaml_str, Built, Rng, SiteFixture, BASE};
+use crate::common::{
+    attrs, list_files, md, md_body, without_json_ld, yaml_str, Built, Rng, SiteFixture, BASE,
+};
 use gazette::Error;
 use scraper::{ElementRef, Html, Selector};
 
@@ -959,7 +961,7 @@ fn the_timeline_is_xml_with_one_bar_per_month_with_mentions() {
     let html = built.html(page);
     assert_eq!(html.select(&sel("figure.timeline svg.timeline")).count(), 1);
     let rows: Vec<Vec<String>> = html
-        .select(&sel("figure.timeline details > table tbody tr"))
+        .select(&sel("details.timeline-table > table tbody tr"))
         .map(|tr| tr.select(&sel("td")).map(text).collect())
         .collect();
     assert_eq!(
@@ -1298,7 +1300,8 @@ const EVIL: &str = "<img src=x onerror=alert(1)>";
 /// No element of the page carries markup that came from the input.
 #[track_caller]
 fn assert_inert(built: &Built, page: &str) {
-    let raw = built.page(page);
+    let (raw, json_ld) = without_json_ld(&built.page(page));
+    assert_eq!(json_ld.len(), 1, "{page} has one JSON-LD block");
     assert!(!raw.contains("<img"), "{page} has a raw <img:\n{raw}");
     assert!(!raw.contains("<script"), "{page} has a raw <script");
     let doc = Html::parse_document(&raw);
