@@ -251,12 +251,18 @@ impl<'a> Renderer<'a> {
                 } else {
                     self.config.description.clone()
                 };
+                // The first home page is the root of every trail.
+                let trail = if n == 1 {
+                    Vec::new()
+                } else {
+                    crumbs(self.config, &[])
+                };
                 let meta = Meta::website(
                     self.config,
                     &self.config.title,
                     description,
                     &permalink,
-                    crumbs(self.config, &[]),
+                    trail,
                 );
                 ctx.insert("meta", &meta);
                 self.list_context(&mut ctx, "/", &self.index.newest_first, n);

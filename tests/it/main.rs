@@ -4,6 +4,7 @@
 //! output read as a reader, a feed reader or a browser would. See
 //! tests/README.md for what each module covers.
 
+mod chromium;
 mod common;
 
 mod browser;
@@ -12,4 +13,7 @@ mod check;
 mod entities;
 mod errors;
 mod incremental;
+mod metadata;
+mod reader;
 mod serve;
+mod validity;

@@ -1,0 +1,142 @@
+//! The reader's site as a person sees it, in headless Chromium: the example
+//! site served by `gazette serve`, its home, an article, a person's and a
+//! country's page, at a phone's 390 px and a desk's 1280 px, in the light
+//! and the dark colour scheme. Screenshots of each go to
+//! target/screenshots/ for people to look at.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::chromium::{browser_tools, Browser};
+use crate::common::{poll_until, Serving, PATIENCE};
+
+/// The pages of the example site a reader lands on most.
+const PAGES: [(&str, &str); 4] = [
+    ("home", "/"),
+    (
+        "article",
+        "/2026/02/european-defence-ministers-demand-robust-guarantees-for-ukraine/",
+    ),
+    ("person", "/people/volodymyr-zelenskiy/"),
+    ("country", "/countries/ukraine/"),
+];
+
+/// What a page looks like to the test: its size, its colours, its parts,
+/// and the contrast of every kind of text on it.
+const LOOK: &str = r#"
+function rgb(s) { var m = s.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; }
+function lum(c) { var f = function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); }
+function background(el) { for (; el; el = el.parentElement) { var c = rgb(getComputedStyle(el).backgroundColor); if (c.a > 0) return c; }
+  return { r: 255, g: 255, b: 255, a: 1 }; }
+function contrast(el) { var a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }
+var worst = {};
+['body', 'h1', 'main a', '.meta', '.count', 'nav.crumbs a', 'nav.sections a', '.card-terms a', '.summary', 'footer.site', 'figcaption', '.pager .off']
+  .forEach(function (sel) { document.querySelectorAll(sel).forEach(function (el) {
+    if (el.offsetParent === null && sel !== 'body') return;
+    var c = contrast(el); if (!(sel in worst) || c < worst[sel]) worst[sel] = c; }); });
+return {
+  ready: document.readyState,
+  scrollWidth: document.documentElement.scrollWidth,
+  innerWidth: window.innerWidth,
+  background: getComputedStyle(document.body).backgroundColor,
+  color: getComputedStyle(document.body).color,
+  mains: document.querySelectorAll('main').length,
+  headers: document.querySelectorAll('body > header').length,
+  footers: document.querySelectorAll('body > footer').length,
+  labelledNavs: document.querySelectorAll('nav[aria-label]').length,
+  firstFocusable: (document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])') || {}).className || null,
+  contrast: worst
+};"#;
+
+fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+/// Opens `url` and waits until it has loaded.
+fn open(browser: &Browser, url: &str) -> Value {
+    browser.goto(url);
+    poll_until(&format!("{url} to load"), PATIENCE, || {
+        match browser.js(LOOK) {
+            Ok(v) if v["ready"] == "complete" => Ok(v),
+            Ok(v) => Err(v.to_string()),
+            Err(e) => Err(e),
+        }
+    })
+}
+
+#[test]
+fn every_page_fits_a_phone_and_a_desk_in_light_and_dark() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
+    let browser = Browser::start(&chromium, &chromedriver);
+    let base = serving.url.trim_end_matches('/');
+    for (name, path) in PAGES {
+        let url = format!("{base}{path}");
+        let mut backgrounds = Vec::new();
+        for scheme in ["light", "dark"] {
+            for width in [390, 1280] {
+                browser.emulate(width, scheme);
+                let look = open(&browser, &url);
+                let shot = screenshots().join(format!("{name}-{width}-{scheme}.png"));
+                browser.screenshot(&shot);
+                let at = format!("{name} at {width} px, {scheme}");
+                assert!(
+                    look["scrollWidth"].as_u64() <= look["innerWidth"].as_u64(),
+                    "{at} scrolls sideways: {look}"
+                );
+                assert_eq!(look["mains"], 1, "{at}: one main");
+                assert_eq!(look["headers"], 1, "{at}: one header");
+                assert_eq!(look["footers"], 1, "{at}: one footer");
+                assert!(look["labelledNavs"].as_u64() >= Some(2), "{at}: {look}");
+                assert_eq!(look["firstFocusable"], "skip", "{at}: {look}");
+                for (what, ratio) in look["contrast"].as_object().unwrap() {
+                    let ratio = ratio.as_f64().unwrap();
+                    assert!(
+                        ratio >= 4.5,
+                        "{at}: `{what}` has contrast {ratio:.2}, under AA's 4.5"
+                    );
+                }
+                backgrounds.push((look["background"].clone(), look["color"].clone()));
+            }
+        }
+        assert_ne!(
+            backgrounds[0], backgrounds[2],
+            "{name}: the dark scheme changes the page's colours"
+        );
+        let errors = browser.console_errors();
+        assert!(errors.is_empty(), "{name}: console errors {errors:#?}");
+    }
+}
+
+#[test]
+fn tab_reaches_the_skip_link_first_and_it_leads_to_the_content() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
+    let browser = Browser::start(&chromium, &chromedriver);
+    browser.emulate(390, "light");
+    open(&browser, &serving.url);
+    browser.press_tab();
+    let focused = browser
+        .js("var a = document.activeElement, r = a.getBoundingClientRect();
+             return { cls: a.className, href: a.getAttribute('href'), top: r.top, height: r.height,
+                      visible: getComputedStyle(a).visibility, outline: getComputedStyle(a).outlineStyle };")
+        .unwrap();
+    assert_eq!(focused["cls"], "skip", "{focused}");
+    assert_eq!(focused["href"], "#main", "{focused}");
+    assert!(
+        focused["top"].as_f64() >= Some(0.0),
+        "shown when focused: {focused}"
+    );
+    assert!(focused["height"].as_f64() > Some(0.0), "{focused}");
+    assert_ne!(focused["outline"], "none", "focus is visible: {focused}");
+    browser.screenshot(&screenshots().join("skip-link-focused-390.png"));
+}
