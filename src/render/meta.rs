@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::profile::Profile;
-use super::views::{Card, TermLink};
+use super::views::{ArticleView, TermLink};
 use crate::load::Config;
 use crate::model::Kind;
 
@@ -86,13 +86,8 @@ impl Meta {
     }
 
     /// An article's page: a `NewsArticle`.
-    pub(crate) fn article(
-        config: &Config,
-        card: &Card,
-        source_url: Option<&str>,
-        tags: &[TermLink],
-        crumbs: Vec<Crumb>,
-    ) -> Meta {
+    pub(crate) fn article(config: &Config, view: &ArticleView, crumbs: Vec<Crumb>) -> Meta {
+        let (card, source_url, tags) = (view.card, view.source_url, &view.tags);
         let mut article = json!({
             "@type": "NewsArticle",
             "headline": card.title,
@@ -103,8 +98,8 @@ impl Meta {
             "description": card.summary,
             "inLanguage": config.language,
             "publisher": {"@type": "Organization", "name": config.title, "url": config.permalink("/")},
-            "mentions": mentions(card),
-            "contentLocation": places(card),
+            "mentions": mentions(view),
+            "contentLocation": places(view),
             "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         });
         if let Some(source) = &card.source {
@@ -238,14 +233,14 @@ fn add_profile(about: &mut Value, p: &Profile) {
 }
 
 /// The people and countries of an article, as schema.org things.
-fn mentions(card: &Card) -> Vec<Value> {
-    let people = card.people.iter().map(|p| thing("Person", p));
-    let countries = card.countries.iter().map(|c| thing("Country", c));
+fn mentions(view: &ArticleView) -> Vec<Value> {
+    let people = view.people.iter().map(|p| thing("Person", p));
+    let countries = view.countries.iter().map(|c| thing("Country", c));
     people.chain(countries).collect()
 }
 
-fn places(card: &Card) -> Vec<Value> {
-    card.countries.iter().map(|c| thing("Country", c)).collect()
+fn places(view: &ArticleView) -> Vec<Value> {
+    view.countries.iter().map(|c| thing("Country", c)).collect()
 }
 
 fn thing(kind: &str, link: &TermLink) -> Value {

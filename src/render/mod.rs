@@ -376,6 +376,8 @@ impl<'a> Renderer<'a> {
             card: &self.cards[id],
             source_url: article.url.as_deref(),
             slug: &article.slug,
+            people: views::term_links(self.config, self.index, Kind::People, id),
+            countries: views::term_links(self.config, self.index, Kind::Countries, id),
             tags: views::term_links(self.config, self.index, Kind::Tags, id),
             extra: &article.extra,
             content: "",
@@ -394,7 +396,7 @@ impl<'a> Renderer<'a> {
             ),
         ];
         let crumbs = crumbs(self.config, &trail);
-        Meta::article(self.config, view.card, view.source_url, &view.tags, crumbs)
+        Meta::article(self.config, view, crumbs)
     }
 
     fn list_context(&self, ctx: &mut PageContext, base: &str, ids: &[ArticleId], n: usize) {

@@ -46,10 +46,6 @@ pub(crate) struct Card {
     pub(crate) location: Option<String>,
     /// `summary` (or the first paragraph).
     pub(crate) summary: String,
-    /// The people it mentions, linked to their pages.
-    pub(crate) people: Vec<TermLink>,
-    /// The countries it mentions, linked to their pages.
-    pub(crate) countries: Vec<TermLink>,
     /// The card rendered once through `card.html` (print with `| safe`):
     /// lists show it as it is instead of rendering each article again on
     /// every list it appears in.
@@ -101,36 +97,6 @@ impl Card {
             .collect()
     }
 
-    /// The card of article `id` (in `index`) with its HTML rendered through
-    /// `card.html`.
-    pub(crate) fn rendered(
-        config: &Config,
-        index: &Index,
-        id: ArticleId,
-        article: &Article,
-        tera: &Tera,
-    ) -> Result<Card, Diagnostic> {
-        let mut card = Card::new(config, article);
-        card.people = term_links(config, index, Kind::People, id);
-        card.countries = term_links(config, index, Kind::Countries, id);
-        card.render_html(config, tera)?;
-        Ok(card)
-    }
-
-    /// Renders (again) the card's HTML through `card.html`.
-    pub(crate) fn render_html(&mut self, config: &Config, tera: &Tera) -> Result<(), Diagnostic> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("card", &*self);
-        ctx.insert("site", &SiteView::of(config));
-        self.html = tera
-            .render("card.html", &ctx)
-            .map_err(|e| crate::load::render_error(&e))?;
-        self.fingerprint = 0;
-        let json = serde_json::to_vec(&*self).expect("a card serialises");
-        self.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);
-        Ok(())
-    }
-
     /// The card of an article: what lists and feeds show (kept lean: lists
     /// are most of a site's pages).
     pub(crate) fn new(config: &Config, article: &Article) -> Card {
@@ -145,11 +111,52 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
-            people: Vec::new(),
-            countries: Vec::new(),
             html: String::new(),
             fingerprint: 0,
         }
+    }
+
+    /// The card of article `id` (in `index`) with its HTML rendered through
+    /// `card.html`.
+    pub(crate) fn rendered(
+        config: &Config,
+        index: &Index,
+        id: ArticleId,
+        article: &Article,
+        tera: &Tera,
+    ) -> Result<Card, Diagnostic> {
+        let mut card = Card::new(config, article);
+        let view = CardTerms {
+            card: &card,
+            people: term_links(config, index, Kind::People, id),
+            countries: term_links(config, index, Kind::Countries, id),
+        };
+        card.html = view.render(config, tera)?;
+        // Every field above, the links included (they are in the HTML).
+        let json = serde_json::to_vec(&card).expect("a card serialises");
+        card.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);
+        Ok(card)
+    }
+}
+
+/// A card with its people and countries, as `card.html` sees it. The term
+/// links live only while the card's HTML is rendered: kept on every card
+/// (and on its template value) they cost 40 MB at 10k articles.
+#[derive(Serialize)]
+struct CardTerms<'a> {
+    #[serde(flatten)]
+    card: &'a Card,
+    people: Vec<TermLink>,
+    countries: Vec<TermLink>,
+}
+
+impl CardTerms<'_> {
+    fn render(&self, config: &Config, tera: &Tera) -> Result<String, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("card", self);
+        ctx.insert("site", &SiteView::of(config));
+        tera.render("card.html", &ctx)
+            .map_err(|e| crate::load::render_error(&e))
     }
 }
 
@@ -163,7 +170,11 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) source_url: Option<&'a str>,
     /// The URL segment.
     pub(crate) slug: &'a str,
-    /// Tags, linked (people and countries are the card's).
+    /// People mentioned, linked.
+    pub(crate) people: Vec<TermLink>,
+    /// Countries mentioned, linked.
+    pub(crate) countries: Vec<TermLink>,
+    /// Tags, linked.
     pub(crate) tags: Vec<TermLink>,
     /// Other front-matter keys.
     pub(crate) extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
