@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::paths::{term_feed_path, term_path};
+use super::timeline::chart_start;
 use super::views::{display_date, month_name, rfc3339, TermLink};
 use crate::load::Config;
 use crate::load::{Article, ArticleId};
@@ -42,6 +43,11 @@ pub(crate) struct Profile {
     pub(crate) last_mention: Option<(String, String)>,
     /// The timeline as inline SVG (print with `| safe`).
     pub(crate) timeline_svg: String,
+    /// The chart's first month (`January 2025`), for its axis: a year
+    /// before the last mention when the history is shorter.
+    pub(crate) timeline_from: String,
+    /// The chart's last month.
+    pub(crate) timeline_to: String,
     /// The same figures for the table fallback: months with mentions.
     pub(crate) timeline: Vec<MonthCount>,
     /// People most often mentioned alongside, with shared article counts.
@@ -149,6 +155,14 @@ pub(crate) fn build(
         first_mention: mention(term.articles.last()),
         last_mention: mention(term.articles.first()),
         timeline_svg: super::timeline::svg(&term.name, &months),
+        timeline_from: match (months.first(), months.last()) {
+            (Some(&(first, _)), Some(&(last, _))) => month_label(chart_start(first, last)),
+            _ => String::new(),
+        },
+        timeline_to: months
+            .last()
+            .map(|&(m, _)| month_label(m))
+            .unwrap_or_default(),
         timeline: months
             .iter()
             .map(|&((y, m), count)| MonthCount {
@@ -172,6 +186,11 @@ pub(crate) fn build(
         Kind::Tags => {}
     }
     profile
+}
+
+/// `February 2026`, for a month of the timeline.
+fn month_label((y, m): (i32, u32)) -> String {
+    format!("{} {y}", month_name(m))
 }
 
 /// Role, country and description from data/people.yaml, when the person

@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::common::BASE;
+
 use crate::common::{
     self, assert_same_files, file_of, links_in, list_files, md, md_body, without_json_ld, yaml_str,
     SiteFixture,
@@ -828,4 +830,76 @@ fn a_symlink_loop_under_content_is_skipped_with_a_warning() {
         "{}",
         common::stderr(&run)
     );
+}
+
+#[test]
+fn lists_show_each_articles_facts_and_pagers_say_where_the_reader_is() {
+    let mut site = SiteFixture::new().config("per_page = 2");
+    for i in 0..5 {
+        site = site.article(
+            &format!("2026/01/a{i}.md"),
+            md(
+                &format!("Story {i}"),
+                &format!("2026-01-{:02}", 10 + i),
+                "source: AFP\nlocation: Paris, France\npeople: [Ann Lee, Bo Chen]\ncountries: [France]\nsummary: \"In short.\"\n",
+            ),
+        );
+    }
+    let built = site.build();
+    let home = built.html("");
+    let cards: Vec<_> = home
+        .select(&scraper::Selector::parse("ol.articles > li").unwrap())
+        .collect();
+    assert_eq!(cards.len(), 2);
+    let card = scraper::Html::parse_fragment(&cards[0].html());
+    let text = |css: &str| -> Vec<String> {
+        let s = scraper::Selector::parse(css).unwrap();
+        card.select(&s)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(text("h2 a"), ["Story 4"]);
+    assert_eq!(text("time"), ["14 January 2026"]);
+    assert_eq!(text(".source"), ["AFP"]);
+    assert_eq!(text(".location"), ["Paris, France"]);
+    assert_eq!(text(".summary"), ["In short."]);
+    assert_eq!(text(".card-terms.people a"), ["Ann Lee", "Bo Chen"]);
+    assert_eq!(text(".card-terms.countries a"), ["France"]);
+    assert_eq!(
+        common::attrs(&card, ".card-terms a", "href"),
+        [
+            format!("{BASE}people/ann-lee/"),
+            format!("{BASE}people/bo-chen/"),
+            format!("{BASE}countries/france/")
+        ]
+    );
+    // Page 2 of 3: every way on is there.
+    let pager = |page: &str, css: &str| common::attrs(&built.html(page), css, "href");
+    assert_eq!(built.texts("page/2/", "nav.pager .where"), ["Page 2 of 3"]);
+    let links = built.texts("page/2/", "nav.pager a");
+    assert_eq!(links, ["« First", "‹ Newer", "Older ›", "Last »"]);
+    assert_eq!(
+        pager("page/2/", "nav.pager a[rel=prev]"),
+        [BASE.to_string()]
+    );
+    assert_eq!(
+        pager("page/2/", "nav.pager a[rel=next]"),
+        [format!("{BASE}page/3/")]
+    );
+    assert_eq!(
+        pager("page/2/", "nav.pager a"),
+        [
+            BASE.to_string(),
+            BASE.to_string(),
+            format!("{BASE}page/3/"),
+            format!("{BASE}page/3/")
+        ]
+    );
+    // On the first and the last page, the ways that lead nowhere are not links.
+    assert_eq!(built.texts("", "nav.pager a"), ["Older ›", "Last »"]);
+    assert_eq!(
+        built.texts("page/3/", "nav.pager a"),
+        ["« First", "‹ Newer"]
+    );
+    assert_eq!(built.texts("page/3/", "nav.pager .where"), ["Page 3 of 3"]);
 }

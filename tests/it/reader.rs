@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::chromium::{browser_tools, Browser};
-use crate::common::{poll_until, Serving, PATIENCE};
+use crate::common::{md, poll_until, Serving, SiteFixture, PATIENCE};
 
 /// The pages of the example site a reader lands on most.
 const PAGES: [(&str, &str); 4] = [
@@ -139,4 +139,74 @@ fn tab_reaches_the_skip_link_first_and_it_leads_to_the_content() {
     assert!(focused["height"].as_f64() > Some(0.0), "{focused}");
     assert_ne!(focused["outline"], "none", "focus is visible: {focused}");
     browser.screenshot(&screenshots().join("skip-link-focused-390.png"));
+}
+
+/// A site with a person mentioned once and one mentioned every month for
+/// ten years.
+fn timeline_site() -> SiteFixture {
+    let mut site = SiteFixture::new().article(
+        "once.md",
+        md("Only once", "2026-02-10", "people: [One Time]\n"),
+    );
+    for i in 0..120 {
+        let (y, m) = (2016 + i / 12, 1 + i % 12);
+        site = site.article(
+            &format!("{y}/{m:02}/tenure-{i}.md"),
+            md(
+                &format!("Month {i}"),
+                &format!("{y}-{m:02}-15"),
+                "people: [Ten Years]\n",
+            ),
+        );
+    }
+    site
+}
+
+#[test]
+fn the_timeline_stays_legible_with_one_mention_or_ten_years() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let site = timeline_site();
+    let out = tempfile::tempdir().unwrap();
+    let serving = Serving::start(site.root(), out.path(), &[]);
+    let browser = Browser::start(&chromium, &chromedriver);
+    let base = serving.url.trim_end_matches('/');
+    let measure = "var svg = document.querySelector('figure.timeline svg'), box = svg.getBoundingClientRect();
+        var bars = Array.from(svg.querySelectorAll('rect')).map(function (r) { return r.getBoundingClientRect().width; });
+        var labels = Array.from(document.querySelectorAll('figure.timeline .axis span')).map(function (s) {
+          var r = s.getBoundingClientRect(); return { text: s.textContent, left: r.left, right: r.right, height: r.height }; });
+        return { width: box.width, height: box.height, bars: bars.length, narrowest: Math.min.apply(null, bars),
+                 widest: Math.max.apply(null, bars), labels: labels, fontSize: parseFloat(getComputedStyle(document.querySelector('figure.timeline .axis')).fontSize) };";
+    for (slug, bars, from, to) in [
+        ("one-time", 1, "March 2025", "February 2026"),
+        ("ten-years", 120, "January 2016", "December 2025"),
+    ] {
+        for width in [390, 1280] {
+            browser.emulate(width, "light");
+            open(&browser, &format!("{base}/people/{slug}/"));
+            let chart = browser.js(measure).unwrap();
+            let at = format!("{slug} at {width} px: {chart}");
+            assert_eq!(chart["bars"], bars, "{at}");
+            assert!(chart["height"].as_f64() >= Some(60.0), "{at}");
+            assert!(
+                chart["narrowest"].as_f64() >= Some(2.0),
+                "bars at least 2 px: {at}"
+            );
+            // One mention is a bar, not a block across the page.
+            assert!(
+                chart["widest"].as_f64() <= Some(chart["width"].as_f64().unwrap() / 10.0),
+                "{at}"
+            );
+            let labels = chart["labels"].as_array().unwrap();
+            assert_eq!(labels[0]["text"], from, "{at}");
+            assert_eq!(labels[1]["text"], to, "{at}");
+            assert!(
+                labels[0]["right"].as_f64() < labels[1]["left"].as_f64(),
+                "labels apart: {at}"
+            );
+            assert!(chart["fontSize"].as_f64() >= Some(12.0), "{at}");
+            browser.screenshot(&screenshots().join(format!("timeline-{slug}-{width}.png")));
+        }
+    }
 }
