@@ -48,8 +48,9 @@ pub(crate) fn stylesheet(theme: &str) -> String {
 /// Escapes text for HTML and XML (`&`, `<`, `>`, `"`, `'`); templates
 /// autoescape with it (through [`escape`]).
 ///
-/// Control characters that XML 1.0 forbids (a vertical tab pasted from a
-/// word processor...) become U+FFFD, so a feed always stays well-formed.
+/// Characters that HTML or XML forbid ([`is_forbidden`]: a vertical tab
+/// pasted from a word processor...) become U+FFFD, so a page stays valid
+/// and a feed well-formed.
 pub(crate) fn escape_html(text: &str) -> String {
     escape(text).into_owned()
 }
@@ -69,8 +70,8 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
 fn escape_every_char(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let cleaned;
-    let text = if text.chars().any(is_forbidden_in_xml) {
-        cleaned = text.replace(is_forbidden_in_xml, "\u{fffd}");
+    let text = if text.chars().any(is_forbidden) {
+        cleaned = text.replace(is_forbidden, "\u{fffd}");
         cleaned.as_str()
     } else {
         text
@@ -80,14 +81,14 @@ fn escape_every_char(text: &str) -> String {
 }
 
 /// Bytes that may need escaping or replacing: the five HTML specials,
-/// control bytes, and 0xEF (the first byte of U+FFFE and U+FFFF).
+/// control bytes and DEL, 0xC2 (the first byte of the C1 controls), 0xEF
+/// (of U+FDD0-U+FDEF, U+FFFE and U+FFFF) and 0xF0-0xF4 (of the other
+/// planes' noncharacters).
 fn needs_attention(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
-        || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-}
-
-fn is_forbidden_in_xml(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    matches!(
+        b,
+        b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4
+    ) || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
 /// How links written in an article are turned into URLs of the site.
@@ -117,13 +118,46 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders an article body to HTML.
-pub(crate) fn render(markdown: &str, links: &dyn LinkResolver) -> String {
+/// What happens to raw HTML written in an article's markdown
+/// (`[markdown] raw_html` in site.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RawHtml {
+    /// Passed through as written: the archive is the editor's own.
+    #[default]
+    Allow,
+    /// Shown as text.
+    Escape,
+    /// Cleaned by ammonia: what could run a script or load from another
+    /// site is removed, the rest is kept.
+    Sanitize,
+}
+
+/// Renders an article body to HTML. Links and images whose URL could run a
+/// script (`javascript:`, `vbscript:`, `data:` but for raster images) lose
+/// their link and keep their text; characters that HTML or XML forbid are
+/// dropped (a terminal's colour codes with them); raw HTML is treated as
+/// `raw_html` says.
+pub(crate) fn render(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> String {
+    let markdown = clean_text(markdown);
+    let html = render_clean(&markdown, links, raw_html);
+    match raw_html {
+        RawHtml::Sanitize => sanitize(&html),
+        RawHtml::Allow | RawHtml::Escape => html,
+    }
+}
+
+fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut heading_ids = HeadingIds::default();
+    // For each link open, whether it was kept (a dropped link drops its end).
+    let mut open_links: Vec<bool> = Vec::new();
     let mut parser = Parser::new_ext(markdown, options());
     while let Some(event) = parser.next() {
         match event {
+            Event::Html(raw) | Event::InlineHtml(raw) if raw_html == RawHtml::Escape => {
+                events.push(Event::Text(raw));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
@@ -146,6 +180,12 @@ pub(crate) fn render(markdown: &str, links: &dyn LinkResolver) -> String {
                 title,
                 id,
             }) => {
+                let kept = !is_unsafe_url(&dest_url, false);
+                open_links.push(kept);
+                if !kept {
+                    // The text stays; the link goes, and so does its end.
+                    continue;
+                }
                 let dest_url = rewrite(links, dest_url);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -153,6 +193,21 @@ pub(crate) fn render(markdown: &str, links: &dyn LinkResolver) -> String {
                     title,
                     id,
                 }));
+            }
+            Event::End(TagEnd::Link) => {
+                if open_links.pop().unwrap_or(true) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if is_unsafe_url(&dest_url, true) => {
+                // The image's alt text is shown as text instead.
+                for inner in parser.by_ref() {
+                    match inner {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => events.push(Event::Text(t)),
+                        _ => {}
+                    }
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -175,6 +230,82 @@ pub(crate) fn render(markdown: &str, links: &dyn LinkResolver) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// True for a URL a browser would run or decode in place: `javascript:`,
+/// `vbscript:` and `data:`, in any case and with the blanks and controls
+/// browsers skip; in an image's `src`, `data:image/` of a raster format is
+/// allowed (an `<img>` runs no script).
+pub(crate) fn is_unsafe_url(url: &str, image: bool) -> bool {
+    let folded: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if image {
+        let raster = ["png", "jpeg", "jpg", "gif", "webp", "avif"];
+        if raster.iter().any(|kind| {
+            folded.starts_with(&format!("data:image/{kind};"))
+                || folded.starts_with(&format!("data:image/{kind},"))
+        }) {
+            return false;
+        }
+    }
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| folded.starts_with(scheme))
+}
+
+/// `text` without the characters HTML and XML forbid: C0 controls but
+/// tab, line feed and carriage return (a form feed too, which XML forbids),
+/// DEL and the C1 controls, and noncharacters; a terminal's escape
+/// sequences (`ESC [ 31 m`) go whole. Borrowed when there is nothing to do.
+pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_forbidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            // A control sequence: ESC [ parameters... final byte @ to ~.
+            chars.next();
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else if !is_forbidden(c) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Characters no page, feed or sitemap may hold.
+pub(crate) fn is_forbidden(c: char) -> bool {
+    let n = c as u32;
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+        || (0xFDD0..=0xFDEF).contains(&n)
+        || n & 0xFFFE == 0xFFFE
+}
+
+/// Cleans rendered HTML with ammonia, keeping what gazette's own markdown
+/// makes (highlighted code's classes, heading ids, task list boxes).
+fn sanitize(html: &str) -> String {
+    static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["class", "id"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .link_rel(None);
+        b
+    });
+    CLEANER.clean(html).to_string()
 }
 
 fn rewrite<'a>(links: &dyn LinkResolver, dest: CowStr<'a>) -> CowStr<'a> {
@@ -289,7 +420,100 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, &KeepLinks)
+        render(md, &KeepLinks, RawHtml::Allow)
+    }
+
+    #[test]
+    fn script_urls_lose_their_link_and_keep_their_text() {
+        let md = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(2)) [c](vbscript:x) \
+                  [d](data:text/html,hi) <javascript:alert(3)> [e](&#106;avascript:alert(4)) \
+                  [f][r] [ok](https://example.org/)\n\n[r]: javascript:alert(5)\n";
+        let out = html(md);
+        let lower = out.to_lowercase();
+        for bad in ["javascript:", "vbscript:", "data:", "alert("] {
+            assert!(!lower.contains(&format!("href=\"{bad}")), "{bad} in {out}");
+        }
+        assert!(!lower.contains("<a href=\"javascript"), "{out}");
+        assert_eq!(out.matches("<a ").count(), 1, "only the safe link: {out}");
+        // Each dropped link's text is still there, as text.
+        let text: String = out.split('<').map(|s| s.split_once('>').map_or(s, |(_, t)| t)).collect();
+        assert!(text.starts_with("a b c d javascript:alert(3) e f ok"), "{text}");
+        assert!(
+            out.contains("javascript:alert(3)"),
+            "the autolink's text stays: {out}"
+        );
+    }
+
+    #[test]
+    fn images_keep_raster_data_urls_and_lose_the_rest() {
+        let out = html("![dot](data:image/png;base64,iVBORw0KGgo=) ![bad](data:text/html;base64,PHNjcmlwdD4=) ![svg](data:image/svg+xml,<svg/>) ![js](javascript:alert(1))\n");
+        assert!(
+            out.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""),
+            "{out}"
+        );
+        assert_eq!(out.matches("<img").count(), 1, "{out}");
+        for alt in ["bad", "svg", "js"] {
+            assert!(out.contains(alt), "{alt} stays as text: {out}");
+        }
+    }
+
+    #[test]
+    fn links_inside_a_dropped_link_and_after_it_are_kept() {
+        let out = html("[*x* ![i](/a.png)](javascript:y) then [ok](/b)\n");
+        assert_eq!(out.matches("<a ").count(), 1, "{out}");
+        assert_eq!(out.matches("</a>").count(), 1, "{out}");
+        assert!(out.contains("<img src=\"/a.png\""), "{out}");
+    }
+
+    #[test]
+    fn forbidden_characters_never_reach_the_page() {
+        let md = "Vertical\u{b}tab, \u{1b}[31mred\u{1b}[0m, del\u{7f}, next\u{85}line, \u{fffe}\u{1fffe}\u{fdd0} and é ü 🇺🇦\n";
+        let out = html(md);
+        assert!(!out.chars().any(is_forbidden), "{out:?}");
+        assert!(
+            out.contains("Verticaltab, red, del, nextline,  and é ü 🇺🇦"),
+            "{out:?}"
+        );
+        assert!(!out.contains("[31m"), "the colour code goes whole: {out:?}");
+        assert_eq!(clean_text("plain é"), Cow::Borrowed("plain é"));
+        assert_eq!(escape("a\u{85}b\u{fdd0}c"), "a\u{fffd}b\u{fffd}c");
+        assert_eq!(escape("£ «é» 🇺🇦"), "£ «é» 🇺🇦");
+    }
+
+    #[test]
+    fn raw_html_is_allowed_escaped_or_sanitized() {
+        let md = "<div onclick=\"x()\"><script>alert(1)</script><a href=\"javascript:y\">k</a><b>bold</b></div>\n\nText <i>inline</i>.\n";
+        let allowed = render(md, &KeepLinks, RawHtml::Allow);
+        assert!(allowed.contains("<script>alert(1)</script>"), "{allowed}");
+        let escaped = render(md, &KeepLinks, RawHtml::Escape);
+        assert!(
+            !escaped.contains("<script") && !escaped.contains("<b>"),
+            "{escaped}"
+        );
+        assert!(
+            escaped.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{escaped}"
+        );
+        assert!(escaped.contains("&lt;i&gt;inline&lt;/i&gt;"), "{escaped}");
+        let clean = render(md, &KeepLinks, RawHtml::Sanitize);
+        for bad in ["<script", "onclick", "javascript:"] {
+            assert!(!clean.contains(bad), "{bad} in {clean}");
+        }
+        assert!(
+            clean.contains("<b>bold</b>") && clean.contains("<i>inline</i>"),
+            "{clean}"
+        );
+        let code = render(
+            "```rust\nfn main() {}\n```\n\n# Title\n\n- [x] done\n",
+            &KeepLinks,
+            RawHtml::Sanitize,
+        );
+        assert!(
+            code.contains("class=\"hl-"),
+            "highlighting survives: {code}"
+        );
+        assert!(code.contains("<h1 id=\"title\">"), "{code}");
+        assert!(code.contains("type=\"checkbox\""), "{code}");
     }
 
     #[test]

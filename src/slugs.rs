@@ -3,16 +3,37 @@
 
 use std::collections::HashMap;
 
+/// The longest slug, in bytes: a folder name must stay within the 255
+/// bytes file systems allow, with room for the `-2` of a colliding slug,
+/// and a URL stays readable.
+pub(crate) const MAX_SLUG_BYTES: usize = 120;
+
 /// The URL segment for a name: lowercase ASCII letters, digits and `-`,
 /// transliterated from any script (`Олена Коваль` -> `olena-koval`). Never
-/// empty and never able to leave its directory (no `.`, `/` or `\`).
+/// empty, never able to leave its directory (no `.`, `/` or `\`), and at
+/// most [`MAX_SLUG_BYTES`]: a longer one is cut at a `-` and ends with a
+/// hash of the whole, so that two long names stay apart.
 pub(crate) fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() {
         "-".to_string()
+    } else if slug.len() > MAX_SLUG_BYTES {
+        shorten(&slug)
     } else {
         slug
     }
+}
+
+/// `slug` (ASCII) cut to fit [`MAX_SLUG_BYTES`] with `-` and 12 hex digits
+/// of its hash.
+fn shorten(slug: &str) -> String {
+    let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes()) & 0xFFFF_FFFF_FFFF;
+    let room = MAX_SLUG_BYTES - 13;
+    let cut = slug[..room]
+        .rfind('-')
+        .filter(|&i| i > room / 2)
+        .unwrap_or(room);
+    format!("{}-{hash:012x}", &slug[..cut])
 }
 
 /// The identity of a term: names that differ only in case or spacing are the
@@ -63,6 +84,26 @@ pub(crate) fn assign_unique<'a>(keys: impl IntoIterator<Item = (&'a str, String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_slugs_are_cut_kept_apart_and_stay_valid() {
+        let long = "word ".repeat(100);
+        let a = slugify(&format!("{long} one"));
+        let b = slugify(&format!("{long} two"));
+        assert!(
+            a.len() <= MAX_SLUG_BYTES && b.len() <= MAX_SLUG_BYTES,
+            "{a} {b}"
+        );
+        assert_ne!(a, b);
+        assert!(a.starts_with("word-word-"), "{a}");
+        assert!(!a.contains("--") && !a.ends_with('-'), "{a}");
+        let unbroken = slugify(&"x".repeat(1000));
+        assert_eq!(unbroken.len(), MAX_SLUG_BYTES);
+        assert_eq!(slugify(&"word ".repeat(10)), "word-".repeat(9) + "word");
+        // Even a colliding slug's `-N` keeps a folder name short.
+        let two = assign_unique([("a", a.clone()), ("b", a.clone())]);
+        assert!(two.iter().all(|s| s.len() <= MAX_SLUG_BYTES + 8), "{two:?}");
+    }
 
     #[test]
     fn transliterates_any_script() {

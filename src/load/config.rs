@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{line_col, Diagnostic, Error, Result};
+use crate::markdown::RawHtml;
 
 /// The file name of a site's configuration.
 pub(crate) const CONFIG_FILE: &str = "site.toml";
@@ -35,6 +36,8 @@ pub struct Config {
     pub(crate) highlight_theme: String,
     /// Free table handed to templates as `site.extra`.
     pub(crate) extra: serde_json::Value,
+    /// What happens to raw HTML in article bodies (`[markdown] raw_html`).
+    pub(crate) raw_html: RawHtml,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +57,8 @@ struct RawConfig {
     #[serde(default)]
     highlight: RawHighlight,
     #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -61,6 +66,13 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawHighlight {
     theme: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    raw_html: RawHtml,
 }
 
 fn default_language() -> String {
@@ -145,6 +157,7 @@ impl Config {
             timezone,
             highlight_theme,
             extra: serde_json::to_value(raw.extra).unwrap_or(serde_json::Value::Null),
+            raw_html: raw.markdown.raw_html,
         })
     }
 

@@ -14,6 +14,13 @@ use super::frontmatter::{self, RawDate, SplitError, Text};
 use crate::error::{line_col, Diagnostic};
 use crate::slugs::slugify;
 
+/// The most people, countries or tags one article may name (each becomes
+/// a page that lists the article with all its names).
+pub(crate) const MAX_NAMES: usize = 500;
+
+/// The largest article file, in bytes.
+pub(crate) const MAX_ARTICLE_BYTES: usize = 8 << 20;
+
 /// An article's position in [`Content::articles`].
 pub(crate) type ArticleId = usize;
 
@@ -218,6 +225,14 @@ pub(crate) fn parse_article(
     bytes: &[u8],
     tz: chrono_tz::Tz,
 ) -> Result<Article, Vec<Diagnostic>> {
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        let message = format!(
+            "the file is {} MiB: an article may be at most {} MiB",
+            bytes.len() >> 20,
+            MAX_ARTICLE_BYTES >> 20
+        );
+        return Err(vec![Diagnostic::at(&file, 1, 1, message)]);
+    }
     let text = decode(&file, bytes).map_err(|d| vec![d])?;
     let split = frontmatter::split(text).map_err(|e| {
         let message = match e {
@@ -294,6 +309,24 @@ pub(crate) fn parse_article(
                 l,
                 c,
                 format!("`url` `{u}` is not a link: expected an absolute http(s) URL"),
+            ));
+        }
+    }
+    for (key, names) in [
+        ("people", &fm.people),
+        ("countries", &fm.countries),
+        ("tags", &fm.tags),
+    ] {
+        if names.0.len() > MAX_NAMES {
+            let (l, c) = key_at(key);
+            errors.push(Diagnostic::at(
+                &file,
+                l,
+                c,
+                format!(
+                    "`{key}` lists {} names: an article may name at most {MAX_NAMES} (each name's page lists the article)",
+                    names.0.len()
+                ),
             ));
         }
     }

@@ -4,6 +4,7 @@
 //! The YAML itself is parsed behind [`super::yaml`], the only module that
 //! uses serde_yaml.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -13,6 +14,7 @@ use serde::Deserialize;
 
 use super::yaml;
 pub(crate) use super::yaml::YamlError;
+use crate::markdown::clean_text;
 
 /// The keys gazette itself understands; any other key goes to `extra`.
 pub(crate) const KNOWN_KEYS: &[&str] = &[
@@ -127,6 +129,9 @@ pub(crate) const DATE_EXPECTED: &str =
 
 /// A scalar read as text: strings, and numbers or booleans written bare
 /// (`title: 1984`). Lists and mappings are refused with a clear message.
+/// Characters that no page may hold (a control character named by a YAML
+/// escape, a terminal's colour code) are dropped here, so that a name is
+/// the name a reader sees.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Text(pub(crate) String);
 
@@ -143,10 +148,13 @@ impl<'de> Visitor<'de> for TextVisitor {
         f.write_str("a string")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Text, E> {
-        Ok(Text(s.to_string()))
+        Ok(Text(clean_text(s).into_owned()))
     }
     fn visit_string<E: de::Error>(self, s: String) -> Result<Text, E> {
-        Ok(Text(s))
+        Ok(Text(match clean_text(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(cleaned) => cleaned,
+        }))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
         Ok(Text(v.to_string()))
@@ -181,7 +189,7 @@ impl<'de> Deserialize<'de> for Names {
                 f.write_str("a list of strings")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Names, E> {
-                Ok(Names(vec![s.to_string()]))
+                Ok(Names(vec![clean_text(s).into_owned()]))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Names, E> {
                 Ok(Names(Vec::new()))

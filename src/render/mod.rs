@@ -237,6 +237,8 @@ impl<'a> Renderer<'a> {
                 ctx.insert("article", &view);
                 ctx.shows([id]);
                 ctx.mix(self.articles[id].body_hash);
+                // The body's HTML depends on the raw-HTML policy too.
+                ctx.mix(self.config.raw_html as u64);
                 let (newer, older) = self.index.neighbours(id);
                 self.insert_card(&mut ctx, "newer", newer);
                 self.insert_card(&mut ctx, "older", older);
@@ -365,7 +367,7 @@ impl<'a> Renderer<'a> {
             targets,
             dir: article.rel.rsplit_once('/').map_or("", |(d, _)| d),
         };
-        Ok(markdown::render(body, &links))
+        Ok(markdown::render(body, &links, self.config.raw_html))
     }
 
     /// The article's view with an empty `content`: the body is set in

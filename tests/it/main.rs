@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod entities;
 mod errors;
+mod hostile;
 mod incremental;
 mod metadata;
 mod reader;
