@@ -436,8 +436,14 @@ mod tests {
         assert!(!lower.contains("<a href=\"javascript"), "{out}");
         assert_eq!(out.matches("<a ").count(), 1, "only the safe link: {out}");
         // Each dropped link's text is still there, as text.
-        let text: String = out.split('<').map(|s| s.split_once('>').map_or(s, |(_, t)| t)).collect();
-        assert!(text.starts_with("a b c d javascript:alert(3) e f ok"), "{text}");
+        let text: String = out
+            .split('<')
+            .map(|s| s.split_once('>').map_or(s, |(_, t)| t))
+            .collect();
+        assert!(
+            text.starts_with("a b c d javascript:alert(3) e f ok"),
+            "{text}"
+        );
         assert!(
             out.contains("javascript:alert(3)"),
             "the autolink's text stays: {out}"

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::frontmatter::{self, RawDate, SplitError, Text};
+use super::frontmatter::{self, RawDate, SplitError, Text, YamlError};
 use crate::error::{line_col, Diagnostic};
 use crate::slugs::slugify;
 
@@ -243,17 +243,22 @@ pub(crate) fn parse_article(
         };
         vec![Diagnostic::at(&file, 1, 1, message)]
     })?;
-    let fm = frontmatter::parse(split.yaml, split.yaml_line).map_err(|e| {
-        vec![Diagnostic::at(
+    let invalid = |e: YamlError| {
+        Diagnostic::at(
             &file,
             e.line,
             e.column,
             format!("invalid front matter: {}", e.message),
-        )]
-    })?;
-
-    let mut errors = Vec::new();
-    let key_at = |key: &str| key_position(split.yaml, split.yaml_line, key);
+        )
+    };
+    let mut fm = frontmatter::parse(split.yaml, split.yaml_line)
+        .map_err(|errors| bounded(errors.into_iter().map(invalid).collect()))?;
+    let mut errors: Vec<Diagnostic> = std::mem::take(&mut fm.errors)
+        .into_iter()
+        .map(invalid)
+        .collect();
+    let failed = |key: &str| fm.failed.iter().any(|k| k == key);
+    let key_at = |key: &str| frontmatter::value_position(split.yaml, split.yaml_line, key);
     let title = match fm.title {
         Some(Text(t)) if !t.trim().is_empty() => t.trim().to_string(),
         Some(_) => {
@@ -267,12 +272,14 @@ pub(crate) fn parse_article(
             String::new()
         }
         None => {
-            errors.push(Diagnostic::at(
-                &file,
-                1,
-                1,
-                "missing `title`: expected e.g. `title: \"Talks resume in Geneva\"`",
-            ));
+            if !failed("title") {
+                errors.push(Diagnostic::at(
+                    &file,
+                    1,
+                    1,
+                    "missing `title`: expected e.g. `title: \"Talks resume in Geneva\"`",
+                ));
+            }
             String::new()
         }
     };
@@ -283,12 +290,14 @@ pub(crate) fn parse_article(
             DateTime::UNIX_EPOCH.fixed_offset()
         }),
         None => {
-            errors.push(Diagnostic::at(
-                &file,
-                1,
-                1,
-                "missing `date`: expected e.g. `date: 2026-02-20` or `date: 2026-02-20T09:30:00Z`",
-            ));
+            if !failed("date") {
+                errors.push(Diagnostic::at(
+                    &file,
+                    1,
+                    1,
+                    "missing `date`: expected e.g. `date: 2026-02-20` or `date: 2026-02-20T09:30:00Z`",
+                ));
+            }
             DateTime::UNIX_EPOCH.fixed_offset()
         }
     };
@@ -331,7 +340,7 @@ pub(crate) fn parse_article(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(bounded(errors));
     }
     let slug = match fm.slug {
         Some(Text(s)) => slugify(&s),
@@ -361,6 +370,24 @@ pub(crate) fn parse_article(
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
         file,
     })
+}
+
+/// The most errors reported for one file: past them, one more line says
+/// how many were left out.
+pub(crate) const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// `errors` (of one file, in file order) cut to [`MAX_ERRORS_PER_FILE`].
+fn bounded(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    errors.sort_by_key(|d| (d.line, d.column));
+    if errors.len() > MAX_ERRORS_PER_FILE {
+        let more = errors.len() - MAX_ERRORS_PER_FILE;
+        let next = errors.swap_remove(MAX_ERRORS_PER_FILE);
+        errors.truncate(MAX_ERRORS_PER_FILE);
+        let message = format!("and {more} more errors in this file (fix these first)");
+        let (line, column) = (next.line.unwrap_or(1), next.column.unwrap_or(1));
+        errors.push(Diagnostic::at(next.path, line, column, message));
+    }
+    errors
 }
 
 /// The body of an article file, for rendering; `None` when the file no
@@ -402,22 +429,6 @@ fn resolve_date(raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<FixedOffset>, S
                 format!("{naive} does not exist in time zone {tz} (clocks moved forward)")
             }),
     }
-}
-
-/// Where a top-level key is written in the file, for errors about its value.
-fn key_position(yaml: &str, yaml_line: usize, key: &str) -> (usize, usize) {
-    for (i, line) in yaml.lines().enumerate() {
-        if let Some(rest) = line.strip_prefix(key) {
-            if rest.trim_start().starts_with(':') {
-                let value_col = line.find(':').map_or(1, |c| {
-                    let after = &line[c + 1..];
-                    c + 2 + (after.len() - after.trim_start().len())
-                });
-                return (yaml_line + i, value_col);
-            }
-        }
-    }
-    (1, 1)
 }
 
 /// A link a reader can safely follow (no `javascript:` and the like).

@@ -13,24 +13,8 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::yaml;
-pub(crate) use super::yaml::YamlError;
+pub(crate) use super::yaml::{value_position, YamlError};
 use crate::markdown::clean_text;
-
-/// The keys gazette itself understands; any other key goes to `extra`.
-pub(crate) const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "source",
-    "url",
-    "location",
-    "summary",
-    "slug",
-    "draft",
-    "people",
-    "countries",
-    "tags",
-];
 
 /// A file split at its front-matter fences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,8 +196,7 @@ impl<'de> Deserialize<'de> for Names {
 }
 
 /// The typed front matter of one article, before validation.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub(crate) struct FrontMatter {
     /// `title` (required; checked by the caller).
     pub(crate) title: Option<Text>,
@@ -241,41 +224,61 @@ pub(crate) struct FrontMatter {
     /// `tags`.
     pub(crate) tags: Names,
     /// Every other key, for templates (`article.extra`).
-    #[serde(skip)]
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
+    /// The values of the wrong shape, each at its position.
+    pub(crate) errors: Vec<YamlError>,
+    /// Their keys (so that a missing `title` is not reported again).
+    pub(crate) failed: Vec<String>,
 }
 
 /// Parses a front-matter block taken from `split` (`yaml` starting on file
-/// line `yaml_line`). Positions in errors are positions in the file.
-pub(crate) fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, YamlError> {
+/// line `yaml_line`). A syntax error (or a duplicated key) stops the parse;
+/// otherwise each field is decoded on its own, and every field of the
+/// wrong shape is an error in [`FrontMatter::errors`], at its value, beside
+/// the others. Positions are positions in the file.
+pub(crate) fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, Vec<YamlError>> {
+    let mut fm = FrontMatter::default();
     if yaml.trim().is_empty() {
-        return Ok(FrontMatter::default());
+        return Ok(fm);
     }
-    let mut fm: FrontMatter = yaml::from_str(yaml, yaml_line)?;
-    if has_unknown_top_level_key(yaml) {
-        let all: BTreeMap<String, serde_json::Value> = yaml::from_str(yaml, yaml_line)?;
-        fm.extra = all
-            .into_iter()
-            .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
-            .collect();
+    for entry in yaml::entries(yaml, yaml_line)? {
+        if let Err(message) = fm.take(&entry) {
+            let (line, column) = yaml::value_position(yaml, yaml_line, &entry.key);
+            let message = format!("`{}`: {message}", entry.key);
+            fm.errors.push(YamlError {
+                line,
+                column,
+                message,
+            });
+            fm.failed.push(entry.key);
+        }
     }
     Ok(fm)
 }
 
-/// True when the block may hold a key gazette does not know (cheap scan of
-/// the top-level keys, so the second, untyped parse runs only when needed).
-fn has_unknown_top_level_key(yaml: &str) -> bool {
-    yaml.lines().any(|line| {
-        let first = line.as_bytes().first().copied();
-        match first {
-            None | Some(b' ' | b'\t' | b'#' | b'-') => false,
-            Some(b'{') => true,
-            Some(_) => match line.split_once(':') {
-                Some((key, _)) => !KNOWN_KEYS.contains(&key.trim().trim_matches(['"', '\''])),
-                None => true,
-            },
+impl FrontMatter {
+    /// Decodes one entry into its field (an unknown key goes to `extra`).
+    fn take(&mut self, entry: &yaml::Entry) -> Result<(), String> {
+        let text = |e: &yaml::Entry| e.decode::<Option<Text>>();
+        match entry.key.as_str() {
+            "title" => self.title = text(entry)?,
+            "date" => self.date = text(entry)?,
+            "updated" => self.updated = text(entry)?,
+            "source" => self.source = text(entry)?,
+            "url" => self.url = text(entry)?,
+            "location" => self.location = text(entry)?,
+            "summary" => self.summary = text(entry)?,
+            "slug" => self.slug = text(entry)?,
+            "draft" => self.draft = entry.decode()?,
+            "people" => self.people = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            "countries" => self.countries = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            "tags" => self.tags = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            other => {
+                self.extra.insert(other.to_string(), entry.to_json());
+            }
         }
-    })
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -355,21 +358,42 @@ mod tests {
     #[test]
     fn error_lines_are_file_lines() {
         // The YAML block starts on line 2 of the file; `people` is on block line 2.
-        let e = parse("title: A\npeople: {a: 1}\n", 2).unwrap_err();
-        assert_eq!(e.line, 3, "{e:?}");
+        let fm = parse("title: A\npeople: {a: 1}\n", 2).unwrap();
+        let e = &fm.errors[0];
+        assert_eq!((e.line, e.column), (3, 9), "{e:?}");
         assert!(e.message.contains("expected a list"), "{}", e.message);
+        assert_eq!(fm.failed, ["people"]);
     }
 
     #[test]
     fn list_where_string_expected() {
-        let e = parse("title:\n  - a\n  - b\ndate: 2026-01-01\n", 2).unwrap_err();
+        let fm = parse("title:\n  - a\n  - b\ndate: 2026-01-01\n", 2).unwrap();
+        let e = &fm.errors[0];
         assert!(e.message.contains("expected a string"), "{}", e.message);
-        assert_eq!(e.line, 3, "{e:?}");
+        assert_eq!(
+            (e.line, e.column),
+            (3, 3),
+            "at the list, below its key: {e:?}"
+        );
+    }
+
+    #[test]
+    fn every_field_of_the_wrong_shape_is_an_error_at_its_value() {
+        let yaml = "title: [a, b]\ndate: 2026-01-01\npeople: {x: 1}\ndraft: maybe\ntags: [t]\n";
+        let fm = parse(yaml, 5).unwrap();
+        let at: Vec<(usize, usize)> = fm.errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(at, [(5, 8), (7, 9), (8, 8)], "{:?}", fm.errors);
+        assert_eq!(fm.tags.0, ["t"], "the good fields are still read");
+        assert!(
+            fm.errors[2].message.starts_with("`draft`:"),
+            "{:?}",
+            fm.errors
+        );
     }
 
     #[test]
     fn yaml_syntax_error_has_position() {
         let e = parse("title: \"unclosed\ndate: 2026-01-01\n", 2).unwrap_err();
-        assert!(e.line >= 2, "{e:?}");
+        assert_eq!((e[0].line, e[0].column), (2, 8), "{e:?}");
     }
 }

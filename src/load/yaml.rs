@@ -1,8 +1,10 @@
 //! YAML, behind one module: serde_yaml is archived upstream, so this is the
 //! only code that names it, and a maintained fork can replace it here. Two
-//! entry points: a front-matter block parsed as one value, and a data file
-//! parsed as a list whose every item is checked and located on its own.
-//! Every error carries its line and column in the *file*.
+//! entry points: a front-matter block parsed into its top-level entries
+//! (so that each field is decoded, and each bad one reported, on its own),
+//! and a data file parsed as a list whose every item is checked and located
+//! on its own. Every error carries its line and column in the *file*: a
+//! duplicated key at the duplicate, an unclosed quote where it opens.
 
 use serde::de::DeserializeOwned;
 
@@ -17,20 +19,174 @@ pub(crate) struct YamlError {
     pub(crate) message: String,
 }
 
-/// Parses `yaml` (which starts on line `first_line` of its file) as a `T`.
-pub(crate) fn from_str<T: DeserializeOwned>(yaml: &str, first_line: usize) -> Result<T, YamlError> {
-    serde_yaml::from_str(yaml).map_err(|e| located(e, first_line))
+/// One top-level entry of a mapping, its value still YAML.
+pub(crate) struct Entry {
+    /// The key, as text.
+    pub(crate) key: String,
+    value: serde_yaml::Value,
+}
+
+impl Entry {
+    /// The value as a `T`, or what was wrong with it.
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
+        serde_yaml::from_value(self.value.clone()).map_err(|e| clean_message(&e.to_string()))
+    }
+
+    /// The value as JSON, for templates (`article.extra`).
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.value).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The top-level entries of a mapping written in `yaml` (which starts on
+/// line `first_line` of its file), in order; nothing for an empty block.
+/// A syntax error is one error; every duplicated key is one, at the
+/// duplicate.
+pub(crate) fn entries(yaml: &str, first_line: usize) -> Result<Vec<Entry>, Vec<YamlError>> {
+    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) if e.to_string().starts_with("duplicate entry") => {
+            let duplicates = duplicate_keys(yaml, first_line);
+            return Err(if duplicates.is_empty() {
+                vec![located(e, first_line)]
+            } else {
+                duplicates
+            });
+        }
+        Err(e) => return Err(vec![located(e, first_line)]),
+    };
+    match value {
+        serde_yaml::Value::Null => Ok(Vec::new()),
+        serde_yaml::Value::Mapping(map) => Ok(map
+            .into_iter()
+            .map(|(k, value)| Entry {
+                key: match k {
+                    serde_yaml::Value::String(s) => s,
+                    other => serde_yaml::to_string(&other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                },
+                value,
+            })
+            .collect()),
+        _ => Err(vec![YamlError {
+            line: first_line + first_content_line(yaml) - 1,
+            column: 1,
+            message: "expected `key: value` lines (title, date...)".to_string(),
+        }]),
+    }
+}
+
+/// The top-level keys of a block mapping, each with the 1-based line and
+/// column of its value in the text (the next line's, for a value that
+/// starts below its key).
+fn top_level_keys(yaml: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut keys = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let first = line.chars().next();
+        if matches!(
+            first,
+            None | Some(' ' | '\t' | '#' | '-' | '{' | '[' | '}' | ']')
+        ) {
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
+        let after = &line[colon + 1..];
+        if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+            continue;
+        }
+        let key = line[..colon].trim().trim_matches(['"', '\'']).to_string();
+        let value = after.trim_start();
+        let below = lines[i + 1..]
+            .iter()
+            .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .map(|n| i + 1 + n);
+        match below {
+            Some(j) if value.is_empty() || value.starts_with('#') => {
+                let next = lines[j];
+                keys.push((key, j + 1, next.len() - next.trim_start().len() + 1));
+            }
+            _ => keys.push((key, i + 1, colon + 2 + (after.len() - value.len()))),
+        }
+    }
+    keys
+}
+
+/// Where the value of top-level `key` is written in the file (the key's
+/// line when the value starts on the next one), or line 1.
+pub(crate) fn value_position(yaml: &str, first_line: usize, key: &str) -> (usize, usize) {
+    top_level_keys(yaml)
+        .into_iter()
+        .find(|(k, _, _)| k == key)
+        .map_or((1, 1), |(_, line, col)| (first_line + line - 1, col))
+}
+
+/// Every top-level key written a second (or later) time, at that line.
+fn duplicate_keys(yaml: &str, first_line: usize) -> Vec<YamlError> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    for (key, line, _) in top_level_keys(yaml) {
+        if let Some(&first) = seen.get(&key) {
+            errors.push(YamlError {
+                line: first_line + line - 1,
+                column: 1,
+                message: format!(
+                    "`{key}` is written twice (first on line {}): keep one",
+                    first_line + first - 1
+                ),
+            });
+        } else {
+            seen.insert(key, line);
+        }
+    }
+    errors
 }
 
 /// A serde_yaml error, its position moved from the parsed text to the file
-/// whose line `first_line` the text starts on.
+/// whose line `first_line` the text starts on. A quoted string or a flow
+/// list left open is reported where it opens, not where the text ends.
 fn located(e: serde_yaml::Error, first_line: usize) -> YamlError {
-    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let text = e.to_string();
+    let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let mut message = clean_message(&text);
+    for (context, what) in [
+        (
+            ", while scanning a quoted scalar at line ",
+            "a quoted string is not closed: expected its closing quote",
+        ),
+        (
+            ", while parsing a flow sequence at line ",
+            "a `[` list is not closed: expected `,` or `]`",
+        ),
+        (
+            ", while parsing a flow mapping at line ",
+            "a `{` mapping is not closed: expected `,` or `}`",
+        ),
+    ] {
+        if let Some((l, c)) = text
+            .split_once(context)
+            .and_then(|(_, at)| line_and_column(at))
+        {
+            (line, column, message) = (l, c, what.to_string());
+            break;
+        }
+    }
     YamlError {
         line: line + first_line - 1,
         column,
-        message: clean_message(&e.to_string()),
+        message,
     }
+}
+
+/// `12 column 8...` as (12, 8).
+fn line_and_column(at: &str) -> Option<(usize, usize)> {
+    let (line, rest) = at.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 /// Drops serde_yaml's own "at line X column Y" suffix (we print positions in
@@ -161,6 +317,49 @@ fn first_content_line(yaml: &str) -> usize {
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn duplicated_keys_are_reported_at_the_duplicate() {
+        let errors = entries("title: A\ndate: 2026-01-01\ntitle: B\ndate: x\n", 2)
+            .err()
+            .unwrap();
+        let at: Vec<(usize, usize)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(at, [(4, 1), (5, 1)], "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("`title` is written twice (first on line 2)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let errors = entries("title: \"unclosed\ndate: 2026-01-01\npeople: [a]\n", 2)
+            .err()
+            .unwrap();
+        assert_eq!((errors[0].line, errors[0].column), (2, 8), "{errors:?}");
+        assert!(
+            errors[0].message.contains("quoted string is not closed"),
+            "{errors:?}"
+        );
+        let errors = entries("title: A\npeople: [a, b\ndate: 1\n", 1)
+            .err()
+            .unwrap();
+        assert_eq!((errors[0].line, errors[0].column), (2, 9), "{errors:?}");
+    }
+
+    #[test]
+    fn entries_keep_their_order_and_values() {
+        let got = entries("b: 1\na: [x, y]\n", 1).unwrap();
+        let keys: Vec<&str> = got.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["b", "a"]);
+        assert_eq!(got[1].decode::<Vec<String>>().unwrap(), ["x", "y"]);
+        assert!(got[0].decode::<Vec<String>>().is_err());
+        assert_eq!(value_position("b: 1\na:   [x, y]\n", 3, "a"), (4, 6));
+        assert!(entries("", 1).unwrap().is_empty());
+        assert!(entries("- a\n- b\n", 1).is_err());
+    }
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]

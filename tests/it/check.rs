@@ -174,7 +174,8 @@ fn load_errors_are_all_reported_and_nothing_else() {
     assert_eq!(
         at,
         [
-            ("content/2026/01/bad.md", 5, 10, Severity::Error),
+            // The unclosed `[` of `people`, where it opens.
+            ("content/2026/01/bad.md", 4, 9, Severity::Error),
             ("content/2026/01/untitled.md", 1, 1, Severity::Error),
         ],
         "{found:#?}"

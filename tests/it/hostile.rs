@@ -314,3 +314,78 @@ fn an_enormous_article_file_is_refused_at_its_first_line() {
         "{err}"
     );
 }
+
+/// `path:line:col` of every error line of a failed build.
+fn located(err: &str) -> Vec<String> {
+    err.lines()
+        .filter(|l| l.contains(": error: "))
+        .map(|l| {
+            let at = l.split(": error: ").next().unwrap();
+            let parts: Vec<&str> = at.rsplitn(3, ':').collect();
+            let file = parts[2].rsplit('/').next().unwrap();
+            format!("{file}:{}:{}", parts[1], parts[0])
+        })
+        .collect()
+}
+
+#[test]
+fn every_front_matter_mistake_is_reported_each_at_its_value() {
+    let site = SiteFixture::new()
+        .article(
+            "three.md",
+            "---\ntitle: [a list, not a title]\ndate: 2026-02-30\npeople: {a: mapping}\ntags: [fine]\n---\nBody.\n",
+        )
+        .article(
+            "twice.md",
+            "---\ntitle: A\ndate: 2026-01-01\ntags: [x]\ntitle: B\n---\nBody.\n",
+        )
+        .article(
+            "quote.md",
+            "---\ntitle: A\nsummary: \"never closed\ndate: 2026-01-01\n---\nBody.\n",
+        );
+    let err = site.try_build().unwrap_err().to_string();
+    assert_eq!(
+        located(&err),
+        [
+            "quote.md:3:10",
+            "three.md:2:8",
+            "three.md:3:7",
+            "three.md:4:9",
+            "twice.md:5:1"
+        ],
+        "{err}"
+    );
+    assert!(
+        err.contains("`title`: expected a string, found a list"),
+        "{err}"
+    );
+    assert!(err.contains("invalid date `2026-02-30`"), "{err}");
+    assert!(
+        err.contains("`people`: expected a list of strings, found a mapping"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`title` is written twice (first on line 2)"),
+        "{err}"
+    );
+    assert!(err.contains("a quoted string is not closed"), "{err}");
+    assert!(err.trim_end().ends_with("5 errors"), "{err}");
+}
+
+#[test]
+fn a_file_with_a_thousand_errors_reports_twenty_and_how_many_more() {
+    let mut front = String::from("---\ntitle: A\ndate: 2026-01-01\n");
+    for _ in 0..1000 {
+        front.push_str("title: again\n");
+    }
+    let site = SiteFixture::new().article("noisy.md", format!("{front}---\nBody.\n"));
+    let err = site.try_build().unwrap_err().to_string();
+    let lines = located(&err);
+    assert_eq!(lines.len(), 21, "{err}");
+    assert_eq!(lines[0], "noisy.md:4:1");
+    assert_eq!(lines[19], "noisy.md:23:1");
+    assert!(
+        err.contains("noisy.md:24:1: error: and 980 more errors in this file"),
+        "{err}"
+    );
+}
