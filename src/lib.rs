@@ -21,6 +21,9 @@
 
 mod check;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz;
 mod live;
 mod load;
 mod markdown;

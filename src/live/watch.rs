@@ -4,7 +4,7 @@
 //! temp file and renames it, or a `git checkout` of hundreds of files, is
 //! one rebuild.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -25,7 +25,9 @@ pub struct Watcher {
     root: PathBuf,
     inner: RecommendedWatcher,
     events: Receiver<notify::Result<Event>>,
-    watching: BTreeSet<PathBuf>,
+    /// The folders watched, by the identity (device, inode) of the folder
+    /// that was there when the watch began.
+    watching: BTreeMap<PathBuf, (u64, u64)>,
 }
 
 impl Watcher {
@@ -39,20 +41,28 @@ impl Watcher {
             root,
             inner,
             events,
-            watching: BTreeSet::new(),
+            watching: BTreeMap::new(),
         };
         watcher.watch_new_dirs();
         Ok(watcher)
     }
 
+    /// Watches each site folder that exists and is not watched yet, or is
+    /// another folder than the one watched (deleted and made again, or a
+    /// symlink pointed elsewhere: the old watch died with the old folder).
     fn watch_new_dirs(&mut self) {
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
-            if path.is_dir()
-                && !self.watching.contains(&path)
-                && self.inner.watch(&path, RecursiveMode::Recursive).is_ok()
-            {
-                self.watching.insert(path);
+            let now = identity(&path);
+            if now.is_none() || self.watching.get(&path).copied() == now {
+                if now.is_none() {
+                    self.watching.remove(&path);
+                }
+                continue;
+            }
+            let _ = self.inner.unwatch(&path);
+            if let (Some(id), Ok(())) = (now, self.inner.watch(&path, RecursiveMode::Recursive)) {
+                self.watching.insert(path, id);
             }
         }
     }
@@ -94,4 +104,12 @@ impl Watcher {
         }
         counts
     }
+}
+
+/// The (device, inode) of the folder at `path` (through a symlink), if
+/// there is one.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_dir().then(|| (meta.dev(), meta.ino()))
 }

@@ -174,6 +174,12 @@ pub(crate) fn read_articles(
     let mut errors = Vec::new();
     for file in files {
         let rel = relative(content_dir, file);
+        // Only a regular file is an article: reading a FIFO would wait for
+        // a writer forever, and a folder or a socket has no text.
+        if std::fs::metadata(file).is_ok_and(|m| !m.is_file()) {
+            out.push((rel, None));
+            continue;
+        }
         match std::fs::read(file) {
             Ok(bytes) => match parse_article(file.clone(), rel.clone(), &bytes, tz) {
                 Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),

@@ -29,12 +29,16 @@ pub(crate) use content::{
 };
 pub(crate) use data::load_entities;
 
+#[cfg(test)]
+pub(crate) use config::DEFAULT_THEME;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use content::parse_article;
+#[cfg(feature = "fuzzing")]
+pub(crate) use frontmatter::parse as parse_front_matter;
 pub(crate) use frontmatter::split;
 pub(crate) use statics::{files_to_copy, read_source};
 pub use templates::DEFAULT_TEMPLATES;
 pub(crate) use templates::{render_error, TemplateSet, FAVICON_SVG, THEME_CSS};
-#[cfg(test)]
-pub(crate) use {config::DEFAULT_THEME, content::parse_article};
 
 use crate::error::{Diagnostic, Error};
 use crate::model::Entities;

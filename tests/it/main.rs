@@ -10,6 +10,7 @@ mod common;
 mod browser;
 mod build;
 mod check;
+mod durability;
 mod entities;
 mod errors;
 mod hostile;
