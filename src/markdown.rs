@@ -318,6 +318,8 @@ fn rewrite<'a>(links: &dyn LinkResolver, dest: CowStr<'a>) -> CowStr<'a> {
 /// Gives every heading without an explicit `{#id}` a unique id from its text.
 #[derive(Default)]
 struct HeadingIds {
+    /// Ids taken, each with the next number to try after it: a thousand
+    /// headings with the same text cost a thousand steps, not half a million.
     used: HashMap<String, usize>,
 }
 
@@ -326,7 +328,7 @@ impl HeadingIds {
         // Explicit ids are reserved first so generated ones never clash with them.
         for event in events.iter() {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-                self.used.insert(id.to_string(), 1);
+                self.used.insert(id.to_string(), 0);
             }
         }
         for i in 0..events.len() {
@@ -345,13 +347,14 @@ impl HeadingIds {
             s if s.is_empty() => "section".to_string(),
             s => s,
         };
+        let mut n = self.used.get(&base).copied().unwrap_or(0);
         let mut candidate = base.clone();
-        let mut n = 0;
         while self.used.contains_key(&candidate) {
             n += 1;
             candidate = format!("{base}-{n}");
         }
-        self.used.insert(candidate.clone(), 1);
+        self.used.insert(base, n);
+        self.used.entry(candidate.clone()).or_insert(0);
         candidate
     }
 }
@@ -538,6 +541,26 @@ mod tests {
         assert!(out.contains("<h2 id=\"key-figures\">"), "{out}");
         assert!(out.contains("<h2 id=\"key-figures-1\">"), "{out}");
         assert!(out.contains("<h2 id=\"custom\">"), "{out}");
+    }
+
+    #[test]
+    fn many_headings_of_one_text_and_clashing_ids_stay_distinct() {
+        let md = "# Same\n\n".repeat(3000) + "# Same-1 {#same-2x}\n\n# Same 1\n\n# X {#same}\n";
+        let out = html(&md);
+        let ids: Vec<&str> = out
+            .match_indices("id=\"")
+            .map(|(i, _)| {
+                let rest = &out[i + 4..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        let distinct: std::collections::BTreeSet<&&str> = ids.iter().collect();
+        assert_eq!(ids.len(), 3003);
+        assert_eq!(distinct.len(), ids.len(), "every id distinct");
+        // The explicit `same` is kept; the generated ones step around it.
+        assert_eq!(&ids[..3], ["same-1", "same-2", "same-3"]);
+        assert_eq!(ids[3002], "same");
+        assert_eq!(ids[3001], "same-1-1", "`Same 1` meets the generated same-1");
     }
 
     #[test]
