@@ -28,10 +28,17 @@ grep -h '^- name: ' ../data/people.yaml | sed 's/^- name: //' | awk '{ print > (
 printf 'Олена Коваль' > seeds/slug/cyrillic
 printf 'C++' > seeds/slug/punct
 
+found=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   echo "== $t: ${seconds}s" >&2
-  cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+  # A crash stops that target, not the others.
+  if ! cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    2>&1 | tee "logs-$t.txt" | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|cov:)|ERROR|panicked" | tail -4 >&2
+    > "logs-$t.txt" 2>&1; then
+    found=1
+    echo "   FOUND a crash or hang: see logs-$t.txt and artifacts/$t/" >&2
+  fi
+  grep -E "^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::peak_rss_mb|panicked at" "logs-$t.txt" | tail -4 >&2
 done
+exit "$found"

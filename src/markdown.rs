@@ -404,9 +404,10 @@ fn highlight(code: &str, lang: &str) -> String {
 /// The plain text of the first paragraph, for summaries; stops parsing as
 /// soon as the paragraph ends.
 pub(crate) fn first_paragraph_text(markdown: &str) -> String {
+    let markdown = clean_text(markdown);
     let mut text = String::new();
     let mut inside = false;
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(&markdown, options()) {
         match event {
             Event::Start(Tag::Paragraph) => inside = true,
             Event::End(TagEnd::Paragraph) if inside => break,
@@ -533,6 +534,13 @@ mod tests {
         assert!(out.contains("“quoted”"), "{out}");
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("footnote-definition"), "{out}");
+    }
+
+    #[test]
+    fn a_summary_from_the_body_holds_no_forbidden_character() {
+        // Found by the `article` fuzz target: NULs in the first paragraph.
+        let text = first_paragraph_text("The \0\0\0\u{b}\u{1b}[1mfirst\u{85} round.\n");
+        assert_eq!(text, "The first round.");
     }
 
     #[test]

@@ -162,9 +162,17 @@ fn forbidden_characters_reach_no_page_feed_or_sitemap() {
         q("In short"),
     );
     let body = format!("First{CONTROLS} paragraph.\n\n```\ncode{CONTROLS}\n```\n");
+    // Found by the `article` fuzz target: a summary taken from the first
+    // paragraph kept its NULs (shown as U+FFFD).
+    let no_summary = md_body("Plain", "2026-01-11", "", "The \0\0\u{b}first round.\n");
     let built = SiteFixture::new()
         .article("2026/01/c.md", format!("{front}{body}"))
+        .article("2026/01/d.md", no_summary)
         .build();
+    assert_eq!(
+        built.texts("2026/01/d/", "article p.summary"),
+        ["The first round."]
+    );
     let title = built.texts("2026/01/c/", "article h1").join("");
     assert!(title.starts_with("Red alert"), "{title:?}");
     for (rel, bytes) in built.files() {
