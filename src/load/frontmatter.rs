@@ -241,8 +241,8 @@ pub(crate) fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, Vec<Yam
     if yaml.trim().is_empty() {
         return Ok(fm);
     }
-    for entry in yaml::entries(yaml, yaml_line)? {
-        if let Err(message) = fm.take(&entry) {
+    for mut entry in yaml::entries(yaml, yaml_line)? {
+        if let Err(message) = fm.take(&mut entry) {
             let (line, column) = yaml::value_position(yaml, yaml_line, &entry.key);
             let message = format!("`{}`: {message}", entry.key);
             fm.errors.push(YamlError {
@@ -258,8 +258,8 @@ pub(crate) fn parse(yaml: &str, yaml_line: usize) -> Result<FrontMatter, Vec<Yam
 
 impl FrontMatter {
     /// Decodes one entry into its field (an unknown key goes to `extra`).
-    fn take(&mut self, entry: &yaml::Entry) -> Result<(), String> {
-        let text = |e: &yaml::Entry| e.decode::<Option<Text>>();
+    fn take(&mut self, entry: &mut yaml::Entry) -> Result<(), String> {
+        let text = |e: &mut yaml::Entry| e.decode::<Option<Text>>();
         match entry.key.as_str() {
             "title" => self.title = text(entry)?,
             "date" => self.date = text(entry)?,
@@ -273,8 +273,9 @@ impl FrontMatter {
             "people" => self.people = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "countries" => self.countries = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "tags" => self.tags = entry.decode::<Option<Names>>()?.unwrap_or_default(),
-            other => {
-                self.extra.insert(other.to_string(), entry.to_json());
+            _ => {
+                let json = entry.to_json();
+                self.extra.insert(entry.key.clone(), json);
             }
         }
         Ok(())

@@ -27,9 +27,11 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// The value as a `T`, or what was wrong with it.
-    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, String> {
-        serde_yaml::from_value(self.value.clone()).map_err(|e| clean_message(&e.to_string()))
+    /// The value as a `T`, or what was wrong with it. The value is taken,
+    /// not copied: an entry is decoded once.
+    pub(crate) fn decode<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        let value = std::mem::take(&mut self.value);
+        serde_yaml::from_value(value).map_err(|e| clean_message(&e.to_string()))
     }
 
     /// The value as JSON, for templates (`article.extra`).
@@ -354,6 +356,7 @@ mod tests {
         let got = entries("b: 1\na: [x, y]\n", 1).unwrap();
         let keys: Vec<&str> = got.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["b", "a"]);
+        let mut got = got;
         assert_eq!(got[1].decode::<Vec<String>>().unwrap(), ["x", "y"]);
         assert!(got[0].decode::<Vec<String>>().is_err());
         assert_eq!(value_position("b: 1\na:   [x, y]\n", 3, "a"), (4, 6));
