@@ -55,7 +55,7 @@ pub(crate) fn entries(yaml: &str, first_line: usize) -> Result<Vec<Entry>, Vec<Y
                 duplicates
             });
         }
-        Err(e) => return Err(vec![located(e, first_line)]),
+        Err(e) => return Err(vec![located_in(yaml, e, first_line)]),
     };
     match value {
         serde_yaml::Value::Null => Ok(Vec::new()),
@@ -181,6 +181,25 @@ fn located(e: serde_yaml::Error, first_line: usize) -> YamlError {
         line: line + first_line - 1,
         column,
         message,
+    }
+}
+
+/// [`located`], and a control character (which YAML refuses, and which
+/// serde_yaml reports by byte offset) at its line and column.
+fn located_in(yaml: &str, e: serde_yaml::Error, first_line: usize) -> YamlError {
+    let text = e.to_string();
+    let offset = text
+        .strip_prefix("control characters are not allowed at position ")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|&n| n <= yaml.len() && yaml.is_char_boundary(n));
+    let Some(offset) = offset else {
+        return located(e, first_line);
+    };
+    let (line, column) = crate::error::line_col(yaml, offset);
+    YamlError {
+        line: line + first_line - 1,
+        column,
+        message: "a control character: YAML allows none (write it as an escape in a quoted string, \"\\t\")".into(),
     }
 }
 
@@ -349,6 +368,16 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!((errors[0].line, errors[0].column), (2, 9), "{errors:?}");
+    }
+
+    #[test]
+    fn a_raw_control_character_is_reported_where_it_is() {
+        let errors = entries("title: A\ndate: 2026\u{b}\n", 2).err().unwrap();
+        assert_eq!((errors[0].line, errors[0].column), (3, 11), "{errors:?}");
+        assert!(
+            errors[0].message.contains("control character"),
+            "{errors:?}"
+        );
     }
 
     #[test]
