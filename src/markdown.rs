@@ -141,9 +141,16 @@ pub(crate) enum RawHtml {
 pub(crate) fn render(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> String {
     let markdown = clean_text(markdown);
     let html = render_clean(&markdown, links, raw_html);
-    match raw_html {
+    let html = match raw_html {
         RawHtml::Sanitize => sanitize(&html),
         RawHtml::Allow | RawHtml::Escape => html,
+    };
+    // A character reference (`&#133;`) is decoded by the parser: what it
+    // names is cleaned here, after rendering (found by the markdown fuzz
+    // target).
+    match clean_text(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(cleaned) => cleaned,
     }
 }
 
@@ -416,7 +423,8 @@ pub(crate) fn first_paragraph_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    text
+    // A character reference can name a forbidden character too.
+    clean_text(&text).into_owned()
 }
 
 #[cfg(test)]
@@ -537,10 +545,20 @@ mod tests {
     }
 
     #[test]
+    fn character_references_cannot_name_a_forbidden_character() {
+        // Found by the `markdown` fuzz target: `&#133;` became U+0085.
+        let md = "a&#133;b &#x1b;c &#xFFFE; `&#1;` [t](/x \"&#x85;\") &#x7f;\n";
+        let out = html(md);
+        assert!(!out.chars().any(is_forbidden), "{out:?}");
+        assert!(out.contains("ab c"), "{out:?}");
+    }
+
+    #[test]
     fn a_summary_from_the_body_holds_no_forbidden_character() {
         // Found by the `article` fuzz target: NULs in the first paragraph.
         let text = first_paragraph_text("The \0\0\0\u{b}\u{1b}[1mfirst\u{85} round.\n");
         assert_eq!(text, "The first round.");
+        assert_eq!(first_paragraph_text("a&#133;b&#x1;c\n"), "abc");
     }
 
     #[test]
