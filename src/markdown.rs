@@ -59,7 +59,16 @@ pub(crate) fn escape_html(text: &str) -> String {
 /// titles, URLs and dates: one pass over the bytes, no copy). Templates
 /// call this ~27 times per page.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if text.bytes().any(needs_attention) {
+    let mut may_be_forbidden = false;
+    for b in text.bytes() {
+        if needs_escaping(b) {
+            return Cow::Owned(escape_every_char(text));
+        }
+        may_be_forbidden |= may_start_forbidden(b);
+    }
+    // «», £, emoji and flags share first bytes with forbidden characters:
+    // look at the characters only then, and copy only if one is there.
+    if may_be_forbidden && text.chars().any(is_forbidden) {
         Cow::Owned(escape_every_char(text))
     } else {
         Cow::Borrowed(text)
@@ -80,15 +89,18 @@ fn escape_every_char(text: &str) -> String {
     out
 }
 
-/// Bytes that may need escaping or replacing: the five HTML specials,
-/// control bytes and DEL, 0xC2 (the first byte of the C1 controls), 0xEF
-/// (of U+FDD0-U+FDEF, U+FFFE and U+FFFF) and 0xF0-0xF4 (of the other
-/// planes' noncharacters).
-fn needs_attention(b: u8) -> bool {
-    matches!(
-        b,
-        b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4
-    ) || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+/// Bytes that always need escaping or replacing: the five HTML specials,
+/// control bytes and DEL.
+fn needs_escaping(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F)
+        || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// First bytes of the multi-byte forbidden characters: 0xC2 (the C1
+/// controls), 0xEF (U+FDD0-U+FDEF, U+FFFE, U+FFFF) and 0xF0-0xF4 (the
+/// other planes' noncharacters).
+fn may_start_forbidden(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xEF | 0xF0..=0xF4)
 }
 
 /// How links written in an article are turned into URLs of the site.
@@ -496,6 +508,10 @@ mod tests {
         assert_eq!(clean_text("plain é"), Cow::Borrowed("plain é"));
         assert_eq!(escape("a\u{85}b\u{fdd0}c"), "a\u{fffd}b\u{fffd}c");
         assert_eq!(escape("£ «é» 🇺🇦"), "£ «é» 🇺🇦");
+        assert!(
+            matches!(escape("£ «é» 🇺🇦"), Cow::Borrowed(_)),
+            "nothing to do: no copy"
+        );
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub struct BuildReport {
 /// highlighting stylesheet and its icon.
 pub(crate) const GENERATED: [&str; 3] = ["theme.css", "syntax.css", "favicon.svg"];
 
+/// What an edit would leave: the index, the cards to replace (by article
+/// id in that index), and whether every page changes.
+type After = (Index, Vec<(ArticleId, Card)>, bool);
+
 /// One article file's edit, as read again: its path under content/ and
 /// the article it now holds (`None`: deleted, or a hidden draft).
 pub(crate) type Edit = (String, Option<Article>);
@@ -220,18 +224,18 @@ impl Site {
     }
 
     /// Puts edited articles in place (replaced, added or removed, their
-    /// cards with them) with the index of the result; returns the index it
-    /// replaced. The new index and cards are made before anything changes,
+    /// cards with them) with the index of the result; returns true when the
+    /// edit changed what every page shows (`render::changes_every_page`). The new index and cards are made before anything changes,
     /// so a card that fails to render changes nothing. A card shows its
     /// people's and countries' names and links: when an edit renames a term
     /// or moves a slug, every card is made again.
-    pub(crate) fn apply_edits(&mut self, mut edits: Vec<Edit>) -> Result<Index, Diagnostic> {
+    pub(crate) fn apply_edits(&mut self, mut edits: Vec<Edit>) -> Result<bool, Diagnostic> {
         edits.sort_by(|a, b| a.0.cmp(&b.0));
         let ids: Vec<Option<ArticleId>> = edits
             .iter()
             .map(|(rel, _)| self.find_article(rel))
             .collect();
-        let (index, cards) = self.index_and_cards_after(&edits, &ids)?;
+        let (index, cards, every_page) = self.index_and_cards_after(&edits, &ids)?;
         let mut gone = vec![false; self.content.articles.len()];
         for ((_, new), id) in edits.into_iter().zip(ids) {
             match (id, new) {
@@ -254,17 +258,18 @@ impl Site {
         for (id, card) in cards {
             self.cards[id] = card;
         }
-        Ok(std::mem::replace(&mut self.index, index))
+        self.index = index;
+        Ok(every_page)
     }
 
     /// The index of the articles as `edits` (with their current `ids`)
-    /// would leave them, and the cards to replace (by their ids then),
-    /// without changing anything.
+    /// would leave them, the cards to replace (by their ids then), and
+    /// whether every page changes, without changing anything.
     fn index_and_cards_after(
         &self,
         edits: &[Edit],
         ids: &[Option<ArticleId>],
-    ) -> Result<(Index, Vec<(ArticleId, Card)>), Diagnostic> {
+    ) -> Result<After, Diagnostic> {
         let mut slots: Vec<Option<&Article>> = self.content.articles.iter().map(Some).collect();
         let mut added = Vec::new();
         for ((_, new), id) in edits.iter().zip(ids) {
@@ -278,7 +283,7 @@ impl Site {
         let tera = &self.templates.tera;
         if changes_every_page(&self.index, &index) {
             let all = Card::all(&self.config, &after, &index, tera)?;
-            return Ok((index, all.into_iter().enumerate().collect()));
+            return Ok((index, all.into_iter().enumerate().collect(), true));
         }
         let edited: BTreeSet<&str> = edits
             .iter()
@@ -291,7 +296,7 @@ impl Site {
             .filter(|(_, a)| edited.contains(a.rel.as_str()))
             .map(|(id, a)| Ok((id, Card::rendered(&self.config, &index, id, a, tera)?)))
             .collect::<Result<_, Diagnostic>>()?;
-        Ok((index, cards))
+        Ok((index, cards, false))
     }
 
     /// Takes in a file under content/ that is not an article: an asset

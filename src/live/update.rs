@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, ArticleId};
-use crate::render::{changes_every_page, Page, Reach, Renderer};
+use crate::render::{Page, Reach, Renderer};
 use crate::site::{Edit, Site};
 
 /// How an edit to some articles was taken in.
@@ -75,8 +75,8 @@ fn take_in(site: &mut Site, edits: Vec<Edit>) -> Result<ArticleUpdate> {
             site.article_count(),
         )
     };
-    let old_index = site.apply_edits(edits.clone()).map_err(Error::one)?;
-    if changes_every_page(&old_index, &site.index) {
+    let every_page = site.apply_edits(edits.clone()).map_err(Error::one)?;
+    if every_page {
         return Ok(ArticleUpdate::Reindexed(Affected::Everything));
     }
     let r = site.renderer();
