@@ -10,6 +10,8 @@
 //! - `render/` makes every page a value ([`render::Page`] in the crate)
 //!   with a fingerprint, and Tera turns it into bytes; `render::paths` owns
 //!   every URL and output path;
+//! - `search/` makes the static search index and its browser client from
+//!   the same values;
 //! - `output.rs` is the only writer: staging, atomic replace, a manifest,
 //!   never a file gazette did not write;
 //! - `live/` keeps a [`Site`] in memory for `serve` and `build --watch`,
@@ -30,6 +32,7 @@ mod markdown;
 mod model;
 mod output;
 mod render;
+mod search;
 mod site;
 mod slugs;
 

@@ -298,6 +298,7 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                         p.failed(message);
                     }
                 }
+                settle(&mut live);
             }
             Err(e) => {
                 eprintln!("{e}");
@@ -308,6 +309,20 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Brings the search index up to the pages just written.
+fn settle(live: &mut Live) {
+    let started = std::time::Instant::now();
+    match live.settle() {
+        Ok(Some(files)) => eprintln!(
+            "search index updated in {:.1?}: {} written",
+            started.elapsed(),
+            files.written
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!("search index not updated: {e}"),
+    }
 }
 
 /// The preview build's folder: one per site, in the temporary directory.

@@ -439,6 +439,20 @@ pub(crate) fn first_paragraph_text(markdown: &str) -> String {
     clean_text(&text).into_owned()
 }
 
+/// The plain text of a whole body (every paragraph, heading, list item
+/// and code block), one space between blocks: the words search indexes.
+pub(crate) fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use crate::markdown;
 use crate::model::{Entities, Index};
 use crate::output::{self, Output, WriteStats};
 use crate::render::{changes_every_page, Card, PageSink, Renderer};
+use crate::search;
 
 /// A loaded site: configuration, articles, indexes and compiled templates.
 pub struct Site {
@@ -143,7 +144,12 @@ impl Site {
     fn write_all(&self, output: &Output, sink: &dyn PageSink) -> Result<usize, Vec<Diagnostic>> {
         let renderer = self.renderer();
         let pages = renderer.pages();
-        let mut errors = renderer.render_all(&pages, sink);
+        // The index is built on one core while the pages render on the rest.
+        let (mut errors, search) =
+            rayon::join(|| renderer.render_all(&pages, sink), || self.search_files());
+        for (path, bytes) in search {
+            errors.extend(output.write(&path, &bytes, 0).err());
+        }
         let copies = self.files_to_copy();
         for (path, text) in self.generated_files() {
             if !copies.contains_key(path) {
@@ -173,6 +179,18 @@ impl Site {
             (GENERATED[1], syntax),
             (GENERATED[2], load::FAVICON_SVG.to_string()),
         ]
+    }
+
+    /// The search index and client (none when `[search] enabled = false`).
+    pub(crate) fn search_files(&self) -> search::Files {
+        if !self.config.search {
+            return Vec::new();
+        }
+        search::files(&search::Sources {
+            articles: &self.content.articles,
+            index: &self.index,
+            entities: &self.entities,
+        })
     }
 
     /// Files copied as they are (site path without its `/` -> source file).

@@ -143,6 +143,8 @@ pub struct Live {
     site: Option<Site>,
     /// Paths of batches that failed, to be taken in again.
     pending: BTreeSet<PathBuf>,
+    /// The search index is older than the pages ([`Live::settle`]).
+    search_behind: bool,
 }
 
 impl Live {
@@ -156,6 +158,7 @@ impl Live {
             force,
             site: None,
             pending: BTreeSet::new(),
+            search_behind: false,
         }
     }
 
@@ -163,6 +166,7 @@ impl Live {
     pub fn full_build(&mut self) -> Result<Rebuild> {
         let started = Instant::now();
         self.site = None;
+        self.search_behind = false;
         let site = Site::load(&self.root, &self.options)?;
         let report = site.build(&self.out, self.force)?;
         self.site = Some(site);
@@ -185,8 +189,33 @@ impl Live {
         if let Ok(r) = &result {
             // Broken articles wait for their fix; everything else is in.
             self.pending = r.errors.iter().map(|d| d.path.clone()).collect();
+            // The routes that write only some pages leave the index behind.
+            self.search_behind |= matches!(r.route, Route::Body | Route::Metadata);
         }
         result
+    }
+
+    /// Brings the search index up to the pages after a rebuild that left it
+    /// behind: a body or metadata edit writes its pages first, so that the
+    /// preview reloads without waiting for the index. Returns what was
+    /// written, or `None` when the index was current.
+    pub fn settle(&mut self) -> Result<Option<WriteStats>> {
+        let Some(site) = self.site.as_ref().filter(|_| self.search_behind) else {
+            return Ok(None);
+        };
+        let output = Output::open(&self.out, &site.root, false)?;
+        output.keep_previous();
+        let mut errors = Vec::new();
+        for (path, bytes) in site.search_files() {
+            errors.extend(output.write(&path, &bytes, 0).err());
+        }
+        if !errors.is_empty() {
+            output.abort();
+            return Err(Error::Input(errors));
+        }
+        let stats = output.commit()?;
+        self.search_behind = false;
+        Ok(Some(stats))
     }
 
     fn take_in(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {

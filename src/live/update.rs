@@ -115,6 +115,7 @@ fn bodies_only(site: &Site, edits: &[Edit]) -> Option<Vec<ArticleId>> {
             let old = &site.content.articles[id];
             let same_meta = load::Article {
                 body_hash: old.body_hash,
+                words: old.words.clone(),
                 ..new.clone()
             } == *old;
             same_meta.then_some(id)

@@ -38,6 +38,8 @@ pub struct Config {
     pub(crate) extra: serde_json::Value,
     /// What happens to raw HTML in article bodies (`[markdown] raw_html`).
     pub(crate) raw_html: RawHtml,
+    /// Whether the site has a search page and index (`[search] enabled`).
+    pub(crate) search: bool,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +61,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -75,6 +79,22 @@ struct RawMarkdown {
     raw_html: RawHtml,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default = "default_true")]
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: true }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
 fn default_language() -> String {
     "en".into()
 }
@@ -158,6 +178,7 @@ impl Config {
             highlight_theme,
             extra: serde_json::to_value(raw.extra).unwrap_or(serde_json::Value::Null),
             raw_html: raw.markdown.raw_html,
+            search: raw.search.enabled,
         })
     }
 

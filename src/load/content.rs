@@ -61,6 +61,9 @@ pub(crate) struct Article {
     pub(crate) path: String,
     /// Hash of the markdown body, to tell a body edit from a metadata edit.
     pub(crate) body_hash: u64,
+    /// The body's distinct folded words, for the search index
+    /// (`search::body_words`): the body itself is not kept.
+    pub(crate) words: String,
 }
 
 /// A non-markdown file under content/, copied to the same relative path.
@@ -374,6 +377,7 @@ pub(crate) fn parse_article(
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
+        words: crate::search::body_words(split.body),
         file,
     })
 }

@@ -35,6 +35,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("term.html", include_str!("../../templates/term.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("entry.xml", include_str!("../../templates/entry.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),

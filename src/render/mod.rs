@@ -31,9 +31,9 @@ use context::PageContext;
 pub(crate) use context::PageSink;
 pub(crate) use feeds::sitemap_parts;
 pub(crate) use links::{join_relative, SiteLinks};
-pub(crate) use paths::{article_path, file_of};
+pub(crate) use paths::{article_path, file_of, taxonomy_path};
 pub(crate) use reach::{changes_every_page, Reach};
-pub(crate) use views::Card;
+pub(crate) use views::{display_date, Card};
 
 use crate::error::Diagnostic;
 use crate::load::{self, Article, ArticleId, Config, TemplateHashes};
@@ -78,6 +78,8 @@ pub(crate) enum Page {
     Robots,
     /// `/404.html`.
     NotFound,
+    /// `/search/`: the search page (when `[search] enabled`).
+    Search,
 }
 
 /// Renders pages of one loaded site, from its metadata, its cards and its
@@ -195,6 +197,9 @@ impl<'a> Renderer<'a> {
             Page::Robots,
             Page::NotFound,
         ]);
+        if self.config.search {
+            pages.push(Page::Search);
+        }
         pages.extend(sitemap_parts(listed).map(Page::SitemapPart));
         pages
     }
@@ -217,6 +222,7 @@ impl<'a> Renderer<'a> {
             Page::NewsSitemap => "news-sitemap.xml",
             Page::Robots => "robots.txt",
             Page::NotFound => "404.html",
+            Page::Search => "search.html",
         }
     }
 
@@ -283,6 +289,16 @@ impl<'a> Renderer<'a> {
                     self.config,
                     "Not found",
                     "There is no page at this address.".into(),
+                    &permalink,
+                    crumbs(self.config, &[]),
+                );
+                ctx.insert("meta", &meta);
+            }
+            Page::Search => {
+                let meta = Meta::website(
+                    self.config,
+                    "Search",
+                    format!("Search every article of {}.", self.config.title),
                     &permalink,
                     crumbs(self.config, &[]),
                 );
@@ -746,6 +762,7 @@ pub(crate) mod tests {
             "/news-sitemap.xml",
             "/robots.txt",
             "/404.html",
+            "/search/",
         ];
         assert_eq!(&paths[3..], expected);
         assert_eq!(r.pages(), pages, "the same site gives the same pages");
@@ -766,6 +783,7 @@ pub(crate) mod tests {
             "/news-sitemap.xml",
             "/robots.txt",
             "/404.html",
+            "/search/",
         ];
         assert_eq!(paths, expected);
     }

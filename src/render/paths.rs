@@ -89,6 +89,7 @@ impl Page {
                 | Page::NewsSitemap
                 | Page::Robots
                 | Page::NotFound
+                | Page::Search
         )
     }
 }
@@ -111,6 +112,7 @@ impl Renderer<'_> {
             Page::NewsSitemap => "/news-sitemap.xml".into(),
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
+            Page::Search => crate::search::SEARCH_DIR.into(),
         }
     }
 }
@@ -170,6 +172,7 @@ mod tests {
             Page::NewsSitemap,
             Page::Robots,
             Page::NotFound,
+            Page::Search,
         ] {
             assert!(!page.in_sitemap(), "{page:?}");
         }

@@ -248,6 +248,8 @@ pub(crate) struct SiteView<'a> {
     pub(crate) language: &'a str,
     /// The `[extra]` table.
     pub(crate) extra: &'a serde_json::Value,
+    /// Whether the search box and page exist (`[search] enabled`).
+    pub(crate) search: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -259,6 +261,7 @@ impl<'a> SiteView<'a> {
             description: &config.description,
             language: &config.language,
             extra: &config.extra,
+            search: config.search,
         }
     }
 }

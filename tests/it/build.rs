@@ -102,6 +102,12 @@ fn every_expected_page_exists() {
         "humans.txt",
         "img/logo.svg",
         "2026/02/photo.jpg",
+        // search: its page, the client, the entry, one shard, one chunk
+        "/search/",
+        "search/search.js",
+        "search/index.json",
+        "search/words/0.bin",
+        "search/docs/0.json",
     ]
     .iter()
     .map(|p| file_of(p))
@@ -581,14 +587,22 @@ fn rebuild_with_nothing_changed_writes_nothing() {
     );
     std::thread::sleep(Duration::from_millis(20));
     let report = built.rebuild().clone();
-    assert_eq!(report.files.written, 1, "{report:?}");
     let mtimes_edit = built.mtimes();
     let touched: Vec<_> = mtimes_after
         .iter()
         .filter(|(rel, t)| rel.as_str() != ".gazette-manifest" && mtimes_edit.get(*rel) != Some(t))
         .map(|(rel, _)| rel.as_str())
         .collect();
-    assert_eq!(touched, ["2026/01/b/index.html"]);
+    // The page, and the search index's entry and the shard of the new words.
+    assert_eq!(
+        touched,
+        [
+            "2026/01/b/index.html",
+            "search/index.json",
+            "search/words/0.bin"
+        ]
+    );
+    assert_eq!(report.files.written, 3, "{report:?}");
     assert!(built.page("2026/01/b/").contains("A new paragraph."));
 }
 

@@ -386,11 +386,30 @@ pub(crate) fn assert_same_files(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<Stri
 /// The JSON-LD opening tag every HTML page carries once.
 pub(crate) const JSON_LD_OPEN: &str = "<script type=\"application/ld+json\">";
 
-/// `text` without its JSON-LD blocks, and those blocks parsed. Panics
-/// unless each block holds no `<` at all (so that no title can close the
-/// script element early) and is valid JSON.
+/// The search client's tag, which every page of a site with search loads
+/// from its base URL.
+pub(crate) const SEARCH_SCRIPT: (&str, &str) =
+    ("<script src=\"", "/search/search.js\" defer></script>");
+
+/// `text` without gazette's own script tags: its JSON-LD blocks (returned
+/// parsed) and the search client's tag. Panics unless each JSON-LD block
+/// holds no `<` at all (so that no title can close the script element
+/// early) and is valid JSON, and unless the client's tag names only a
+/// plain URL.
 #[track_caller]
 pub(crate) fn without_json_ld(text: &str) -> (String, Vec<serde_json::Value>) {
+    let (open, close) = SEARCH_SCRIPT;
+    let mut text = text.to_string();
+    while let Some(start) = text.find(open) {
+        let end = text[start..].find(close).expect("the search tag is closed") + start;
+        let src = &text[start + open.len()..end];
+        assert!(
+            src.starts_with("http") && !src.contains(['<', '"', '>', ' ']),
+            "search script src {src:?}"
+        );
+        text.replace_range(start..end + close.len(), "");
+    }
+    let text = text.as_str();
     let mut rest = String::new();
     let mut docs = Vec::new();
     let mut tail = text;

@@ -235,6 +235,11 @@ fn a_build_killed_at_any_moment_leaves_every_file_old_or_new() {
         let _ = child.kill();
         let _ = child.wait();
         for (rel, bytes) in pages(&out) {
+            // A file being written when the build died is a hidden temporary
+            // beside the file it was to replace: the next build replaces it.
+            if rel.ends_with(".gazette-new") {
+                continue;
+            }
             let is_old = old.get(&rel) == Some(&bytes);
             let is_new = new.get(&rel) == Some(&bytes);
             assert!(

@@ -189,6 +189,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
         let (paths, what) = edit(&mut rng, &site, &mut next_id);
         let label = format!("step {step} (seed {seed}): {what} {paths:?}");
         let live_result = live.rebuild(&paths);
+        live.settle().expect("the search index catches up");
         match clean_build(root, &clean_out) {
             Ok(()) => {
                 let r = live_result.unwrap_or_else(|e| {
@@ -273,6 +274,7 @@ fn a_profile_follows_its_country_page_coming_and_going() {
         );
         let r = live.rebuild(std::slice::from_ref(&b)).unwrap();
         assert_eq!(r.route, Route::Metadata, "{step}");
+        live.settle().unwrap();
         clean_build(site.root(), &clean_out).unwrap();
         assert_same(&live_out, &clean_out, step);
         let linked = fs::read_to_string(&person)

@@ -677,6 +677,12 @@ fn editor_temp_and_backup_files_are_ignored() {
         "only the real edit rebuilds:\n{}",
         server.process.stderr()
     );
+    // The search index follows the pages.
+    server
+        .process
+        .wait_for_line("the search index updated", |l| {
+            l.starts_with("search index updated").then_some(())
+        });
     let log = server.process.stderr();
     assert!(!log.contains("error:"), "{log}");
 

@@ -1,0 +1,414 @@
+//! Building the index files from the loaded site: every article a
+//! document, numbered newest first (so date order is number order and a
+//! year is a run of numbers), every folded word and every filter value a
+//! term with the set of documents it is in, the terms cut into shards in
+//! word order, and the documents' result records cut into chunks. The
+//! entry file says where each shard starts, which filter values exist and
+//! how many documents there are.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::fold::words;
+use super::sets::{put_set, put_varint};
+use super::{Files, DOCS_DIR, ENTRY, SHARDS_DIR};
+use crate::load::Article;
+use crate::model::{Entities, Index, Kind, Term};
+use crate::render::display_date;
+
+/// A shard is closed once it holds this many bytes (one term's sets may
+/// make it larger: at most two bitmaps of the whole archive).
+pub(crate) const SHARD_BYTES: usize = 16 << 10;
+
+/// Result records per chunk file.
+pub(crate) const RECORDS_PER_CHUNK: usize = 25;
+
+/// A summary longer than this (in characters) is cut at a word.
+const SUMMARY_CHARS: usize = 280;
+
+/// Filter values of each kind named in the entry file, most used first.
+const ENTRY_VALUES: usize = 40;
+
+/// The documents a term is in: anywhere (`any`), and in the title, the
+/// summary or the article's names (`strong`, which weighs more).
+#[derive(Default)]
+struct Postings {
+    any: Vec<u32>,
+    strong: Vec<u32>,
+}
+
+/// Filter kinds: the prefix of their terms and their name in the entry.
+const FILTERS: [(Kind, &str); 3] = [
+    (Kind::People, "person"),
+    (Kind::Countries, "country"),
+    (Kind::Tags, "tag"),
+];
+
+/// The term of a filter value: `~person:keir-starmer`. No folded word holds
+/// `~`, so filters and words never meet.
+pub(crate) fn filter_term(filter: &str, value: &str) -> String {
+    format!("~{filter}:{value}")
+}
+
+/// Everything the index is built from.
+pub(crate) struct Sources<'a> {
+    pub(crate) articles: &'a [Article],
+    pub(crate) index: &'a Index,
+    pub(crate) entities: &'a Entities,
+}
+
+/// The index's files (site path and bytes).
+pub(crate) fn index_files(src: &Sources) -> Files {
+    let names = NameWords::of(src);
+    let sources = source_values(src);
+    let terms = postings(src, &names);
+    let docs = src.index.newest_first.len() as u32;
+    let (shard_starts, mut files) = shards(terms, docs);
+    files.extend(record_chunks(src));
+    let entry = Entry {
+        version: 1,
+        docs,
+        chunk: RECORDS_PER_CHUNK,
+        shards: shard_starts,
+        years: year_runs(src),
+        filters: filter_values(src, &sources),
+        paths: FILTERS
+            .iter()
+            .map(|&(kind, name)| (name, crate::render::taxonomy_path(kind)))
+            .collect(),
+        build: String::new(),
+    };
+    let build = build_id(&files);
+    let entry = Entry { build, ..entry };
+    let json = inert_json(&entry);
+    files.push((format!("{}{ENTRY}", super::SEARCH_DIR), json));
+    files
+}
+
+/// The folded words of every person's, country's and tag's names: the name
+/// shown, every spelling seen, and the aliases and codes of the registry.
+struct NameWords(Vec<Vec<Vec<String>>>);
+
+impl NameWords {
+    fn of(src: &Sources) -> NameWords {
+        let per_kind = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let terms = &src.index.taxonomy(kind).terms;
+                terms.iter().map(|t| term_words(src, kind, t)).collect()
+            })
+            .collect();
+        NameWords(per_kind)
+    }
+
+    fn of_term(&self, kind: Kind, term: usize) -> &[String] {
+        let k = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+        &self.0[k][term]
+    }
+}
+
+fn term_words(src: &Sources, kind: Kind, term: &Term) -> Vec<String> {
+    let mut names: Vec<&str> = vec![&term.name];
+    names.extend(term.spellings.iter().map(|(s, _)| s.as_str()));
+    match kind {
+        Kind::People => {
+            if let Some(id) = src.entities.people.resolve(&term.name) {
+                let entry = src.entities.people.entry(id);
+                names.push(&entry.name);
+                names.extend(entry.aliases.iter().map(String::as_str));
+            }
+        }
+        Kind::Countries => {
+            if let Some(c) = src.entities.countries.lookup(&term.name) {
+                names.push(&c.name);
+                names.push(&c.code);
+                names.extend(c.aliases.iter().map(String::as_str));
+            }
+        }
+        Kind::Tags => {}
+    }
+    let mut all: Vec<String> = names.into_iter().flat_map(words).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Each source as written, by its filter value (its slug).
+fn source_values(src: &Sources) -> BTreeMap<String, (String, u32)> {
+    let mut values: BTreeMap<String, (String, u32)> = BTreeMap::new();
+    for a in src.articles {
+        if let Some(s) = &a.source {
+            let v = values
+                .entry(crate::slugs::slugify(s))
+                .or_insert((s.clone(), 0));
+            v.1 += 1;
+        }
+    }
+    values
+}
+
+/// The words an article is found by through its title, summary, source,
+/// location and names (the strong ones), sorted and distinct.
+fn strong_words(src: &Sources, names: &NameWords, id: usize) -> Vec<String> {
+    let a = &src.articles[id];
+    let fields = [
+        Some(&a.title),
+        Some(&a.summary),
+        a.source.as_ref(),
+        a.location.as_ref(),
+    ];
+    let mut all: Vec<String> = fields
+        .into_iter()
+        .flatten()
+        .flat_map(|f| words(f))
+        .collect();
+    for kind in Kind::ALL {
+        for &t in &src.index.taxonomy(kind).by_article[id] {
+            all.extend_from_slice(names.of_term(kind, t));
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Every term with its documents, in term order.
+fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
+    let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
+    let mut add = |term: &str, doc: u32, strong: bool| {
+        if !terms.contains_key(term) {
+            terms.insert(term.to_string(), Postings::default());
+        }
+        let p = terms.get_mut(term).expect("inserted above");
+        if p.any.last() != Some(&doc) {
+            p.any.push(doc);
+        }
+        if strong {
+            p.strong.push(doc);
+        }
+    };
+    for (doc, &id) in src.index.newest_first.iter().enumerate() {
+        let doc = doc as u32;
+        let strong = strong_words(src, names, id);
+        for w in &strong {
+            add(w, doc, true);
+        }
+        for w in src.articles[id].words.split(' ').filter(|w| !w.is_empty()) {
+            add(w, doc, false);
+        }
+        for (kind, filter) in FILTERS {
+            let tax = src.index.taxonomy(kind);
+            for &t in &tax.by_article[id] {
+                add(&filter_term(filter, &tax.terms[t].slug), doc, false);
+            }
+        }
+        if let Some(s) = &src.articles[id].source {
+            add(
+                &filter_term("source", &crate::slugs::slugify(s)),
+                doc,
+                false,
+            );
+        }
+    }
+    let mut sorted: Vec<(String, Postings)> = terms.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    sorted
+}
+
+/// Cuts the terms into shards: returns each shard's first term and files.
+fn shards(terms: Vec<(String, Postings)>, docs: u32) -> (Vec<String>, Files) {
+    let mut starts = Vec::new();
+    let mut files = Vec::new();
+    let mut shard = Vec::new();
+    for (term, p) in terms {
+        if shard.is_empty() {
+            starts.push(term.clone());
+        }
+        put_varint(&mut shard, term.len() as u64);
+        shard.extend_from_slice(term.as_bytes());
+        put_set(&mut shard, &p.any, docs);
+        put_set(&mut shard, &p.strong, docs);
+        if shard.len() >= SHARD_BYTES {
+            files.push((shard_path(files.len()), std::mem::take(&mut shard)));
+        }
+    }
+    if !shard.is_empty() {
+        files.push((shard_path(files.len()), shard));
+    }
+    (starts, files)
+}
+
+fn shard_path(n: usize) -> String {
+    format!("{}{SHARDS_DIR}{n}.bin", super::SEARCH_DIR)
+}
+
+/// One result as the client shows it.
+#[derive(Serialize)]
+struct Record<'a> {
+    /// The article's page (site path).
+    u: &'a str,
+    /// Title.
+    t: &'a str,
+    /// Date, `2026-02-20`, and as readers see it.
+    d: String,
+    dd: String,
+    /// Source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'a str>,
+    /// Summary, cut.
+    m: String,
+    /// People, countries, tags: `[name, slug]`.
+    p: Vec<(&'a str, &'a str)>,
+    c: Vec<(&'a str, &'a str)>,
+    g: Vec<(&'a str, &'a str)>,
+}
+
+fn record_chunks(src: &Sources) -> Files {
+    let records: Vec<Record> = src
+        .index
+        .newest_first
+        .iter()
+        .map(|&id| record(src, id))
+        .collect();
+    records
+        .chunks(RECORDS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let path = format!("{}{DOCS_DIR}{n}.json", super::SEARCH_DIR);
+            (path, inert_json(chunk))
+        })
+        .collect()
+}
+
+fn record<'a>(src: &'a Sources, id: usize) -> Record<'a> {
+    let a = &src.articles[id];
+    let names = |kind: Kind| {
+        let tax = src.index.taxonomy(kind);
+        tax.by_article[id]
+            .iter()
+            .map(|&t| (tax.terms[t].name.as_str(), tax.terms[t].slug.as_str()))
+            .collect()
+    };
+    Record {
+        u: &a.path,
+        t: &a.title,
+        d: a.date.format("%Y-%m-%d").to_string(),
+        dd: display_date(&a.date),
+        s: a.source.as_deref(),
+        m: cut_summary(&a.summary),
+        p: names(Kind::People),
+        c: names(Kind::Countries),
+        g: names(Kind::Tags),
+    }
+}
+
+/// The summary cut at a word before [`SUMMARY_CHARS`], with an ellipsis.
+pub(crate) fn cut_summary(summary: &str) -> String {
+    if summary.chars().count() <= SUMMARY_CHARS {
+        return summary.to_string();
+    }
+    let end = summary
+        .char_indices()
+        .nth(SUMMARY_CHARS)
+        .map_or(summary.len(), |(i, _)| i);
+    let head = &summary[..end];
+    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+    format!("{}…", head.trim_end())
+}
+
+/// The entry file.
+#[derive(Serialize)]
+struct Entry {
+    version: u32,
+    /// Documents (articles).
+    docs: u32,
+    /// Records per chunk.
+    chunk: usize,
+    /// The first term of each shard.
+    shards: Vec<String>,
+    /// Each year, its runs of documents `[first, end)`, and its count.
+    years: Vec<YearRuns>,
+    /// Filter values: `[value, name, count]`, most used first.
+    filters: BTreeMap<&'static str, Vec<(String, String, usize)>>,
+    /// Where each filter kind's pages are.
+    paths: BTreeMap<&'static str, String>,
+    /// Changes whenever any index file changes (fetched with `?v=`).
+    build: String,
+}
+
+/// A year, its runs of documents `[first, end)`, and its count.
+type YearRuns = (i32, Vec<(u32, u32)>, usize);
+
+fn year_runs(src: &Sources) -> Vec<YearRuns> {
+    src.index
+        .years
+        .iter()
+        .rev()
+        .map(|(&year, y)| {
+            let mut docs: Vec<u32> = y
+                .articles
+                .iter()
+                .map(|&id| src.index.rank[id] as u32)
+                .collect();
+            docs.sort_unstable();
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for d in docs {
+                match runs.last_mut() {
+                    Some(run) if run.1 == d => run.1 = d + 1,
+                    _ => runs.push((d, d + 1)),
+                }
+            }
+            (year, runs, y.articles.len())
+        })
+        .collect()
+}
+
+fn filter_values(
+    src: &Sources,
+    sources: &BTreeMap<String, (String, u32)>,
+) -> BTreeMap<&'static str, Vec<(String, String, usize)>> {
+    let mut out = BTreeMap::new();
+    for (kind, filter) in FILTERS {
+        let terms = &src.index.taxonomy(kind).terms;
+        let values = terms
+            .iter()
+            .map(|t| (t.slug.clone(), t.name.clone(), t.articles.len()));
+        out.insert(filter, most_used(values));
+    }
+    let values = sources
+        .iter()
+        .map(|(slug, (name, n))| (slug.clone(), name.clone(), *n as usize));
+    out.insert("source", most_used(values));
+    out
+}
+
+fn most_used(
+    values: impl Iterator<Item = (String, String, usize)>,
+) -> Vec<(String, String, usize)> {
+    let mut all: Vec<_> = values.collect();
+    all.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    all.truncate(ENTRY_VALUES);
+    all
+}
+
+/// `value` as JSON with `<`, `>` and `&` written as `\u003c`... : the
+/// client reads it as data, and no file of the index can be mistaken for
+/// markup even if served or sniffed as HTML.
+fn inert_json(value: &(impl Serialize + ?Sized)) -> Vec<u8> {
+    let json = serde_json::to_string(value).expect("index values serialise");
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into_bytes()
+}
+
+fn build_id(files: &Files) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (path, bytes) in files {
+        hasher.update(path.as_bytes());
+        hasher.update(bytes);
+    }
+    format!("{:016x}", hasher.digest())
+}

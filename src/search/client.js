@@ -1,0 +1,484 @@
+/* gazette search: the browser side of the static index under /search/.
+   Loads the entry file, then only the shards of the query's words and the
+   record chunks of the results it shows. Text from the index is only ever
+   set as text (textContent), never as markup. The folding of words must
+   match src/search/fold.rs. Under node (the tests), `module.exports` is the
+   index reader without the page parts. */
+(function () {
+  'use strict';
+
+  // ---- words: the same steps as fold.rs --------------------------------
+  var SPELLED = { 'ø': 'o', 'ł': 'l', 'đ': 'd', 'ð': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ı': 'i', 'ħ': 'h' };
+  var MAX_WORD = 40;
+  var MARK = /\p{M}/u;
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  var segmenter = new Intl.Segmenter('en', { granularity: 'word' });
+
+  function fold(word) {
+    var stem = word.replace(/['\u2019][sS]$/, '');
+    if (stem) word = stem;
+    var out = '', n = 0;
+    for (var c of word.normalize('NFKD')) {
+      if (MARK.test(c)) continue;
+      for (var l of c.toLowerCase()) {
+        var s = SPELLED[l];
+        if (s === undefined && !ALNUM.test(l)) continue;
+        if (n === MAX_WORD) return out;
+        n += 1;
+        out += s === undefined ? l : s;
+      }
+    }
+    return out;
+  }
+
+  function words(text) {
+    var out = [];
+    for (var seg of segmenter.segment(text)) {
+      if (!seg.isWordLike) continue;
+      var w = fold(seg.segment);
+      if (w) out.push(w);
+    }
+    return out;
+  }
+
+  // Code point order, as the index sorts terms (UTF-8 byte order).
+  function cmp(a, b) {
+    var ia = a[Symbol.iterator](), ib = b[Symbol.iterator]();
+    for (;;) {
+      var x = ia.next(), y = ib.next();
+      if (x.done || y.done) return (x.done ? 0 : 1) - (y.done ? 0 : 1);
+      var d = x.value.codePointAt(0) - y.value.codePointAt(0);
+      if (d) return d;
+    }
+  }
+
+  // ---- sets: see sets.rs -----------------------------------------------
+  function readSet(bytes, at, docs) {
+    var tag = bytes[at.i++], out;
+    if (tag === 1) {
+      var len = (docs + 7) >> 3, ids = [];
+      for (var b = 0; b < len; b++) {
+        var v = bytes[at.i + b];
+        for (var k = 0; v; k++, v >>= 1) if (v & 1) ids.push(b * 8 + k);
+      }
+      at.i += len;
+      return Int32Array.from(ids);
+    }
+    var count = varint(bytes, at), prev = 0;
+    out = new Int32Array(count);
+    for (var j = 0; j < count; j++) { prev += varint(bytes, at); out[j] = prev; }
+    return out;
+  }
+
+  function varint(bytes, at) {
+    var n = 0, mul = 1, b;
+    do { b = bytes[at.i++]; n += (b & 0x7f) * mul; mul *= 128; } while (b >= 0x80);
+    return n;
+  }
+
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] < b[j]) i++; else if (a[i] > b[j]) j++; else { out.push(a[i]); i++; j++; }
+    }
+    return Int32Array.from(out);
+  }
+
+  function union(sets, docs) {
+    var seen = new Uint8Array(docs), out = [];
+    sets.forEach(function (s) { s.forEach(function (d) { seen[d] = 1; }); });
+    for (var d = 0; d < docs; d++) if (seen[d]) out.push(d);
+    return Int32Array.from(out);
+  }
+
+  // ---- the index ---------------------------------------------------------
+  var decoder = new TextDecoder();
+  var PREFIX_SHARDS = 4, PREFIX_TERMS = 100, FACET_SHOWN = 8;
+  var FILTERS = ['person', 'country', 'tag', 'source'];
+
+  // `load(path, binary)` fetches a file under /search/ (an ArrayBuffer when
+  // binary, else text); `base` is that folder's URL, for the records' links.
+  function Index(load) {
+    this.load = load;
+    this.bytes = 0;
+    this.shards = new Map();
+    this.chunks = new Map();
+  }
+
+  Index.prototype.fetch = function (path, binary) {
+    var self = this;
+    return this.load(path, binary).then(function (data) {
+      self.bytes += binary ? data.byteLength : new TextEncoder().encode(data).length;
+      return data;
+    });
+  };
+
+  Index.prototype.entry = function () {
+    if (!this.entryP) this.entryP = this.fetch('index.json', false).then(JSON.parse);
+    return this.entryP;
+  };
+
+  Index.prototype.version = function (path) {
+    return this.entry().then(function (e) { return path + '?v=' + e.build; });
+  };
+
+  Index.prototype.shard = function (n) {
+    var self = this;
+    if (!this.shards.has(n)) {
+      this.shards.set(n, this.entry().then(function (e) {
+        return self.fetch('words/' + n + '.bin?v=' + e.build, true).then(function (buf) {
+          return parseShard(new Uint8Array(buf), e.docs);
+        });
+      }));
+    }
+    return this.shards.get(n);
+  };
+
+  function parseShard(bytes, docs) {
+    var terms = new Map(), at = { i: 0 };
+    while (at.i < bytes.length) {
+      var len = varint(bytes, at);
+      var term = decoder.decode(bytes.subarray(at.i, at.i + len));
+      at.i += len;
+      var any = readSet(bytes, at, docs);
+      var strong = readSet(bytes, at, docs);
+      terms.set(term, { any: any, strong: strong });
+    }
+    return terms;
+  }
+
+  // The shard that would hold `term`: the last one starting at or before it.
+  function shardOf(e, term) {
+    var lo = 0, hi = e.shards.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (cmp(e.shards[mid], term) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  Index.prototype.lookup = function (term) {
+    var self = this;
+    return this.entry().then(function (e) {
+      var n = shardOf(e, term);
+      if (n < 0) return null;
+      return self.shard(n).then(function (s) { return s.get(term) || null; });
+    });
+  };
+
+  // Terms starting with `prefix` (for a last word still being typed).
+  Index.prototype.prefixed = function (prefix) {
+    var self = this;
+    return this.entry().then(function (e) {
+      var first = Math.max(shardOf(e, prefix), 0), wanted = [first];
+      for (var n = first + 1; n < e.shards.length && n < first + PREFIX_SHARDS; n++) {
+        if (!e.shards[n].startsWith(prefix)) break;
+        wanted.push(n);
+      }
+      return Promise.all(wanted.map(function (n) { return self.shard(n); })).then(function (shards) {
+        var found = [];
+        shards.forEach(function (s) {
+          s.forEach(function (sets, term) {
+            if (found.length < PREFIX_TERMS && term.startsWith(prefix)) found.push(sets);
+          });
+        });
+        return found;
+      });
+    });
+  };
+
+  // One query word: its exact term, else (the last word) every term it
+  // starts; `null` when nothing matches.
+  Index.prototype.word = function (w, last, docs) {
+    var self = this;
+    return this.lookup(w).then(function (hit) {
+      if (hit || !last) return hit;
+      return self.prefixed(w).then(function (found) {
+        if (!found.length) return null;
+        return {
+          any: union(found.map(function (f) { return f.any; }), docs),
+          strong: union(found.map(function (f) { return f.strong; }), docs),
+        };
+      });
+    });
+  };
+
+  function yearDocs(e, year) {
+    var y = e.years.find(function (y) { return String(y[0]) === String(year); }), out = [];
+    if (y) y[1].forEach(function (run) { for (var d = run[0]; d < run[1]; d++) out.push(d); });
+    return Int32Array.from(out);
+  }
+
+  // Answers {q, filters: {person: [slug], ..., year: [y]}, sort}: the
+  // matching documents in order, the counts of filter values among them,
+  // and the words matched (for marking).
+  Index.prototype.query = function (req) {
+    var self = this;
+    return this.entry().then(function (e) {
+      var toks = Array.from(new Set(words(req.q || '')));
+      var filters = req.filters || {};
+      return Promise.all(toks.map(function (t, i) {
+        return self.word(t, i === toks.length - 1, e.docs);
+      })).then(function (hits) {
+        var sets = [];
+        FILTERS.forEach(function (f) {
+          (filters[f] || []).forEach(function (v) {
+            sets.push(self.lookup('~' + f + ':' + v).then(function (h) { return h ? h.any : new Int32Array(0); }));
+          });
+        });
+        return Promise.all(sets).then(function (filterSets) {
+          (filters.year || []).forEach(function (y) { filterSets.push(yearDocs(e, y)); });
+          return answer(self, e, toks, hits, filterSets, req);
+        });
+      });
+    });
+  };
+
+  function answer(index, e, toks, hits, filterSets, req) {
+    var empty = { docs: new Int32Array(0), terms: toks, counts: null, total: 0 };
+    if (!toks.length && !filterSets.length) return empty;
+    if (hits.some(function (h) { return !h; })) return Object.assign(empty, { counts: {} });
+    var docs = null;
+    hits.forEach(function (h) { docs = docs ? intersect(docs, h.any) : h.any; });
+    filterSets.forEach(function (s) { docs = docs ? intersect(docs, s) : s; });
+    var order = Array.from(docs);
+    if (req.sort === 'relevance' && hits.length) order = byRelevance(e, hits, order);
+    return counts(index, e, docs, req.filters || {}).then(function (c) {
+      return { docs: order, terms: toks, counts: c, total: order.length };
+    });
+  }
+
+  function byRelevance(e, hits, order) {
+    var score = new Map();
+    order.forEach(function (d) { score.set(d, 0); });
+    hits.forEach(function (h) {
+      var idf = Math.log(1 + e.docs / Math.max(h.any.length, 1));
+      order.forEach(function (d) { score.set(d, score.get(d) + idf); });
+      h.strong.forEach(function (d) { if (score.has(d)) score.set(d, score.get(d) + 2 * idf); });
+    });
+    return order.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+  }
+
+  // Counts among `docs` of every year and of the most used values of each
+  // filter kind (and the ones chosen), most frequent first, zeros left out.
+  function counts(index, e, docs, chosen) {
+    var inDocs = new Set(docs);
+    var out = { year: [] };
+    e.years.forEach(function (y) {
+      var n = 0;
+      y[1].forEach(function (run) { for (var d = run[0]; d < run[1]; d++) if (inDocs.has(d)) n++; });
+      if (n) out.year.push([String(y[0]), String(y[0]), n]);
+    });
+    return Promise.all(FILTERS.map(function (f) {
+      var values = e.filters[f].slice(0, FACET_SHOWN).map(function (v) { return [v[0], v[1]]; });
+      (chosen[f] || []).forEach(function (slug) {
+        if (!values.some(function (v) { return v[0] === slug; })) values.push([slug, nameOf(e, f, slug)]);
+      });
+      return Promise.all(values.map(function (v) {
+        return index.lookup('~' + f + ':' + v[0]).then(function (h) {
+          var n = 0;
+          if (h) h.any.forEach(function (d) { if (inDocs.has(d)) n++; });
+          return [v[0], v[1], n];
+        });
+      })).then(function (list) {
+        var kept = chosen[f] || [];
+        out[f] = list.filter(function (v) { return v[2] > 0 || kept.indexOf(v[0]) >= 0; }).sort(function (a, b) { return b[2] - a[2]; });
+      });
+    })).then(function () { return out; });
+  }
+
+  function nameOf(e, f, slug) {
+    var v = e.filters[f].find(function (v) { return v[0] === slug; });
+    return v ? v[1] : slug.replace(/-/g, ' ');
+  }
+
+  Index.prototype.records = function (docs) {
+    var self = this;
+    return this.entry().then(function (e) {
+      var chunks = Array.from(new Set(docs.map(function (d) { return Math.floor(d / e.chunk); })));
+      return Promise.all(chunks.map(function (c) {
+        if (!self.chunks.has(c)) {
+          self.chunks.set(c, self.fetch('docs/' + c + '.json?v=' + e.build, false).then(JSON.parse));
+        }
+        return self.chunks.get(c);
+      })).then(function () {
+        return Promise.all(docs.map(function (d) {
+          return self.chunks.get(Math.floor(d / e.chunk)).then(function (r) { return r[d % e.chunk]; });
+        }));
+      });
+    });
+  };
+
+  var api = { fold: fold, words: words, Index: Index };
+  if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
+
+  // ---- the page ----------------------------------------------------------
+  var form = document.querySelector('form[data-search]');
+  if (!form) return;
+  var base = form.getAttribute('data-search');
+  var siteBase = base.replace(/\/search\/$/, '');
+  var index = new Index(function (path, binary) {
+    return fetch(base + path, { cache: path === 'index.json' ? 'no-cache' : 'default' }).then(function (r) {
+      if (!r.ok) throw new Error('search index: ' + r.status + ' for ' + path);
+      return binary ? r.arrayBuffer() : r.text();
+    });
+  });
+
+  function el(tag, attrs, kids) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (kids || []).forEach(function (k) { node.append(k); });
+    return node;
+  }
+
+  // `text` with the matched words in <mark>, built as nodes.
+  function marked(text, terms) {
+    var frag = document.createDocumentFragment();
+    var set = new Set(terms);
+    for (var seg of segmenter.segment(text)) {
+      var w = seg.isWordLike ? fold(seg.segment) : '';
+      var hit = w && (set.has(w) || terms.some(function (t, i) { return i === terms.length - 1 && w.startsWith(t); }));
+      frag.append(hit ? el('mark', {}, [seg.segment]) : seg.segment);
+    }
+    return frag;
+  }
+
+  function resultItem(r, terms) {
+    var meta = [r.dd];
+    if (r.s) meta.push(r.s);
+    var kids = [
+      el('h3', {}, [el('a', { href: siteBase + r.u }, [marked(r.t, terms)])]),
+      el('p', { class: 'result-meta' }, [el('time', { datetime: r.d }, [r.dd])].concat(r.s ? [' · ' + r.s] : [])),
+    ];
+    if (r.m) kids.push(el('p', { class: 'result-summary' }, [marked(r.m, terms)]));
+    var names = r.p.concat(r.c).map(function (n) { return n[0]; });
+    if (names.length) kids.push(el('p', { class: 'result-names' }, [names.join(' · ')]));
+    return el('li', { class: 'result' }, kids);
+  }
+
+  var pageApp = document.getElementById('search-app');
+  if (pageApp) searchPage(pageApp); else headerBox();
+
+  // The header box on every other page: the best matches under the box.
+  function headerBox() {
+    var input = form.querySelector('input[name=q]');
+    var panel = el('div', { id: 'search-popup', class: 'search-popup', hidden: '' });
+    form.append(panel);
+    var seq = 0, timer = 0;
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    input.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') panel.hidden = true; });
+    function run() {
+      var q = input.value, mine = ++seq;
+      if (!q.trim()) { panel.hidden = true; return; }
+      index.query({ q: q, sort: 'relevance' }).then(function (res) {
+        return index.records(res.docs.slice(0, 6)).then(function (recs) {
+          if (mine !== seq) return;
+          panel.replaceChildren();
+          var list = el('ol', { class: 'results' }, recs.map(function (r) { return resultItem(r, res.terms); }));
+          var all = el('a', { href: base + '?q=' + encodeURIComponent(q) + '&sort=relevance' },
+            [res.total ? 'All ' + res.total + ' results' : 'No articles match']);
+          panel.append(el('p', { class: 'search-status', role: 'status' }, [all]), list);
+          panel.hidden = false;
+        });
+      }).catch(function (err) { console.warn(err); });
+    }
+  }
+
+  function readState() {
+    var p = new URLSearchParams(location.search), filters = {};
+    FILTERS.concat(['year']).forEach(function (f) { filters[f] = p.getAll(f); });
+    return { q: p.get('q') || '', filters: filters, sort: p.get('sort') === 'relevance' ? 'relevance' : 'date' };
+  }
+
+  function writeState(st) {
+    var p = new URLSearchParams();
+    if (st.q) p.set('q', st.q);
+    FILTERS.concat(['year']).forEach(function (f) { st.filters[f].forEach(function (v) { p.append(f, v); }); });
+    if (st.sort === 'relevance') p.set('sort', 'relevance');
+    history.replaceState(null, '', '?' + p.toString());
+  }
+
+  // The search page: results, filters with counts, sort, more.
+  function searchPage(app) {
+    app.hidden = false;
+    var st = readState();
+    var queryInput = document.getElementById('search-query');
+    var status = document.getElementById('search-status');
+    var list = document.getElementById('search-results');
+    var filterBox = document.getElementById('search-filters');
+    var sort = document.getElementById('search-sort');
+    var more = document.getElementById('search-more');
+    var shown = 0, current = null, seq = 0;
+    queryInput.value = st.q;
+    form.querySelector('input[name=q]').value = st.q;
+    sort.value = st.sort;
+    [form, document.getElementById('search-form')].forEach(function (f) {
+      f.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        st.q = f.querySelector('input[name=q]').value;
+        queryInput.value = st.q;
+        run();
+      });
+    });
+    queryInput.addEventListener('input', function () { st.q = queryInput.value; run(); });
+    sort.addEventListener('change', function () { st.sort = sort.value; run(); });
+    more.addEventListener('click', function () { show(20); });
+    run();
+
+    function run() {
+      writeState(st);
+      var mine = ++seq;
+      index.query(st).then(function (res) {
+        if (mine !== seq) return;
+        current = res;
+        shown = 0;
+        list.replaceChildren();
+        status.textContent = describe(res);
+        drawFilters(res.counts || {});
+        return show(20);
+      }).catch(function (err) { status.textContent = 'The search index could not be loaded.'; console.warn(err); });
+    }
+
+    function describe(res) {
+      var what = st.q ? '“' + st.q + '”' : 'the chosen filters';
+      if (!st.q && !res.counts) return 'Type a few words to search every article.';
+      return (res.total ? res.total + (res.total === 1 ? ' article matches ' : ' articles match ') : 'No articles match ') + what + '.';
+    }
+
+    function show(n) {
+      var res = current, page = res.docs.slice(shown, shown + n);
+      shown += page.length;
+      more.hidden = shown >= res.docs.length;
+      return index.records(page).then(function (recs) {
+        if (res !== current) return;
+        recs.forEach(function (r) { list.append(resultItem(r, res.terms)); });
+      });
+    }
+
+    function drawFilters(c) {
+      filterBox.replaceChildren();
+      var titles = { person: 'People', country: 'Countries', tag: 'Tags', source: 'Sources', year: 'Years' };
+      ['person', 'country', 'tag', 'source', 'year'].forEach(function (f) {
+        var values = c[f] || [];
+        if (!values.length) return;
+        var box = el('fieldset', { class: 'filter' }, [el('legend', {}, [titles[f]])]);
+        values.forEach(function (v) {
+          var id = 'f-' + f + '-' + v[0];
+          var input = el('input', { type: 'checkbox', id: id, name: f, value: v[0] });
+          input.checked = st.filters[f].indexOf(v[0]) >= 0;
+          input.addEventListener('change', function () {
+            var chosen = st.filters[f].filter(function (x) { return x !== v[0]; });
+            if (input.checked) chosen.push(v[0]);
+            st.filters[f] = chosen;
+            run();
+          });
+          box.append(el('div', {}, [input, el('label', { for: id }, [v[1] + ' ', el('span', { class: 'count' }, ['(' + v[2] + ')'])])]));
+        });
+        filterBox.append(box);
+      });
+    }
+  }
+})();

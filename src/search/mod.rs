@@ -1,0 +1,66 @@
+//! Search: a static, chunked index of every article and the small browser
+//! client that queries it. What it owns:
+//!
+//! - [`fold`]: how text becomes words (the same steps as the client's);
+//! - `sets`: how a set of articles is stored (gap list or bitmap);
+//! - `build`: the index files, made from what the site already holds (the
+//!   articles' metadata, the words of each body read once by `load`, and
+//!   the people's and countries' aliases from `model`);
+//! - `client.js`: the browser side, written out as `/search/search.js`.
+//!
+//! The files, under `/search/`: `index.json` (the entry: where each shard
+//! starts, the filter values, the years), `words/<n>.bin` (the terms in
+//! word order, cut into shards of about [`build::SHARD_BYTES`]), and
+//! `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
+//! file, newest first). A query loads the entry, the shards of its words
+//! and the chunks of the results it shows; nothing grows one file per
+//! article, and no file grows past two bitmaps of the whole archive.
+//!
+//! This stage reads `load`'s and `model`'s values and changes none; its
+//! files go to `output.rs` like the pages.
+
+mod build;
+mod fold;
+mod sets;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use build::Sources;
+
+/// Where the search page and its files are.
+pub(crate) const SEARCH_DIR: &str = "/search/";
+/// The entry file, under [`SEARCH_DIR`].
+const ENTRY: &str = "index.json";
+/// The shards' folder, under [`SEARCH_DIR`].
+const SHARDS_DIR: &str = "words/";
+/// The records' folder, under [`SEARCH_DIR`].
+const DOCS_DIR: &str = "docs/";
+/// The client script, under [`SEARCH_DIR`].
+const CLIENT: &str = "search.js";
+
+/// The browser client.
+const CLIENT_JS: &str = include_str!("client.js");
+
+/// Files by site path, with their bytes.
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
+
+/// The distinct folded words of an article's markdown body, sorted and
+/// joined by spaces: what the index needs of a body, kept in memory so
+/// that the body is read once.
+pub(crate) fn body_words(markdown: &str) -> String {
+    let text = crate::markdown::plain_text(markdown);
+    let mut all: Vec<String> = fold::words(&text).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.join(" ")
+}
+
+/// Every file of the search: the index and the client.
+pub(crate) fn files(src: &Sources) -> Files {
+    let mut files = build::index_files(src);
+    files.push((
+        format!("{SEARCH_DIR}{CLIENT}"),
+        CLIENT_JS.as_bytes().to_vec(),
+    ));
+    files
+}

@@ -1,0 +1,485 @@
+//! The index against the articles it was built from: read back in Rust
+//! (every article found by its words, filters equal to the entity pages'
+//! lists), and queried through the browser client under node, whose
+//! results must equal a brute-force scan of the articles for random sites
+//! and random queries.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::build::filter_term;
+use super::fold::words;
+use super::sets::{get_set, get_varint};
+use super::*;
+use crate::load::{self, Article};
+use crate::model::{Entities, Index, Kind, People, PersonEntry, Registry};
+
+/// Articles, entities and index of a random site; the body of each article
+/// is its last front-matter-free part.
+struct Fixture {
+    articles: Vec<Article>,
+    bodies: Vec<String>,
+    entities: Entities,
+    index: Index,
+}
+
+const POOL: [&str; 24] = [
+    "ceasefire",
+    "talks",
+    "Zelenskyy's",
+    "Støre",
+    "Store",
+    "Noël",
+    "drones",
+    "U.S.",
+    "budget",
+    "summit",
+    "guarantees",
+    "Kyiv",
+    "Łódź",
+    "ministers",
+    "aid",
+    "talk",
+    "treaty",
+    "sanctions",
+    "O'Brien",
+    "grain",
+    "ports",
+    "2026",
+    "energy",
+    "troops",
+];
+const PEOPLE: [&str; 5] = [
+    "Volodymyr Zelenskiy",
+    "Zelensky",
+    "Jonas Gahr Støre",
+    "Ann Lee",
+    "Bo Chen",
+];
+const COUNTRIES: [&str; 5] = ["UK", "France", "Ukraine", "Norway", "Atlantis"];
+const TAGS: [&str; 4] = ["security", "trade", "c++", "energy policy"];
+const SOURCES: [&str; 3] = ["AFP", "Reuters", "The \"Wire\" & <Co>"];
+
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+    fn some<'a>(&mut self, pool: &[&'a str], most: usize) -> Vec<&'a str> {
+        let picked: BTreeSet<&str> = (0..self.below(most + 1))
+            .map(|_| pool[self.below(pool.len())])
+            .collect();
+        picked.into_iter().collect()
+    }
+    fn sentence(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| POOL[self.below(POOL.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn entities() -> Entities {
+    let countries = Registry::builtin();
+    let zelenskiy = PersonEntry {
+        name: "Volodymyr Zelenskiy".into(),
+        aliases: vec!["Zelensky".into(), "Volodymyr Zelenskyy".into()],
+        role: None,
+        country: Some("Ukraine".into()),
+        description: None,
+        line: 1,
+    };
+    let people = People::from_entries(vec![zelenskiy], &countries, Path::new("p")).unwrap();
+    Entities { countries, people }
+}
+
+fn random_fixture(seed: u64) -> Fixture {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let count = 1 + rng.below(40);
+    let mut articles = Vec::new();
+    let mut bodies = Vec::new();
+    for i in 0..count {
+        let quoted = |names: Vec<&str>| {
+            let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            list.join(", ")
+        };
+        let (y, m, d) = (2024 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28));
+        let n = 1 + rng.below(4);
+        let title = format!("{} no{i}", rng.sentence(n));
+        let source = match rng.below(4) {
+            3 => String::new(),
+            n => format!("source: {:?}\n", SOURCES[n]),
+        };
+        let front = format!(
+            "title: {title:?}\ndate: {y}-{m:02}-{d:02}T{:02}:00:00Z\n{source}people: [{}]\ncountries: [{}]\ntags: [{}]\n",
+            rng.below(24),
+            quoted(rng.some(&PEOPLE, 2)),
+            quoted(rng.some(&COUNTRIES, 2)),
+            quoted(rng.some(&TAGS, 2)),
+        );
+        let (n, m) = (rng.below(12), rng.below(4));
+        let (first, second) = (rng.sentence(n), rng.sentence(m));
+        let body = format!("{first}\n\nAnd **{second}** [here](https://example.org/x).\n");
+        let rel = format!("{y}/{m:02}/s{i}.md");
+        let text = format!("---\n{front}---\n{body}");
+        let file = PathBuf::from("content").join(&rel);
+        articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
+        bodies.push(body);
+    }
+    let entities = entities();
+    let index = Index::build(&articles, &entities);
+    Fixture {
+        articles,
+        bodies,
+        entities,
+        index,
+    }
+}
+
+impl Fixture {
+    fn files(&self) -> Files {
+        files(&Sources {
+            articles: &self.articles,
+            index: &self.index,
+            entities: &self.entities,
+        })
+    }
+
+    /// Every word an article is found by, scanned from its fields.
+    fn words_of(&self, id: usize) -> BTreeSet<String> {
+        let a = &self.articles[id];
+        let mut texts: Vec<String> = vec![
+            a.title.clone(),
+            a.summary.clone(),
+            crate::markdown::plain_text(&self.bodies[id]),
+        ];
+        texts.extend(a.source.clone());
+        texts.extend(a.location.clone());
+        texts.extend(a.tags.iter().cloned());
+        for p in &a.people {
+            texts.push(p.clone());
+            if let Some(e) = self.entities.people.resolve(p) {
+                let e = self.entities.people.entry(e);
+                texts.push(e.name.clone());
+                texts.extend(e.aliases.iter().cloned());
+            }
+        }
+        for c in &a.countries {
+            texts.push(c.clone());
+            if let Some(c) = self.entities.countries.lookup(c) {
+                texts.extend([c.name.clone(), c.code.clone()]);
+                texts.extend(c.aliases.iter().cloned());
+            }
+        }
+        texts.iter().flat_map(|t| words(t)).collect()
+    }
+}
+
+/// The index read back: term -> (any, strong), in document numbers.
+/// Each term's documents: anywhere, and in the strong fields.
+type Terms = BTreeMap<String, (Vec<u32>, Vec<u32>)>;
+
+fn read_back(files: &Files) -> (serde_json::Value, Terms) {
+    let by_path: BTreeMap<&str, &[u8]> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let entry: serde_json::Value = serde_json::from_slice(by_path["/search/index.json"]).unwrap();
+    let docs = entry["docs"].as_u64().unwrap() as u32;
+    let mut terms = BTreeMap::new();
+    for n in 0..entry["shards"].as_array().unwrap().len() {
+        let bytes = by_path[format!("/search/words/{n}.bin").as_str()];
+        let mut at = 0;
+        while at < bytes.len() {
+            let len = get_varint(bytes, &mut at) as usize;
+            let term = std::str::from_utf8(&bytes[at..at + len])
+                .unwrap()
+                .to_string();
+            at += len;
+            let any = get_set(bytes, &mut at, docs);
+            let strong = get_set(bytes, &mut at, docs);
+            assert!(entry["shards"][n].as_str().unwrap() <= term.as_str());
+            terms.insert(term, (any, strong));
+        }
+    }
+    (entry, terms)
+}
+
+#[test]
+fn every_article_is_found_by_each_of_its_words() {
+    for seed in 0..30 {
+        let f = random_fixture(seed);
+        let (_, terms) = read_back(&f.files());
+        for (doc, &id) in f.index.newest_first.iter().enumerate() {
+            for w in f.words_of(id) {
+                let found = terms
+                    .get(&w)
+                    .is_some_and(|(any, _)| any.contains(&(doc as u32)));
+                assert!(
+                    found,
+                    "seed {seed}: `{w}` does not find {}",
+                    f.articles[id].rel
+                );
+            }
+            let title = words(&f.articles[id].title).next().unwrap();
+            assert!(
+                terms[&title].1.contains(&(doc as u32)),
+                "title words are strong"
+            );
+        }
+        // Nothing is found by a word it does not hold.
+        for (term, (any, _)) in terms.iter().filter(|(t, _)| !t.starts_with('~')) {
+            for &doc in any {
+                let id = f.index.newest_first[doc as usize];
+                assert!(f.words_of(id).contains(term), "seed {seed}: `{term}`");
+            }
+        }
+    }
+}
+
+#[test]
+fn filters_list_what_the_entity_pages_list() {
+    for seed in 0..30 {
+        let f = random_fixture(seed);
+        let (entry, terms) = read_back(&f.files());
+        for (kind, filter) in [
+            (Kind::People, "person"),
+            (Kind::Countries, "country"),
+            (Kind::Tags, "tag"),
+        ] {
+            for term in &f.index.taxonomy(kind).terms {
+                let (docs, _) = &terms[&filter_term(filter, &term.slug)];
+                let ids: Vec<usize> = docs
+                    .iter()
+                    .map(|&d| f.index.newest_first[d as usize])
+                    .collect();
+                assert_eq!(ids, term.articles, "seed {seed}: {filter} {}", term.slug);
+            }
+        }
+        for year in entry["years"].as_array().unwrap() {
+            let y = year[0].as_i64().unwrap() as i32;
+            let mut ids = Vec::new();
+            for run in year[1].as_array().unwrap() {
+                let (a, b) = (
+                    run[0].as_u64().unwrap() as usize,
+                    run[1].as_u64().unwrap() as usize,
+                );
+                ids.extend(f.index.newest_first[a..b].iter().copied());
+            }
+            assert_eq!(ids, f.index.years[&y].articles, "seed {seed}: year {y}");
+        }
+    }
+}
+
+#[test]
+fn zelensky_finds_zelenskiy_and_uk_the_united_kingdom() {
+    let f = random_fixture(7);
+    let (_, terms) = read_back(&f.files());
+    for (doc, &id) in f.index.newest_first.iter().enumerate() {
+        let a = &f.articles[id];
+        let doc = doc as u32;
+        let zelenskiy = a.people.iter().any(|p| p.contains("Zelensk"));
+        assert_eq!(
+            terms.get("zelensky").is_some_and(|t| t.0.contains(&doc)),
+            zelenskiy || f.words_of(id).contains("zelensky")
+        );
+        let uk = a.countries.iter().any(|c| c == "UK");
+        if uk {
+            for w in ["uk", "united", "kingdom", "gb", "britain"] {
+                assert!(terms[w].0.contains(&doc), "{w}");
+            }
+        }
+    }
+}
+
+#[test]
+fn summaries_are_cut_at_a_word() {
+    let long = "word ".repeat(100);
+    let cut = build::cut_summary(&long);
+    assert!(cut.ends_with("word…"), "{cut}");
+    assert!(cut.chars().count() <= 281);
+    assert_eq!(build::cut_summary("short"), "short");
+}
+
+/// One query as the client takes it, and the brute-force answer.
+struct Query {
+    q: String,
+    filters: BTreeMap<&'static str, Vec<String>>,
+}
+
+fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
+    let mut q = Vec::new();
+    for _ in 0..rng.below(4) {
+        let pick = rng.below(5);
+        let word = match pick {
+            0 => POOL[rng.below(POOL.len())].to_string(),
+            1 => PEOPLE[rng.below(PEOPLE.len())].to_string(),
+            2 => COUNTRIES[rng.below(COUNTRIES.len())].to_string(),
+            3 => {
+                // A prefix of some word, as while typing.
+                let w = POOL[rng.below(POOL.len())];
+                w.chars().take(1 + rng.below(w.chars().count())).collect()
+            }
+            _ => format!("no{}", rng.below(f.articles.len() + 3)),
+        };
+        q.push(word);
+    }
+    let mut filters = BTreeMap::new();
+    if rng.below(3) == 0 {
+        let tax = f.index.taxonomy(Kind::People);
+        if !tax.terms.is_empty() {
+            filters.insert(
+                "person",
+                vec![tax.terms[rng.below(tax.terms.len())].slug.clone()],
+            );
+        }
+    }
+    if rng.below(4) == 0 {
+        let years: Vec<&i32> = f.index.years.keys().collect();
+        filters.insert("year", vec![years[rng.below(years.len())].to_string()]);
+    }
+    if rng.below(4) == 0 {
+        filters.insert("source", vec![crate::slugs::slugify(SOURCES[rng.below(3)])]);
+    }
+    Query {
+        q: q.join(" "),
+        filters,
+    }
+}
+
+/// The documents (numbers, newest first) a query should find, by scanning
+/// every article's words.
+fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> Vec<u32> {
+    let toks: Vec<String> = {
+        let mut seen = BTreeSet::new();
+        words(&query.q).filter(|w| seen.insert(w.clone())).collect()
+    };
+    let vocabulary: BTreeSet<&String> = all.iter().flatten().collect();
+    if toks.is_empty() && query.filters.is_empty() {
+        return Vec::new();
+    }
+    let matches = |doc: usize| {
+        let id = f.index.newest_first[doc];
+        let a = &f.articles[id];
+        let words_ok = toks.iter().enumerate().all(|(i, t)| {
+            let prefix = i == toks.len() - 1 && !vocabulary.contains(t);
+            all[doc].contains(t) || (prefix && all[doc].iter().any(|w| w.starts_with(t.as_str())))
+        });
+        let filter_ok = query.filters.iter().all(|(k, vs)| {
+            vs.iter().all(|v| match *k {
+                "person" => {
+                    let tax = f.index.taxonomy(Kind::People);
+                    tax.by_article[id].iter().any(|&t| &tax.terms[t].slug == v)
+                }
+                "year" => a.date.format("%Y").to_string() == *v,
+                "source" => a
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| crate::slugs::slugify(s) == *v),
+                _ => unreachable!(),
+            })
+        });
+        words_ok && filter_ok
+    };
+    (0..f.articles.len())
+        .filter(|&d| matches(d))
+        .map(|d| d as u32)
+        .collect()
+}
+
+const NODE_RUNNER: &str = r"
+const fs = require('fs'), path = require('path');
+const api = require(process.argv[2]);
+const dir = process.argv[3];
+const queries = JSON.parse(fs.readFileSync(process.argv[4], 'utf8'));
+(async () => {
+  const out = [];
+  for (const q of queries) {
+    const idx = new api.Index((p, bin) => {
+      const f = path.join(dir, p.split('?')[0]);
+      return Promise.resolve(bin ? Uint8Array.from(fs.readFileSync(f)).buffer : fs.readFileSync(f, 'utf8'));
+    });
+    const date = await idx.query(q);
+    const rel = await idx.query(Object.assign({}, q, { sort: 'relevance' }));
+    const recs = await idx.records(date.docs);
+    out.push({ date: Array.from(date.docs), relevance: Array.from(rel.docs), urls: recs.map(r => r.u), years: date.counts ? date.counts.year : [] });
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+";
+
+/// Writes `files` under `dir` (site paths) and the client beside them.
+fn write_site(dir: &Path, files: &Files) {
+    for (path, bytes) in files {
+        let file = dir.join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+#[test]
+fn the_browser_client_finds_what_a_brute_force_scan_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path();
+    let runner = tmp.join("runner.js");
+    std::fs::write(&runner, NODE_RUNNER).unwrap();
+    let mut rng = Rng(42);
+    let mut checked = 0;
+    for seed in 0..25 {
+        let f = random_fixture(seed);
+        let site = tmp.join(format!("site{seed}"));
+        write_site(&site, &f.files());
+        let queries: Vec<Query> = (0..40).map(|_| random_query(&f, &mut rng)).collect();
+        let json: Vec<serde_json::Value> = queries
+            .iter()
+            .map(|q| serde_json::json!({ "q": q.q, "filters": q.filters }))
+            .collect();
+        let qfile = site.join("queries.json");
+        std::fs::write(&qfile, serde_json::to_vec(&json).unwrap()).unwrap();
+        let out = Command::new("node")
+            .arg(&runner)
+            .arg(site.join("search/search.js"))
+            .arg(site.join("search"))
+            .arg(&qfile)
+            .output()
+            .expect("node runs (the client is tested under node)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let all: Vec<BTreeSet<String>> = f
+            .index
+            .newest_first
+            .iter()
+            .map(|&id| f.words_of(id))
+            .collect();
+        for (q, a) in queries.iter().zip(answers) {
+            let expected = brute_force(&f, &all, q);
+            let got: Vec<u32> = serde_json::from_value(a["date"].clone()).unwrap();
+            assert_eq!(
+                got, expected,
+                "seed {seed}, query {:?} {:?}",
+                q.q, q.filters
+            );
+            let mut by_relevance: Vec<u32> =
+                serde_json::from_value(a["relevance"].clone()).unwrap();
+            by_relevance.sort_unstable();
+            assert_eq!(by_relevance, expected, "relevance finds the same set");
+            let urls: Vec<String> = serde_json::from_value(a["urls"].clone()).unwrap();
+            let paths: Vec<&str> = expected
+                .iter()
+                .map(|&d| f.articles[f.index.newest_first[d as usize]].path.as_str())
+                .collect();
+            assert_eq!(urls, paths, "records are the articles'");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 25 * 40);
+}
