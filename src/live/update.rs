@@ -48,7 +48,9 @@ pub(crate) fn update_articles(
     drafts: bool,
 ) -> Result<(ArticleUpdate, Vec<Diagnostic>)> {
     let content_dir = load::content_dir(&site.root);
-    let (edits, broken) = load::read_articles(&content_dir, files, site.config.timezone, drafts);
+    let config = &site.config;
+    let (edits, broken) =
+        load::read_articles(&content_dir, files, config.timezone, drafts, config.search);
     let update = take_in(site, edits)?;
     Ok((update, broken))
 }

@@ -101,6 +101,7 @@ pub(crate) fn load(
     dir: &Path,
     tz: chrono_tz::Tz,
     drafts: bool,
+    words: bool,
 ) -> Result<Content, Vec<Diagnostic>> {
     let mut content = Content::default();
     let mut markdown = Vec::new();
@@ -144,7 +145,7 @@ pub(crate) fn load(
         .map(|(file, rel)| {
             let bytes = std::fs::read(&file)
                 .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
-            let article = parse_article(file, rel, &bytes, tz)?;
+            let article = parse_with(file, rel, &bytes, tz, words)?;
             Ok((drafts || !article.draft).then_some(article))
         })
         .collect();
@@ -172,6 +173,7 @@ pub(crate) fn read_articles(
     files: &[PathBuf],
     tz: chrono_tz::Tz,
     drafts: bool,
+    words: bool,
 ) -> (Vec<(String, Option<Article>)>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -184,7 +186,7 @@ pub(crate) fn read_articles(
             continue;
         }
         match std::fs::read(file) {
-            Ok(bytes) => match parse_article(file.clone(), rel.clone(), &bytes, tz) {
+            Ok(bytes) => match parse_with(file.clone(), rel.clone(), &bytes, tz, words) {
                 Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),
                 Err(mut e) => errors.append(&mut e),
             },
@@ -227,12 +229,24 @@ pub(crate) fn relative(dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Parses one article from its bytes; every problem found is returned.
+/// Parses one article from its bytes, keeping its body's words; every
+/// problem found is returned.
 pub(crate) fn parse_article(
     file: PathBuf,
     rel: String,
     bytes: &[u8],
     tz: chrono_tz::Tz,
+) -> Result<Article, Vec<Diagnostic>> {
+    parse_with(file, rel, bytes, tz, true)
+}
+
+/// [`parse_article`], keeping the body's words for search only when `words`.
+fn parse_with(
+    file: PathBuf,
+    rel: String,
+    bytes: &[u8],
+    tz: chrono_tz::Tz,
+    words: bool,
 ) -> Result<Article, Vec<Diagnostic>> {
     if bytes.len() > MAX_ARTICLE_BYTES {
         let message = format!(
@@ -377,7 +391,11 @@ pub(crate) fn parse_article(
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
-        words: crate::search::body_words(split.body),
+        words: if words {
+            crate::search::body_words(split.body)
+        } else {
+            String::new()
+        },
         file,
     })
 }

@@ -78,7 +78,8 @@ pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, 
         }
     };
     let tz = config.as_ref().map_or(chrono_tz::UTC, |c| c.timezone);
-    let content = match content::load(&root.join("content"), tz, options.drafts) {
+    let words = config.as_ref().is_some_and(|c| c.search);
+    let content = match content::load(&root.join("content"), tz, options.drafts, words) {
         Ok(c) => c,
         Err(mut e) => {
             errors.append(&mut e);

@@ -458,8 +458,12 @@
       });
     }
 
+    var filterDetails = document.getElementById('search-filter-box');
+    if (window.matchMedia('(min-width: 56rem)').matches) filterDetails.open = true;
+
     function drawFilters(c) {
       filterBox.replaceChildren();
+      filterDetails.hidden = !['person', 'country', 'tag', 'source', 'year'].some(function (f) { return (c[f] || []).length; });
       var titles = { person: 'People', country: 'Countries', tag: 'Tags', source: 'Sources', year: 'Years' };
       ['person', 'country', 'tag', 'source', 'year'].forEach(function (f) {
         var values = c[f] || [];

@@ -49,9 +49,16 @@ pub(crate) type Files = Vec<(String, Vec<u8>)>;
 /// that the body is read once.
 pub(crate) fn body_words(markdown: &str) -> String {
     let text = crate::markdown::plain_text(markdown);
-    let mut all: Vec<String> = fold::words(&text).collect();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut folded = String::new();
+    for word in fold::segments(&text) {
+        fold::fold_into(word, &mut folded);
+        if !folded.is_empty() && !seen.contains(folded.as_str()) {
+            seen.insert(folded.clone());
+        }
+    }
+    let mut all: Vec<String> = seen.into_iter().collect();
     all.sort_unstable();
-    all.dedup();
     all.join(" ")
 }
 

@@ -240,6 +240,30 @@ impl Browser {
             .collect()
     }
 
+    /// Types `text` into the element `css` selects, key by key, as a
+    /// person would (each key fires the input's events).
+    pub(crate) fn type_into(&self, css: &str, text: &str) {
+        let found = self
+            .session_call(
+                "POST",
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .unwrap_or_else(|e| panic!("find {css}: {e}"));
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element id for {css}: {found}"))
+            .to_string();
+        self.session_call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        )
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
     /// Presses Tab once, as a keyboard user would.
     pub(crate) fn press_tab(&self) {
         let tab = "\u{E004}";

@@ -17,5 +17,6 @@ mod hostile;
 mod incremental;
 mod metadata;
 mod reader;
+mod search;
 mod serve;
 mod validity;
