@@ -177,6 +177,16 @@ impl Output {
             .insert(rel);
     }
 
+    /// [`Output::forget`]s every file of the previous build under the folder
+    /// `site_dir` (`/search/`): a rebuild of that folder's files removes
+    /// those it does not write again.
+    pub(crate) fn forget_under(&self, site_dir: &str) {
+        let prefix = site_dir.trim_start_matches('/');
+        for rel in self.previous.keys().filter(|rel| rel.starts_with(prefix)) {
+            self.forget(&format!("/{rel}"));
+        }
+    }
+
     fn on_disk(&self, rel: &str, stamp: &Stamp) -> bool {
         fs::metadata(self.dir.join(rel)).is_ok_and(|m| m.len() == stamp.size)
     }

@@ -205,6 +205,9 @@ impl Live {
         };
         let output = Output::open(&self.out, &site.root, false)?;
         output.keep_previous();
+        // Fewer articles may need fewer shards and chunks.
+        output.forget_under(crate::search::SEARCH_DIR);
+        output.keep(crate::search::SEARCH_DIR);
         let mut errors = Vec::new();
         for (path, bytes) in site.search_files() {
             errors.extend(output.write(&path, &bytes, 0).err());

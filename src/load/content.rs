@@ -231,6 +231,7 @@ pub(crate) fn relative(dir: &Path, path: &Path) -> String {
 
 /// Parses one article from its bytes, keeping its body's words; every
 /// problem found is returned.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn parse_article(
     file: PathBuf,
     rel: String,

@@ -13,23 +13,30 @@ use serde::Serialize;
 
 use super::fold::words;
 use super::sets::{put_set, put_varint};
-use super::{Files, DOCS_DIR, ENTRY, SHARDS_DIR};
+use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
 
 /// A shard is closed once it holds this many bytes (one term's sets may
 /// make it larger: at most two bitmaps of the whole archive).
-pub(crate) const SHARD_BYTES: usize = 16 << 10;
+pub(crate) const SHARD_BYTES: usize = 8 << 10;
 
 /// Result records per chunk file.
-pub(crate) const RECORDS_PER_CHUNK: usize = 25;
+pub(crate) const RECORDS_PER_CHUNK: usize = 10;
 
 /// A summary longer than this (in characters) is cut at a word.
 const SUMMARY_CHARS: usize = 280;
 
 /// Filter values of each kind named in the entry file, most used first.
 const ENTRY_VALUES: usize = 40;
+
+/// Filter values of each kind whose counts the search page shows: their
+/// sets go together in `filters.bin`, one file for every query. Exact
+/// counts over a large result need about one bit per article per value
+/// (12.5 KB at 100,000 articles for a common value), so the number of
+/// values shown is what the bytes of a query are traded against.
+pub(crate) const COUNTED_VALUES: usize = 4;
 
 /// The documents a term is in: anywhere (`any`), and in the title, the
 /// summary or the article's names (`strong`, which weighs more).
@@ -65,15 +72,19 @@ pub(crate) fn index_files(src: &Sources) -> Files {
     let sources = source_values(src);
     let terms = postings(src, &names);
     let docs = src.index.newest_first.len() as u32;
+    let filters = filter_values(src, &sources);
+    let counted = counted_sets(&terms, &filters, docs);
     let (shard_starts, mut files) = shards(terms, docs);
+    files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
     files.extend(record_chunks(src));
     let entry = Entry {
         version: 1,
         docs,
         chunk: RECORDS_PER_CHUNK,
+        counted: COUNTED_VALUES,
         shards: shard_starts,
         years: year_runs(src),
-        filters: filter_values(src, &sources),
+        filters,
         paths: FILTERS
             .iter()
             .map(|&(kind, name)| (name, crate::render::taxonomy_path(kind)))
@@ -217,6 +228,25 @@ fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
     sorted
 }
 
+/// The sets of the filter values whose counts are shown (the first
+/// [`COUNTED_VALUES`] of each kind in the entry), as `filters.bin`: each a
+/// term and its set, in the entry's order.
+fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (filter, values) in filters {
+        for (value, _, _) in values.iter().take(COUNTED_VALUES) {
+            let term = filter_term(filter, value);
+            let Ok(at) = terms.binary_search_by(|(t, _)| t.as_str().cmp(&term)) else {
+                continue;
+            };
+            put_varint(&mut out, term.len() as u64);
+            out.extend_from_slice(term.as_bytes());
+            put_set(&mut out, &terms[at].1.any, docs);
+        }
+    }
+    out
+}
+
 /// Cuts the terms into shards: returns each shard's first term and files.
 fn shards(terms: Vec<(String, Postings)>, docs: u32) -> (Vec<String>, Files) {
     let mut starts = Vec::new();
@@ -326,12 +356,14 @@ struct Entry {
     docs: u32,
     /// Records per chunk.
     chunk: usize,
+    /// Values of each filter kind in `filters.bin`.
+    counted: usize,
     /// The first term of each shard.
     shards: Vec<String>,
     /// Each year, its runs of documents `[first, end)`, and its count.
     years: Vec<YearRuns>,
     /// Filter values: `[value, name, count]`, most used first.
-    filters: BTreeMap<&'static str, Vec<(String, String, usize)>>,
+    filters: FilterValues,
     /// Where each filter kind's pages are.
     paths: BTreeMap<&'static str, String>,
     /// Changes whenever any index file changes (fetched with `?v=`).
@@ -365,10 +397,10 @@ fn year_runs(src: &Sources) -> Vec<YearRuns> {
         .collect()
 }
 
-fn filter_values(
-    src: &Sources,
-    sources: &BTreeMap<String, (String, u32)>,
-) -> BTreeMap<&'static str, Vec<(String, String, usize)>> {
+/// Each filter kind's values: `[value, name, count]`, most used first.
+type FilterValues = BTreeMap<&'static str, Vec<(String, String, usize)>>;
+
+fn filter_values(src: &Sources, sources: &BTreeMap<String, (String, u32)>) -> FilterValues {
     let mut out = BTreeMap::new();
     for (kind, filter) in FILTERS {
         let terms = &src.index.taxonomy(kind).terms;

@@ -93,7 +93,7 @@
 
   // ---- the index ---------------------------------------------------------
   var decoder = new TextDecoder();
-  var PREFIX_SHARDS = 4, PREFIX_TERMS = 100, FACET_SHOWN = 8;
+  var PREFIX_SHARDS = 4, PREFIX_TERMS = 100;
   var FILTERS = ['person', 'country', 'tag', 'source'];
 
   // `load(path, binary)` fetches a file under /search/ (an ArrayBuffer when
@@ -146,6 +146,37 @@
     }
     return terms;
   }
+
+  // The sets of the most used filter values (filters.bin), for the counts.
+  Index.prototype.counted = function () {
+    var self = this;
+    if (!this.countedP) {
+      this.countedP = this.entry().then(function (e) {
+        return self.fetch('filters.bin?v=' + e.build, true).then(function (buf) {
+          var bytes = new Uint8Array(buf), at = { i: 0 }, sets = new Map();
+          while (at.i < bytes.length) {
+            var len = varint(bytes, at);
+            var term = decoder.decode(bytes.subarray(at.i, at.i + len));
+            at.i += len;
+            sets.set(term, readSet(bytes, at, e.docs));
+          }
+          return sets;
+        });
+      });
+    }
+    return this.countedP;
+  };
+
+  // The documents of one filter value: from filters.bin when it is one of
+  // the counted values, else from its shard.
+  Index.prototype.filterSet = function (f, value) {
+    var self = this, term = '~' + f + ':' + value;
+    return this.entry().then(function (e) {
+      var counted = e.filters[f].slice(0, e.counted).some(function (v) { return v[0] === value; });
+      if (counted) return self.counted().then(function (sets) { return sets.get(term) || new Int32Array(0); });
+      return self.lookup(term).then(function (h) { return h ? h.any : new Int32Array(0); });
+    });
+  };
 
   // The shard that would hold `term`: the last one starting at or before it.
   function shardOf(e, term) {
@@ -223,7 +254,7 @@
         var sets = [];
         FILTERS.forEach(function (f) {
           (filters[f] || []).forEach(function (v) {
-            sets.push(self.lookup('~' + f + ':' + v).then(function (h) { return h ? h.any : new Int32Array(0); }));
+            sets.push(self.filterSet(f, v));
           });
         });
         return Promise.all(sets).then(function (filterSets) {
@@ -243,46 +274,50 @@
     filterSets.forEach(function (s) { docs = docs ? intersect(docs, s) : s; });
     var order = Array.from(docs);
     if (req.sort === 'relevance' && hits.length) order = byRelevance(e, hits, order);
-    return counts(index, e, docs, req.filters || {}).then(function (c) {
+    var counted = req.counts === false ? Promise.resolve(null) : counts(index, e, docs, req.filters || {});
+    return counted.then(function (c) {
       return { docs: order, terms: toks, counts: c, total: order.length };
     });
   }
 
   function byRelevance(e, hits, order) {
-    var score = new Map();
-    order.forEach(function (d) { score.set(d, 0); });
+    var score = new Float64Array(e.docs);
     hits.forEach(function (h) {
       var idf = Math.log(1 + e.docs / Math.max(h.any.length, 1));
-      order.forEach(function (d) { score.set(d, score.get(d) + idf); });
-      h.strong.forEach(function (d) { if (score.has(d)) score.set(d, score.get(d) + 2 * idf); });
+      for (var i = 0; i < order.length; i++) score[order[i]] += idf;
+      for (var j = 0; j < h.strong.length; j++) score[h.strong[j]] += 2 * idf;
     });
-    return order.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+    return order.sort(function (a, b) { return score[b] - score[a] || a - b; });
   }
 
-  // Counts among `docs` of every year and of the most used values of each
-  // filter kind (and the ones chosen), most frequent first, zeros left out.
+  // Counts among `docs` of every year and of the counted values of each
+  // filter kind (and the ones chosen), most frequent first, zeros left out
+  // (but for chosen ones).
   function counts(index, e, docs, chosen) {
-    var inDocs = new Set(docs);
+    var mark = new Uint8Array(e.docs);
+    for (var i = 0; i < docs.length; i++) mark[docs[i]] = 1;
+    var inDocs = function (set) {
+      var n = 0;
+      for (var k = 0; k < set.length; k++) n += mark[set[k]];
+      return n;
+    };
     var out = { year: [] };
     e.years.forEach(function (y) {
       var n = 0;
-      y[1].forEach(function (run) { for (var d = run[0]; d < run[1]; d++) if (inDocs.has(d)) n++; });
+      y[1].forEach(function (run) { for (var d = run[0]; d < run[1]; d++) n += mark[d]; });
       if (n) out.year.push([String(y[0]), String(y[0]), n]);
     });
     return Promise.all(FILTERS.map(function (f) {
-      var values = e.filters[f].slice(0, FACET_SHOWN).map(function (v) { return [v[0], v[1]]; });
-      (chosen[f] || []).forEach(function (slug) {
+      var values = e.filters[f].slice(0, e.counted).map(function (v) { return [v[0], v[1]]; });
+      var kept = chosen[f] || [];
+      kept.forEach(function (slug) {
         if (!values.some(function (v) { return v[0] === slug; })) values.push([slug, nameOf(e, f, slug)]);
       });
       return Promise.all(values.map(function (v) {
-        return index.lookup('~' + f + ':' + v[0]).then(function (h) {
-          var n = 0;
-          if (h) h.any.forEach(function (d) { if (inDocs.has(d)) n++; });
-          return [v[0], v[1], n];
-        });
+        return index.filterSet(f, v[0]).then(function (set) { return [v[0], v[1], inDocs(set)]; });
       })).then(function (list) {
-        var kept = chosen[f] || [];
-        out[f] = list.filter(function (v) { return v[2] > 0 || kept.indexOf(v[0]) >= 0; }).sort(function (a, b) { return b[2] - a[2]; });
+        out[f] = list.filter(function (v) { return v[2] > 0 || kept.indexOf(v[0]) >= 0; })
+          .sort(function (a, b) { return b[2] - a[2]; });
       });
     })).then(function () { return out; });
   }
@@ -373,7 +408,7 @@
     function run() {
       var q = input.value, mine = ++seq;
       if (!q.trim()) { panel.hidden = true; return; }
-      index.query({ q: q, sort: 'relevance' }).then(function (res) {
+      index.query({ q: q, sort: 'relevance', counts: false }).then(function (res) {
         return index.records(res.docs.slice(0, 6)).then(function (recs) {
           if (mine !== seq) return;
           panel.replaceChildren();
@@ -401,6 +436,9 @@
     history.replaceState(null, '', '?' + p.toString());
   }
 
+  // Results shown at a time on the search page.
+  var PAGE = 10;
+
   // The search page: results, filters with counts, sort, more.
   function searchPage(app) {
     app.hidden = false;
@@ -425,7 +463,7 @@
     });
     queryInput.addEventListener('input', function () { st.q = queryInput.value; run(); });
     sort.addEventListener('change', function () { st.sort = sort.value; run(); });
-    more.addEventListener('click', function () { show(20); });
+    more.addEventListener('click', function () { show(PAGE); });
     run();
 
     function run() {
@@ -438,7 +476,7 @@
         list.replaceChildren();
         status.textContent = describe(res);
         drawFilters(res.counts || {});
-        return show(20);
+        return show(PAGE);
       }).catch(function (err) { status.textContent = 'The search index could not be loaded.'; console.warn(err); });
     }
 

@@ -121,7 +121,10 @@ pub(crate) fn fold_into(word: &str, out: &mut String) {
     if word.is_ascii() {
         // Most words of an English archive: NFKD and the letter table
         // change nothing, so lower case and drop what is not alphanumeric.
-        let kept = word.bytes().filter(u8::is_ascii_alphanumeric).take(MAX_WORD_CHARS);
+        let kept = word
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .take(MAX_WORD_CHARS);
         out.extend(kept.map(|b| char::from(b.to_ascii_lowercase())));
         return;
     }

@@ -11,7 +11,8 @@
 //! The files, under `/search/`: `index.json` (the entry: where each shard
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
 //! word order, cut into shards of about [`build::SHARD_BYTES`]), and
-//! `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
+//! `filters.bin` (the sets of the most used filter values, for the counts
+//! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first). A query loads the entry, the shards of its words
 //! and the chunks of the results it shows; nothing grows one file per
 //! article, and no file grows past two bitmaps of the whole archive.
@@ -33,6 +34,8 @@ pub(crate) const SEARCH_DIR: &str = "/search/";
 const ENTRY: &str = "index.json";
 /// The shards' folder, under [`SEARCH_DIR`].
 const SHARDS_DIR: &str = "words/";
+/// The sets of the filter values whose counts are shown, under [`SEARCH_DIR`].
+const FILTERS_FILE: &str = "filters.bin";
 /// The records' folder, under [`SEARCH_DIR`].
 const DOCS_DIR: &str = "docs/";
 /// The client script, under [`SEARCH_DIR`].

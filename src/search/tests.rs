@@ -407,11 +407,49 @@ const queries = JSON.parse(fs.readFileSync(process.argv[4], 'utf8'));
     const date = await idx.query(q);
     const rel = await idx.query(Object.assign({}, q, { sort: 'relevance' }));
     const recs = await idx.records(date.docs);
-    out.push({ date: Array.from(date.docs), relevance: Array.from(rel.docs), urls: recs.map(r => r.u), years: date.counts ? date.counts.year : [] });
+    out.push({ date: Array.from(date.docs), relevance: Array.from(rel.docs), urls: recs.map(r => r.u), counts: date.counts || {} });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
 ";
+
+/// Every count the client shows is the number of found articles with
+/// that value (years, people, countries, tags, sources).
+fn assert_counts(f: &Fixture, found: &[u32], counts: &serde_json::Value) {
+    let Some(counts) = counts.as_object() else {
+        return;
+    };
+    for (filter, values) in counts {
+        for v in values.as_array().unwrap() {
+            let (value, n) = (v[0].as_str().unwrap(), v[2].as_u64().unwrap() as usize);
+            let has = |id: usize| {
+                let a = &f.articles[id];
+                let term = |kind: Kind| {
+                    let tax = f.index.taxonomy(kind);
+                    tax.by_article[id]
+                        .iter()
+                        .any(|&t| tax.terms[t].slug == value)
+                };
+                match filter.as_str() {
+                    "year" => a.date.format("%Y").to_string() == value,
+                    "person" => term(Kind::People),
+                    "country" => term(Kind::Countries),
+                    "tag" => term(Kind::Tags),
+                    "source" => a
+                        .source
+                        .as_deref()
+                        .is_some_and(|s| crate::slugs::slugify(s) == value),
+                    other => panic!("unknown filter {other}"),
+                }
+            };
+            let expected = found
+                .iter()
+                .filter(|&&d| has(f.index.newest_first[d as usize]))
+                .count();
+            assert_eq!(n, expected, "{filter} {value}");
+        }
+    }
+}
 
 /// Writes `files` under `dir` (site paths) and the client beside them.
 fn write_site(dir: &Path, files: &Files) {
@@ -478,6 +516,7 @@ fn the_browser_client_finds_what_a_brute_force_scan_finds() {
                 .map(|&d| f.articles[f.index.newest_first[d as usize]].path.as_str())
                 .collect();
             assert_eq!(urls, paths, "records are the articles'");
+            assert_counts(&f, &expected, &a["counts"]);
             checked += 1;
         }
     }

@@ -106,6 +106,7 @@ fn every_expected_page_exists() {
         "/search/",
         "search/search.js",
         "search/index.json",
+        "search/filters.bin",
         "search/words/0.bin",
         "search/docs/0.json",
     ]

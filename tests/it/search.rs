@@ -14,9 +14,11 @@ use serde_json::{json, Value};
 use crate::chromium::{browser_tools, Browser};
 use crate::common::{list_files, md_body, poll_until, yaml_str, Serving, SiteFixture, PATIENCE};
 
-const PEOPLE_YAML: &str = "- name: Volodymyr Zelenskiy\n  aliases: [Zelensky, Volodymyr Zelenskyy]\n  country: Ukraine\n";
+const PEOPLE_YAML: &str =
+    "- name: Volodymyr Zelenskiy\n  aliases: [Zelensky, Volodymyr Zelenskyy]\n  country: Ukraine\n";
 
-const HOSTILE_TITLE: &str = "Q&A: </script><b>bold</b> \"quoted\" 'single' <img src=x onerror=alert(1)>";
+const HOSTILE_TITLE: &str =
+    "Q&A: </script><b>bold</b> \"quoted\" 'single' <img src=x onerror=alert(1)>";
 
 /// Four articles: one with a word found nowhere else in its body, two
 /// naming Zelenskiy as written in the directory, one with a hostile title.
@@ -113,19 +115,36 @@ fn a_reader_searches_narrows_and_shares_a_query() {
     browser.goto(&format!("{base}/2026/02/kyiv/"));
     look(&browser, "the article page", |_| true);
     browser.type_into("#site-search", "zeppelin");
-    let v = look(&browser, "one result under the box", |v| strings(&v["titles"]).len() == 1);
+    let v = look(&browser, "one result under the box", |v| {
+        strings(&v["titles"]).len() == 1
+    });
     assert_eq!(strings(&v["titles"]), ["Ministers meet in Brussels"]);
-    assert!(v["status"].as_str().unwrap().contains("All 1 results"), "{v}");
+    assert!(
+        v["status"].as_str().unwrap().contains("All 1 results"),
+        "{v}"
+    );
 
     // The search page: a query, then a person filter, without leaving the page.
     browser.goto(&format!("{base}/search/?q=ukraine"));
-    let v = look(&browser, "results for ukraine", |v| strings(&v["titles"]).len() == 3);
+    let v = look(&browser, "results for ukraine", |v| {
+        strings(&v["titles"]).len() == 3
+    });
     assert_eq!(
         strings(&v["titles"]),
-        ["Leaders arrive in Kyiv", "A call on guarantees", HOSTILE_TITLE],
+        [
+            "Leaders arrive in Kyiv",
+            "A call on guarantees",
+            HOSTILE_TITLE
+        ],
         "newest first"
     );
-    assert!(v["status"].as_str().unwrap().starts_with("3 articles match"), "{v}");
+    assert!(
+        v["status"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 articles match"),
+        "{v}"
+    );
     let person = v["filters"]
         .as_array()
         .unwrap()
@@ -134,19 +153,34 @@ fn a_reader_searches_narrows_and_shares_a_query() {
         .unwrap_or_else(|| panic!("a filter for Zelenskiy: {v}"));
     assert_eq!(person["label"], "Volodymyr Zelenskiy (2)");
     browser.js("window.__searchMarker = 'same page'; document.querySelector('#search-filters input[value=\"volodymyr-zelenskiy\"]').click(); return null;").unwrap();
-    let narrowed = look(&browser, "the person filter applied", |v| strings(&v["titles"]).len() == 2);
+    let narrowed = look(&browser, "the person filter applied", |v| {
+        strings(&v["titles"]).len() == 2
+    });
     assert_eq!(narrowed["marker"], "same page", "filtering does not reload");
-    assert_eq!(strings(&narrowed["titles"]), ["Leaders arrive in Kyiv", "A call on guarantees"]);
+    assert_eq!(
+        strings(&narrowed["titles"]),
+        ["Leaders arrive in Kyiv", "A call on guarantees"]
+    );
     let shared = narrowed["location"].as_str().unwrap().to_string();
     assert!(shared.contains("person=volodymyr-zelenskiy"), "{shared}");
-    browser.cdp("Emulation.setDeviceMetricsOverride", json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false }));
+    browser.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
+    );
     browser.screenshot(&screenshots().join("search-1280.png"));
 
     // The shared link reproduces the results, with the filter checked.
     browser.goto(&format!("{base}{shared}"));
-    let again = look(&browser, "the deep link", |v| strings(&v["titles"]).len() == 2);
+    let again = look(&browser, "the deep link", |v| {
+        strings(&v["titles"]).len() == 2
+    });
     assert_eq!(again["titles"], narrowed["titles"]);
-    let checked: Vec<&Value> = again["filters"].as_array().unwrap().iter().filter(|f| f["checked"] == true).collect();
+    let checked: Vec<&Value> = again["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["checked"] == true)
+        .collect();
     assert_eq!(checked.len(), 1);
     assert_eq!(checked[0]["value"], "volodymyr-zelenskiy");
 
@@ -154,34 +188,53 @@ fn a_reader_searches_narrows_and_shares_a_query() {
     // United Kingdom's.
     browser.goto(&format!("{base}/search/?q=Zelensky&sort=relevance"));
     let v = look(&browser, "Zelensky", |v| strings(&v["titles"]).len() == 2);
-    assert_eq!(v["marks"].as_array().map(Vec::len), Some(0), "an alias is not in the text shown");
+    assert_eq!(
+        v["marks"].as_array().map(Vec::len),
+        Some(0),
+        "an alias is not in the text shown"
+    );
     browser.goto(&format!("{base}/search/?q=UK"));
     let v = look(&browser, "UK", |v| strings(&v["titles"]).len() == 1);
     assert_eq!(strings(&v["titles"]), ["Leaders arrive in Kyiv"]);
 
     // Markup in a title or summary is text, and the words are marked.
     browser.goto(&format!("{base}/search/?q=chips"));
-    let v = look(&browser, "the hostile article", |v| strings(&v["titles"]).len() == 1);
+    let v = look(&browser, "the hostile article", |v| {
+        strings(&v["titles"]).len() == 1
+    });
     assert_eq!(strings(&v["titles"]), [HOSTILE_TITLE]);
     assert_eq!(v["injected"], 0, "{v}");
     assert_eq!(strings(&v["marks"]), ["chips"]);
     browser.emulate(390, "light");
     browser.goto(&format!("{base}/search/?q=guarantees"));
-    look(&browser, "results at 390 px", |v| strings(&v["titles"]).len() == 2);
+    look(&browser, "results at 390 px", |v| {
+        strings(&v["titles"]).len() == 2
+    });
     browser.screenshot(&screenshots().join("search-390.png"));
-    let width = browser.js("return document.documentElement.scrollWidth;").unwrap();
-    assert!(width.as_u64().unwrap() <= 390, "no sideways scrolling: {width}");
+    let width = browser
+        .js("return document.documentElement.scrollWidth;")
+        .unwrap();
+    assert!(
+        width.as_u64().unwrap() <= 390,
+        "no sideways scrolling: {width}"
+    );
     let errors = browser.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 
     // With scripts off, the form is there and the page says why there are
     // no results.
-    browser.cdp("Emulation.setScriptExecutionDisabled", json!({ "value": true }));
+    browser.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    );
     browser.goto(&format!("{base}/search/?q=ukraine"));
     let v = look(&browser, "the notice without scripts", |v| {
         v["noscript"].as_str().is_some_and(|s| !s.is_empty())
     });
-    assert!(v["noscript"].as_str().unwrap().contains("needs JavaScript"), "{v}");
+    assert!(
+        v["noscript"].as_str().unwrap().contains("needs JavaScript"),
+        "{v}"
+    );
     assert_eq!(strings(&v["titles"]).len(), 0);
     browser.screenshot(&screenshots().join("search-noscript-390.png"));
     let html = serving.get("/search/?q=ukraine").text();
@@ -198,7 +251,11 @@ fn the_preview_finds_a_word_once_the_index_catches_up() {
     let base = serving.url.trim_end_matches('/').to_string();
     let browser = Browser::start(&chromium, &chromedriver);
     browser.goto(&format!("{base}/search/?q=quokka"));
-    let v = look(&browser, "no quokka yet", |v| v["status"].as_str().is_some_and(|s| s.starts_with("No articles")));
+    let v = look(&browser, "no quokka yet", |v| {
+        v["status"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("No articles"))
+    });
     assert_eq!(strings(&v["titles"]).len(), 0);
     site.put(
         "content/2025/12/call.md",
@@ -209,9 +266,13 @@ fn the_preview_finds_a_word_once_the_index_catches_up() {
             "Guarantees for Ukraine were discussed on the phone. A quokka listened.\n",
         ),
     );
-    serving.process.wait_for_line("the index update", |l| l.starts_with("search index updated").then_some(()));
+    serving.process.wait_for_line("the index update", |l| {
+        l.starts_with("search index updated").then_some(())
+    });
     // The open page reloads with the edit; the new word is found.
-    let v = look(&browser, "the quokka found", |v| strings(&v["titles"]).len() == 1);
+    let v = look(&browser, "the quokka found", |v| {
+        strings(&v["titles"]).len() == 1
+    });
     assert_eq!(strings(&v["titles"]), ["A call on guarantees"]);
 }
 
@@ -231,7 +292,11 @@ fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
             let path = target.split('?').next().unwrap_or("/");
             let found = path.strip_prefix(prefix).map(|rest| {
                 let file = dir.join(rest.trim_start_matches('/'));
-                if file.is_dir() { file.join("index.html") } else { file }
+                if file.is_dir() {
+                    file.join("index.html")
+                } else {
+                    file
+                }
             });
             let mut stream = stream;
             match found.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
@@ -244,11 +309,17 @@ fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
                         Some("svg") => "image/svg+xml",
                         _ => "application/octet-stream",
                     };
-                    let head = format!("HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n", bytes.len());
-                    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&bytes));
+                    let head = format!(
+                        "HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+                        bytes.len()
+                    );
+                    let _ = stream
+                        .write_all(head.as_bytes())
+                        .and_then(|()| stream.write_all(&bytes));
                 }
                 None => {
-                    let _ = stream.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                    let _ =
+                        stream.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
                 }
             }
         }
@@ -270,13 +341,20 @@ fn a_built_site_under_a_sub_path_searches_from_a_static_host() {
     site.try_build_into(&dir, false).expect("build");
     let browser = Browser::start(&chromium, &chromedriver);
     browser.goto(&format!("{base}search/?q=zeppelin"));
-    let v = look(&browser, "results under /archive/", |v| strings(&v["titles"]).len() == 1);
+    let v = look(&browser, "results under /archive/", |v| {
+        strings(&v["titles"]).len() == 1
+    });
     assert_eq!(strings(&v["links"]), [format!("{base}2026/02/airship/")]);
     browser.goto(&format!("{base}2026/02/kyiv/"));
     look(&browser, "an article under /archive/", |_| true);
     browser.type_into("#site-search", "guarantees");
-    let v = look(&browser, "the header box under /archive/", |v| strings(&v["titles"]).len() == 2);
-    assert!(strings(&v["links"]).iter().all(|l| l.starts_with(&base)), "{v}");
+    let v = look(&browser, "the header box under /archive/", |v| {
+        strings(&v["titles"]).len() == 2
+    });
+    assert!(
+        strings(&v["links"]).iter().all(|l| l.starts_with(&base)),
+        "{v}"
+    );
     let errors = browser.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
@@ -288,7 +366,10 @@ fn search_turned_off_leaves_no_box_no_page_and_no_index() {
     assert!(files.iter().all(|f| !f.starts_with("search/")), "{files:?}");
     for page in ["/", "2026/02/kyiv/", "people/ann-lee/"] {
         let html = built.page(page);
-        assert!(!html.contains("search.js") && !html.contains("role=\"search\""), "{page}");
+        assert!(
+            !html.contains("search.js") && !html.contains("role=\"search\""),
+            "{page}"
+        );
     }
     let on = fixture().build();
     assert!(on.page("/").contains("role=\"search\""));

@@ -1,0 +1,48 @@
+// Queries a built site's search index with the browser client itself
+// (search/search.js, run under node) and reports, per query: the results,
+// the bytes a browser would download with an empty cache (the entry, the
+// shards of the words and filters, the counted filter values, the
+// record chunks of the first page of 10 results), and the time to answer once those files are loaded (median
+// of 20 runs over a warm cache, so only the client's own work counts).
+//
+//   node bench/search_query.js SITE_DIR 'QUERY JSON' ['QUERY JSON'...]
+//
+// A query is the client's request: {"q": "words", "filters": {"person":
+// ["slug"], "year": ["2024"]}, "sort": "date"|"relevance"}.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const site = process.argv[2];
+const api = require(path.resolve(site, 'search/search.js'));
+
+function loader(dir) {
+  return (p, binary) => {
+    const file = path.join(dir, 'search', p.split('?')[0]);
+    const bytes = fs.readFileSync(file);
+    return Promise.resolve(binary ? Uint8Array.from(bytes).buffer : bytes.toString('utf8'));
+  };
+}
+
+async function measure(req) {
+  const cold = new api.Index(loader(site));
+  const res = await cold.query(req);
+  await cold.records(res.docs.slice(0, 10));
+  const bytes = cold.bytes;
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = process.hrtime.bigint();
+    const again = await cold.query(req);
+    await cold.records(again.docs.slice(0, 10));
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { query: req, results: res.total, kb: bytes / 1024, ms: times[10] };
+}
+
+(async () => {
+  for (const arg of process.argv.slice(3)) {
+    const m = await measure(JSON.parse(arg));
+    console.log(`${JSON.stringify(m.query)}\t${m.results}\t${m.kb.toFixed(1)}\t${m.ms.toFixed(1)}`);
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
