@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -161,8 +162,14 @@ fn source_values(src: &Sources) -> BTreeMap<String, (String, u32)> {
 }
 
 /// The words an article is found by through its title, summary, source,
-/// location and names (the strong ones), sorted and distinct.
-fn strong_words(src: &Sources, names: &NameWords, id: usize) -> Vec<String> {
+/// location and names (the strong ones), sorted and distinct: the words
+/// of the fields are folded into `folded`, the names' words borrowed.
+fn strong_words<'a>(
+    src: &Sources,
+    names: &'a NameWords,
+    id: usize,
+    folded: &'a mut Vec<String>,
+) -> Vec<&'a str> {
     let a = &src.articles[id];
     let fields = [
         Some(&a.title),
@@ -170,14 +177,12 @@ fn strong_words(src: &Sources, names: &NameWords, id: usize) -> Vec<String> {
         a.source.as_ref(),
         a.location.as_ref(),
     ];
-    let mut all: Vec<String> = fields
-        .into_iter()
-        .flatten()
-        .flat_map(|f| words(f))
-        .collect();
+    folded.clear();
+    folded.extend(fields.into_iter().flatten().flat_map(|f| words(f)));
+    let mut all: Vec<&str> = folded.iter().map(String::as_str).collect();
     for kind in Kind::ALL {
         for &t in &src.index.taxonomy(kind).by_article[id] {
-            all.extend_from_slice(names.of_term(kind, t));
+            all.extend(names.of_term(kind, t).iter().map(String::as_str));
         }
     }
     all.sort_unstable();
@@ -189,10 +194,10 @@ fn strong_words(src: &Sources, names: &NameWords, id: usize) -> Vec<String> {
 fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
     let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
     let mut add = |term: &str, doc: u32, strong: bool| {
-        if !terms.contains_key(term) {
-            terms.insert(term.to_string(), Postings::default());
-        }
-        let p = terms.get_mut(term).expect("inserted above");
+        let p = match terms.get_mut(term) {
+            Some(p) => p,
+            None => terms.entry(term.to_string()).or_default(),
+        };
         if p.any.last() != Some(&doc) {
             p.any.push(doc);
         }
@@ -200,10 +205,10 @@ fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
             p.strong.push(doc);
         }
     };
+    let mut folded = Vec::new();
     for (doc, &id) in src.index.newest_first.iter().enumerate() {
         let doc = doc as u32;
-        let strong = strong_words(src, names, id);
-        for w in &strong {
+        for w in strong_words(src, names, id, &mut folded) {
             add(w, doc, true);
         }
         for w in src.articles[id].words.split(' ').filter(|w| !w.is_empty()) {
@@ -299,11 +304,11 @@ fn record_chunks(src: &Sources) -> Files {
     let records: Vec<Record> = src
         .index
         .newest_first
-        .iter()
+        .par_iter()
         .map(|&id| record(src, id))
         .collect();
     records
-        .chunks(RECORDS_PER_CHUNK)
+        .par_chunks(RECORDS_PER_CHUNK)
         .enumerate()
         .map(|(n, chunk)| {
             let path = format!("{}{DOCS_DIR}{n}.json", super::SEARCH_DIR);

@@ -92,7 +92,19 @@ fn joined(c: &[Class], i: usize) -> bool {
 }
 
 /// The word-like segments (holding a letter or a digit) of an ASCII run.
-fn ascii_words(run: &str) -> impl Iterator<Item = &str> {
+fn ascii_words(run: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    // Most runs are a word with punctuation around it (`word,` `"word`):
+    // letters and digits alone are one segment, and the marks around them
+    // join nothing (no letter or digit is beyond them), so they are cut off.
+    let core = run.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+    if !core.is_empty() && core.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Box::new(std::iter::once(core));
+    }
+    Box::new(ascii_words_by_rules(run))
+}
+
+/// [`ascii_words`] by the rules, for runs that need them.
+fn ascii_words_by_rules(run: &str) -> impl Iterator<Item = &str> {
     let classes: Vec<Class> = run.bytes().map(class).collect();
     let mut start = 0;
     let mut cuts = Vec::new();
