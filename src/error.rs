@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// For the record (an article kept back until its date).
+    Note,
     /// Worth a look; does not stop a build.
     Warning,
     /// Stops the build.
@@ -17,6 +19,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -55,6 +58,14 @@ impl Diagnostic {
     pub fn warning(self) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..self
+        }
+    }
+
+    /// The same finding as a note.
+    pub fn note(self) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
             ..self
         }
     }

@@ -50,6 +50,9 @@ struct BuildArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after now (scheduled stories).
+    #[arg(long)]
+    future: bool,
     /// Write into a non-empty directory that is not gazette's output
     /// (files gazette did not write are still never deleted).
     #[arg(long)]
@@ -57,6 +60,9 @@ struct BuildArgs {
     /// Keep running and rebuild whenever a file changes.
     #[arg(short, long)]
     watch: bool,
+    /// Print errors only: no notes, no warnings, no summary line.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -76,6 +82,9 @@ struct ServeArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after now (scheduled stories).
+    #[arg(long)]
+    future: bool,
     /// Where to keep the preview build (default: a folder in the system's
     /// temporary directory).
     #[arg(long)]
@@ -94,6 +103,9 @@ struct CheckArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include articles dated after now (scheduled stories).
+    #[arg(long)]
+    future: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,6 +127,7 @@ fn main() -> ExitCode {
 fn check(args: CheckArgs) -> ExitCode {
     let options = LoadOptions {
         drafts: args.drafts,
+        future: args.future,
         base_url: None,
     };
     let findings = gazette::check(&args.root, &options);
@@ -140,6 +153,7 @@ fn check(args: CheckArgs) -> ExitCode {
 fn build(args: BuildArgs) -> ExitCode {
     let options = LoadOptions {
         drafts: args.drafts,
+        future: args.future,
         base_url: args.base_url,
     };
     let started = Instant::now();
@@ -160,14 +174,17 @@ fn build(args: BuildArgs) -> ExitCode {
         }
         Err(e) => return report(&e),
     };
-    for warning in site.warnings() {
-        eprintln!("{warning}");
+    if !args.quiet {
+        for warning in site.warnings() {
+            eprintln!("{warning}");
+        }
     }
     let out = args
         .output_dir
         .clone()
         .unwrap_or_else(|| site.default_output_dir());
     match site.build(&out, args.force) {
+        Ok(_) if args.quiet => {}
         Ok(report) => {
             let f = &report.files;
             eprintln!(
@@ -226,6 +243,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let out = args.output_dir.unwrap_or_else(|| preview_dir(&args.root));
     let options = LoadOptions {
         drafts: args.drafts,
+        future: args.future,
         base_url: Some(url.clone()),
     };
     let mut live = Live::new(&args.root, &out, options, true);

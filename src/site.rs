@@ -59,7 +59,23 @@ impl Site {
     /// Loads the site in `root`, reporting every error found in the
     /// configuration, the articles and the templates together.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        let inputs = load::read_inputs(root, options)?;
+        Site::from_inputs(root, load::read_inputs(root, options)?)
+    }
+
+    /// Loads what loads of the site in `root`: the articles that fail are
+    /// left out, and their errors returned beside the site (which is there
+    /// whenever site.toml and the templates loaded), so that `check`
+    /// reviews the rest of the archive in the same run.
+    pub(crate) fn load_what_loads(
+        root: &Path,
+        options: &LoadOptions,
+    ) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+        let (inputs, errors) = load::read_what_loads(root, options)?;
+        let site = inputs.map(|i| Site::from_inputs(root, i)).transpose()?;
+        Ok((site, errors))
+    }
+
+    fn from_inputs(root: &Path, inputs: load::Inputs) -> Result<Site> {
         let index = Index::build(&inputs.content.articles, &inputs.entities);
         let cards = Card::all(
             &inputs.config,

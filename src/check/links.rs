@@ -34,12 +34,17 @@ pub(crate) struct LinkChecker<'a> {
     /// Every path the build produces: pages (`/2026/02/x/`) and files (`/humans.txt`).
     paths: HashSet<String>,
     content_dir: std::path::PathBuf,
+    /// Article files that failed to load (reported on their own).
+    unreadable: &'a HashSet<std::path::PathBuf>,
 }
 
 impl<'a> LinkChecker<'a> {
     /// Lists the pages the build of `site` would render and the files it
     /// would copy (static/ and content/'s non-markdown files).
-    pub(crate) fn new(site: &'a Site) -> LinkChecker<'a> {
+    pub(crate) fn new(
+        site: &'a Site,
+        unreadable: &'a HashSet<std::path::PathBuf>,
+    ) -> LinkChecker<'a> {
         let renderer = site.renderer();
         let mut paths: HashSet<String> = renderer
             .pages()
@@ -63,6 +68,7 @@ impl<'a> LinkChecker<'a> {
                 .collect(),
             paths,
             content_dir: site.root.join("content"),
+            unreadable,
         }
     }
 
@@ -126,9 +132,13 @@ impl<'a> LinkChecker<'a> {
         if !resolved.ends_with(".md") {
             return None;
         }
-        Some(if self.content_dir.join(&resolved).is_file() {
+        let file = self.content_dir.join(&resolved);
+        if self.unreadable.contains(&file) {
+            return None;
+        }
+        Some(if file.is_file() {
             format!(
-                "link `{dest}` to content/{resolved}, which is not published (a draft?): its page is built only with --drafts"
+                "link `{dest}` to content/{resolved}, which is not published (a draft, or scheduled): its page is built only with --drafts or --future"
             )
         } else {
             format!("broken link `{dest}`: there is no article content/{resolved}")
@@ -172,6 +182,7 @@ mod tests {
             targets: targets.iter().copied().collect(),
             paths: paths.iter().map(|p| p.to_string()).collect(),
             content_dir: std::path::PathBuf::from("/nonexistent/content"),
+            unreadable: Box::leak(Box::default()),
         }
     }
 

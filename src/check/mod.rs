@@ -17,8 +17,8 @@
 mod links;
 mod names;
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -29,9 +29,15 @@ use crate::site::Site;
 
 /// Every finding about the site in `root`, sorted by path, line and column.
 pub fn check(root: &Path, options: &LoadOptions) -> Vec<Diagnostic> {
-    let mut found = match Site::load(root, options) {
-        Ok(site) => check_site(&site),
-        Err(Error::Input(errors)) => errors,
+    let mut found = match Site::load_what_loads(root, options) {
+        // Articles that fail to load are reported, and the rest is checked.
+        Ok((Some(site), mut broken)) => {
+            let unreadable = broken.iter().map(|d| d.path.clone()).collect();
+            let mut found = check_site(&site, &unreadable);
+            found.append(&mut broken);
+            found
+        }
+        Ok((None, errors)) | Err(Error::Input(errors)) => errors,
         Err(e) => vec![Diagnostic::file(root, e.to_string())],
     };
     found.sort_by(|a, b| {
@@ -41,13 +47,15 @@ pub fn check(root: &Path, options: &LoadOptions) -> Vec<Diagnostic> {
     found
 }
 
-/// The findings about a site that loaded (unsorted).
-pub(crate) fn check_site(site: &Site) -> Vec<Diagnostic> {
+/// The findings (unsorted) about the articles that loaded, when the files
+/// in `unreadable` did not (a link to one of them is not a broken link:
+/// the file's own error says what is wrong).
+fn check_site(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
     let mut found = site.warnings().to_vec();
     found.extend(name_variants(site));
     found.extend(unknown_countries(site));
     found.extend(slugs_in_two_months(site));
-    found.extend(scan_bodies(site));
+    found.extend(scan_bodies(site, unreadable));
     found
 }
 
@@ -86,9 +94,9 @@ pub fn findings_json(diagnostics: &[Diagnostic]) -> serde_json::Value {
 
 /// Reads every article once; finds names missing from its front matter
 /// and broken links.
-fn scan_bodies(site: &Site) -> Vec<Diagnostic> {
+fn scan_bodies(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
     let scanner = names::NameScanner::new(&site.entities, &site.index);
-    let links = links::LinkChecker::new(site);
+    let links = links::LinkChecker::new(site, unreadable);
     let articles = &site.content.articles;
     (0..articles.len())
         .into_par_iter()

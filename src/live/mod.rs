@@ -263,7 +263,7 @@ impl Live {
         let (update, errors) = if articles.is_empty() {
             (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
         } else {
-            update_articles(site, &articles, self.options.drafts)?
+            update_articles(site, &articles, &self.options)?
         };
         // The pages of articles whose files are broken stay as they were.
         let keep: BTreeSet<String> = errors

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::load::{self, ArticleId};
+use crate::load::{self, ArticleId, LoadOptions};
 use crate::render::{Page, Reach, Renderer};
 use crate::site::{Edit, Site};
 
@@ -45,12 +45,17 @@ pub(crate) enum Affected {
 pub(crate) fn update_articles(
     site: &mut Site,
     files: &[PathBuf],
-    drafts: bool,
+    options: &LoadOptions,
 ) -> Result<(ArticleUpdate, Vec<Diagnostic>)> {
     let content_dir = load::content_dir(&site.root);
-    let config = &site.config;
-    let (edits, broken) =
-        load::read_articles(&content_dir, files, config.timezone, drafts, config.search);
+    let reading = load::Reading {
+        tz: site.config.timezone,
+        drafts: options.drafts,
+        future: options.future,
+        now: load::build_clock(),
+        words: site.config.search,
+    };
+    let (edits, broken) = load::read_articles(&content_dir, files, &reading);
     let update = take_in(site, edits)?;
     Ok((update, broken))
 }

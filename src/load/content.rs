@@ -82,8 +82,46 @@ pub(crate) struct Content {
     pub(crate) articles: Vec<Article>,
     /// The other files.
     pub(crate) assets: Vec<Asset>,
-    /// Non-fatal findings (e.g. a symlink loop that was skipped).
+    /// Non-fatal findings (e.g. a symlink loop that was skipped), and a
+    /// note for each article kept back until its date.
     pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// How article files are read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reading {
+    /// The zone of dates written without an offset.
+    pub(crate) tz: chrono_tz::Tz,
+    /// Keep drafts.
+    pub(crate) drafts: bool,
+    /// Keep articles dated after `now` (scheduled).
+    pub(crate) future: bool,
+    /// The build's clock.
+    pub(crate) now: DateTime<chrono::Utc>,
+    /// Keep each body's words, for search.
+    pub(crate) words: bool,
+}
+
+impl Reading {
+    /// Whether a parsed article is published by this reading.
+    pub(crate) fn publishes(&self, a: &Article) -> bool {
+        (self.drafts || !a.draft) && (self.future || a.date <= self.now)
+    }
+
+    /// The note for an article kept back because of its date.
+    fn scheduled_note(&self, a: &Article) -> Option<Diagnostic> {
+        let kept_back = !self.future && a.date > self.now && (self.drafts || !a.draft);
+        kept_back.then(|| {
+            let when = a.date.to_rfc3339();
+            Diagnostic::file(
+                &a.file,
+                format!(
+                    "scheduled for {when}: left out until then (build with --future to see it now)"
+                ),
+            )
+            .note()
+        })
+    }
 }
 
 /// True for editor temp and backup files and hidden files, which are ignored.
@@ -96,17 +134,17 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-/// Walks `dir` and loads every article; all errors are collected.
+/// Walks `dir` and loads every article that `reading` publishes. The
+/// errors of the articles that fail are returned beside what loaded, so
+/// that a check still reviews the rest; a walk that fails is an error.
 pub(crate) fn load(
     dir: &Path,
-    tz: chrono_tz::Tz,
-    drafts: bool,
-    words: bool,
-) -> Result<Content, Vec<Diagnostic>> {
+    reading: &Reading,
+) -> Result<(Content, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut content = Content::default();
     let mut markdown = Vec::new();
     if !dir.exists() {
-        return Ok(content);
+        return Ok((content, Vec::new()));
     }
     let walker = WalkDir::new(dir)
         .follow_links(true)
@@ -140,28 +178,27 @@ pub(crate) fn load(
             });
         }
     }
-    let results: Vec<Result<Option<Article>, Vec<Diagnostic>>> = markdown
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = markdown
         .into_par_iter()
         .map(|(file, rel)| {
             let bytes = std::fs::read(&file)
                 .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
-            let article = parse_with(file, rel, &bytes, tz, words)?;
-            Ok((drafts || !article.draft).then_some(article))
+            parse_with(file, rel, &bytes, reading.tz, reading.words)
         })
         .collect();
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(Some(article)) => content.articles.push(article),
-            Ok(None) => {}
+            Ok(article) => {
+                content.warnings.extend(reading.scheduled_note(&article));
+                if reading.publishes(&article) {
+                    content.articles.push(article);
+                }
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() {
-        Ok(content)
-    } else {
-        Err(errors)
-    }
+    Ok((content, errors))
 }
 
 /// Reads edited article files again (`files`, under `content_dir`): each
@@ -171,9 +208,7 @@ pub(crate) fn load(
 pub(crate) fn read_articles(
     content_dir: &Path,
     files: &[PathBuf],
-    tz: chrono_tz::Tz,
-    drafts: bool,
-    words: bool,
+    reading: &Reading,
 ) -> (Vec<(String, Option<Article>)>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -186,10 +221,12 @@ pub(crate) fn read_articles(
             continue;
         }
         match std::fs::read(file) {
-            Ok(bytes) => match parse_with(file.clone(), rel.clone(), &bytes, tz, words) {
-                Ok(a) => out.push((rel, (drafts || !a.draft).then_some(a))),
-                Err(mut e) => errors.append(&mut e),
-            },
+            Ok(bytes) => {
+                match parse_with(file.clone(), rel.clone(), &bytes, reading.tz, reading.words) {
+                    Ok(a) => out.push((rel, reading.publishes(&a).then_some(a))),
+                    Err(mut e) => errors.append(&mut e),
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.push((rel, None)),
             Err(e) => errors.push(Diagnostic::file(file, format!("cannot read: {e}"))),
         }

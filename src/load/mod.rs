@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub use config::Config;
 pub(crate) use content::{
     body, duplicate_pages, is_ignored_name, read_articles, relative, Article, ArticleId, Asset,
-    Content,
+    Content, Reading,
 };
 pub(crate) use data::load_entities;
 
@@ -48,6 +48,8 @@ use crate::model::Entities;
 pub struct LoadOptions {
     /// Include articles marked `draft: true`.
     pub drafts: bool,
+    /// Include articles dated after the build's clock (scheduled).
+    pub future: bool,
     /// Replace site.toml's base_url (e.g. for a preview or a staging host).
     pub base_url: Option<String>,
 }
@@ -63,6 +65,19 @@ pub(crate) struct Inputs {
 /// Reads site.toml, `content/`, `data/` and the templates of the site in
 /// `root`, and reports every error found in any of them together.
 pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, Error> {
+    match read_what_loads(root, options)? {
+        (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
+        (_, errors) => Err(Error::Input(errors)),
+    }
+}
+
+/// Like [`read_inputs`], but articles that fail to load are left out and
+/// their errors returned beside the inputs, which exist whenever the
+/// configuration and the templates loaded: `check` reviews the rest.
+pub(crate) fn read_what_loads(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
     let mut errors = Vec::new();
     let config = match Config::load(root) {
         Ok(mut c) => {
@@ -77,10 +92,18 @@ pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, 
             None
         }
     };
-    let tz = config.as_ref().map_or(chrono_tz::UTC, |c| c.timezone);
-    let words = config.as_ref().is_some_and(|c| c.search);
-    let content = match content::load(&root.join("content"), tz, options.drafts, words) {
-        Ok(c) => c,
+    let reading = Reading {
+        tz: config.as_ref().map_or(chrono_tz::UTC, |c| c.timezone),
+        drafts: options.drafts,
+        future: options.future,
+        now: build_clock(),
+        words: config.as_ref().is_some_and(|c| c.search),
+    };
+    let content = match content::load(&root.join("content"), &reading) {
+        Ok((c, mut broken)) => {
+            errors.append(&mut broken);
+            c
+        }
         Err(mut e) => {
             errors.append(&mut e);
             Content::default()
@@ -98,15 +121,16 @@ pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, 
             None
         }
     };
-    match (config, templates, errors.is_empty()) {
-        (Some(config), Some(templates), true) => Ok(Inputs {
+    let inputs = match (config, templates) {
+        (Some(config), Some(templates)) => Some(Inputs {
             config,
             content,
             entities,
             templates,
         }),
-        _ => Err(Error::Input(errors)),
-    }
+        _ => None,
+    };
+    Ok((inputs, errors))
 }
 
 /// The build's clock: `SOURCE_DATE_EPOCH` (seconds since 1970, the

@@ -168,7 +168,7 @@ fn drafts_are_checked_only_with_drafts() {
 }
 
 #[test]
-fn load_errors_are_all_reported_and_nothing_else() {
+fn load_errors_are_all_reported_and_the_rest_is_checked() {
     let found = found(&fixture("badyaml"), &LoadOptions::default());
     let at = positions(&found);
     assert_eq!(
@@ -176,12 +176,15 @@ fn load_errors_are_all_reported_and_nothing_else() {
         [
             // The unclosed `[` of `people`, where it opens.
             ("content/2026/01/bad.md", 4, 9, Severity::Error),
+            // The article that loads is still checked.
+            ("content/2026/01/good.md", 5, 14, Severity::Error),
             ("content/2026/01/untitled.md", 1, 1, Severity::Error),
         ],
         "{found:#?}"
     );
     assert!(found[0].4.starts_with("invalid front matter"), "{found:#?}");
-    assert!(found[1].4.starts_with("missing `title`"), "{found:#?}");
+    assert!(found[1].4.starts_with("broken link `/nope/`"), "{found:#?}");
+    assert!(found[2].4.starts_with("missing `title`"), "{found:#?}");
 }
 
 #[test]
@@ -203,7 +206,7 @@ fn a_link_to_a_draft_says_so() {
         (5, 5, Severity::Error)
     );
     assert!(
-        found[0].4.contains("not published (a draft?)"),
+        found[0].4.contains("not published (a draft, or scheduled)"),
         "{found:#?}"
     );
     let with_drafts = LoadOptions {
@@ -320,7 +323,7 @@ fn cli_json_carries_every_field() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json.as_array().unwrap().len(), 3);
     assert!(bad.stderr.is_empty(), "JSON mode prints no summary");
 }
 

@@ -18,8 +18,8 @@ use crate::common::{md, poll_until, snapshot, Rng, Serving, SiteFixture, PATIENC
 fn clean_build(root: &Path, url: &str) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let options = LoadOptions {
-        drafts: false,
         base_url: Some(url.to_string()),
+        ..LoadOptions::default()
     };
     let site = Site::load(root, &options).unwrap_or_else(|e| panic!("{e}"));
     site.build(out.path(), false)

@@ -11,6 +11,7 @@ mod browser;
 mod build;
 mod check;
 mod durability;
+mod editor;
 mod entities;
 mod errors;
 mod hostile;
