@@ -16,12 +16,15 @@
 //!   never a file gazette did not write;
 //! - `live/` keeps a [`Site`] in memory for `serve` and `build --watch`,
 //!   and routes each change to the pages it reaches;
-//! - `check/` reviews a site without writing anything.
+//! - `check/` reviews a site without writing anything;
+//! - `editor/` starts a site (`init`) or an article (`new`): new files in
+//!   the site's own folder, never one that exists.
 //!
 //! [`Site::load`] and [`Site::build`] join the stages; this file only says
 //! what the command line and the tests may use.
 
 mod check;
+mod editor;
 mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -37,6 +40,7 @@ mod site;
 mod slugs;
 
 pub use check::{check, findings_json, findings_summary};
+pub use editor::{init, new_article, Initialised, NewArticle, Written};
 pub use error::{Diagnostic, Error, Result, Severity};
 pub use live::{bind_preview, preview_url, serve_preview, Live, Preview, Rebuild, Route, Watcher};
 pub use load::{Config, LoadOptions, DEFAULT_TEMPLATES};

@@ -34,6 +34,49 @@ enum Command {
     /// people and countries named in the text but not in the front matter,
     /// broken links to the site's own pages, slugs used in two months).
     Check(CheckArgs),
+    /// Start a new site in DIR (default: the current folder): site.toml
+    /// with every setting, an example article, data/ examples, static/.
+    Init(InitArgs),
+    /// Start a new article: content/YYYY/MM/<slug>.md with its front
+    /// matter filled in; prints its path.
+    New(NewArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The new site's folder (made if missing).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Add what is missing to a non-empty folder (nothing is overwritten).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The article's title.
+    title: String,
+    /// The site's folder (holding site.toml).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// People, comma-separated: "Keir Starmer, Emmanuel Macron".
+    #[arg(long, default_value = "")]
+    people: String,
+    /// Countries, comma-separated.
+    #[arg(long, default_value = "")]
+    countries: String,
+    /// Tags, comma-separated.
+    #[arg(long, default_value = "")]
+    tags: String,
+    /// The source (agency or paper).
+    #[arg(long)]
+    source: Option<String>,
+    /// The date (default: now, in the site's time zone).
+    #[arg(long)]
+    date: Option<String>,
+    /// Mark it `draft: true`.
+    #[arg(long)]
+    draft: bool,
 }
 
 #[derive(Args)]
@@ -119,6 +162,58 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Serve(args) => serve(args),
         Command::Check(args) => check(args),
+        Command::Init(args) => init(args),
+        Command::New(args) => new(args),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match gazette::init(&args.dir, args.force) {
+        Ok(done) => {
+            for path in &done.written {
+                eprintln!("created {}", path.display());
+            }
+            for path in &done.kept {
+                eprintln!("kept {} (it exists)", path.display());
+            }
+            let dir = args.dir.display();
+            println!("A new site is in {dir}. Build it, or preview it while you write:");
+            println!("  gazette build -r {dir}");
+            println!("  gazette serve -r {dir}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(&e),
+    }
+}
+
+/// `"A, B"` as `["A", "B"]`.
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    let article = gazette::NewArticle {
+        title: args.title,
+        people: list(&args.people),
+        countries: list(&args.countries),
+        tags: list(&args.tags),
+        source: args.source,
+        date: args.date,
+        draft: args.draft,
+    };
+    match gazette::new_article(&args.root, &article) {
+        Ok(written) => {
+            for w in &written.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("{}", written.path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(&e),
     }
 }
 

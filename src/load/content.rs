@@ -478,7 +478,7 @@ fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
-fn resolve_date(raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<FixedOffset>, String> {
+pub(crate) fn resolve_date(raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<FixedOffset>, String> {
     let parsed = frontmatter::parse_date(raw).ok_or_else(|| {
         format!(
             "invalid date `{raw}`: expected {}",

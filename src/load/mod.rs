@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub(crate) use content::{
-    body, duplicate_pages, is_ignored_name, read_articles, relative, Article, ArticleId, Asset,
-    Content, Reading,
+    body, duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, Article,
+    ArticleId, Asset, Content, Reading,
 };
 pub(crate) use data::load_entities;
 

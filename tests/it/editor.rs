@@ -183,3 +183,120 @@ fn one_broken_article_does_not_hide_the_findings_of_the_others() {
         "{new:#?}"
     );
 }
+
+#[test]
+fn init_then_new_then_build_makes_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("digest");
+    let out = crate::common::gazette_in(tmp.path(), &["init", "digest"]);
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("gazette build -r digest") && said.contains("gazette serve -r digest"),
+        "{said}"
+    );
+    assert!(dir.join("static").is_dir());
+    let toml = fs::read_to_string(dir.join("site.toml")).unwrap();
+    for key in [
+        "per_page",
+        "timezone",
+        "[search]",
+        "[markdown]",
+        "[highlight]",
+        "output_dir",
+    ] {
+        assert!(toml.contains(key), "site.toml names {key}");
+    }
+    fs::write(
+        dir.join("data/people.yaml"),
+        "- name: Volodymyr Zelenskiy\n  aliases: [Zelensky]\n  country: Ukraine\n",
+    )
+    .unwrap();
+    let made = crate::common::gazette_in(
+        &dir,
+        &[
+            "new",
+            "Talks resume in Geneva",
+            "--people",
+            "Zelensky, Ann Lee",
+            "--countries",
+            "Ukrane, UK",
+            "--tags",
+            "diplomacy",
+            "--source",
+            "AFP",
+            "--date",
+            "2026-02-10T09:30:00Z",
+        ],
+    );
+    assert!(made.status.success(), "{}", crate::common::stderr(&made));
+    let printed = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    assert_eq!(printed, "content/2026/02/talks-resume-in-geneva.md");
+    let path = dir.join(&printed);
+    let warned = crate::common::stderr(&made);
+    assert!(
+        warned.contains("`Ukrane` is not a known country: did you mean `Ukraine`?"),
+        "{warned}"
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("people: [\"Volodymyr Zelenskiy\", \"Ann Lee\"]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("countries: [\"Ukrane\", \"United Kingdom\"]"),
+        "{text}"
+    );
+    assert!(text.contains("date: 2026-02-10T09:30:00+00:00"), "{text}");
+
+    // Writing it again is refused, and the file is as it was.
+    fs::write(&path, format!("{text}My first paragraph.\n")).unwrap();
+    let again = crate::common::gazette_in(
+        &dir,
+        &[
+            "new",
+            "Talks resume in Geneva",
+            "--date",
+            "2026-02-10T10:00:00Z",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(crate::common::stderr(&again).contains("already exists"));
+    assert!(fs::read_to_string(&path)
+        .unwrap()
+        .ends_with("My first paragraph.\n"));
+
+    let built = crate::common::gazette_in(&dir, &["build"]);
+    assert!(built.status.success(), "{}", crate::common::stderr(&built));
+    assert!(dir
+        .join("public/2026/02/talks-resume-in-geneva/index.html")
+        .is_file());
+    assert!(dir
+        .join("public/people/volodymyr-zelenskiy/index.html")
+        .is_file());
+    assert!(
+        dir.join("public/tags/meta/index.html").is_file(),
+        "the example article is built"
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_in_use_and_overwrites_nothing_when_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("site.toml"),
+        "title = \"Mine\"\nbase_url = \"https://mine.example/\"\n",
+    )
+    .unwrap();
+    let refused = crate::common::gazette_in(tmp.path(), &["init"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(crate::common::stderr(&refused).contains("is not empty"));
+    assert!(!tmp.path().join("content").exists());
+    let forced = crate::common::gazette_in(tmp.path(), &["init", "--force"]);
+    assert!(forced.status.success());
+    assert!(crate::common::stderr(&forced).contains("kept"));
+    assert!(fs::read_to_string(tmp.path().join("site.toml"))
+        .unwrap()
+        .contains("Mine"));
+    assert!(tmp.path().join("data/people.yaml").is_file());
+}

@@ -1,0 +1,45 @@
+//! The editor's commands that write into the site's own folder: `init`
+//! starts a site, `new` starts an article. They are the only writes
+//! outside `output.rs`, and they only ever create files that do not exist
+//! (`create_new`): nothing an editor wrote is overwritten. What they read
+//! of the site (site.toml, data/) they read through `load`.
+
+mod init;
+mod new;
+
+pub use init::{init, Initialised};
+pub use new::{new_article, NewArticle, Written};
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// Creates `path` (and its folders) holding `text`; fails if it exists.
+fn create(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::one(Diagnostic::file(
+                    path,
+                    "already exists: nothing was written",
+                ))
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(path, e))
+}
+
+/// `s` as a YAML double-quoted scalar (a JSON string is one).
+fn yaml_quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
