@@ -40,7 +40,9 @@ mod site;
 mod slugs;
 
 pub use check::{check, findings_json, findings_summary};
-pub use editor::{init, new_article, Initialised, NewArticle, Written};
+pub use editor::{
+    import, init, new_article, ImportOptions, Imported, Initialised, NewArticle, Written,
+};
 pub use error::{Diagnostic, Error, Result, Severity};
 pub use live::{bind_preview, preview_url, serve_preview, Live, Preview, Rebuild, Route, Watcher};
 pub use load::{Config, LoadOptions, DEFAULT_TEMPLATES};

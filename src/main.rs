@@ -40,6 +40,27 @@ enum Command {
     /// Start a new article: content/YYYY/MM/<slug>.md with its front
     /// matter filled in; prints its path.
     New(NewArgs),
+    /// Turn a wire story pasted as plain text (FILE, or - for stdin) into
+    /// an article, and print what was found in it.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The story's text file, or - to read it from stdin.
+    file: PathBuf,
+    /// The site's folder (holding site.toml).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// Mark the article `draft: true`.
+    #[arg(long)]
+    draft: bool,
+    /// Print what would be written; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Also append the suggested entries for new people to data/people.yaml.
+    #[arg(long)]
+    write_data: bool,
 }
 
 #[derive(Args)]
@@ -164,6 +185,53 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
         Command::New(args) => new(args),
+        Command::Import(args) => import(args),
+    }
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("error: cannot read the story from stdin: {e}");
+            return ExitCode::from(1);
+        }
+        text
+    } else {
+        match std::fs::read_to_string(&args.file) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("{}: error: cannot read: {e}", args.file.display());
+                return ExitCode::from(1);
+            }
+        }
+    };
+    let options = gazette::ImportOptions {
+        draft: args.draft,
+        dry_run: args.dry_run,
+        write_data: args.write_data,
+    };
+    match gazette::import(&args.root, &text, options) {
+        Ok(done) => {
+            for line in &done.report {
+                println!("{line}");
+            }
+            if !done.suggestions.is_empty() {
+                let what = if args.write_data {
+                    "added to data/people.yaml"
+                } else {
+                    "suggested for data/people.yaml (not written; --write-data adds them)"
+                };
+                println!("\n# {what}:\n{}", done.suggestions);
+            }
+            if args.dry_run {
+                println!("\n# would write {}:\n{}", done.path.display(), done.text);
+            } else {
+                println!("wrote {}", done.path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => report(&e),
     }
 }
 

@@ -17,6 +17,9 @@
 mod links;
 mod names;
 
+// `gazette import` finds the people and countries of a wire story with it.
+pub(crate) use names::NameScanner;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

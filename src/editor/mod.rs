@@ -1,12 +1,17 @@
 //! The editor's commands that write into the site's own folder: `init`
-//! starts a site, `new` starts an article. They are the only writes
+//! starts a site, `new` starts an article, `import` turns pasted wire
+//! copy into one. They are the only writes
 //! outside `output.rs`, and they only ever create files that do not exist
 //! (`create_new`): nothing an editor wrote is overwritten. What they read
 //! of the site (site.toml, data/) they read through `load`.
 
+mod found;
+mod import;
 mod init;
 mod new;
+mod wire;
 
+pub use import::{import, ImportOptions, Imported};
 pub use init::{init, Initialised};
 pub use new::{new_article, NewArticle, Written};
 

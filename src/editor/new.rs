@@ -103,7 +103,9 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<Written> {
     text.push_str("---\n\n");
     let rel = format!("{}/{slug}.md", date.format("%Y/%m"));
     let path = load::content_dir(root).join(rel);
-    let path = path.strip_prefix(".").map_or(path.clone(), Path::to_path_buf);
+    let path = path
+        .strip_prefix(".")
+        .map_or(path.clone(), Path::to_path_buf);
     create(&path, &text)?;
     Ok(Written { path, warnings })
 }

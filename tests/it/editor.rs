@@ -300,3 +300,240 @@ fn init_refuses_a_folder_in_use_and_overwrites_nothing_when_forced() {
         .contains("Mine"));
     assert!(tmp.path().join("data/people.yaml").is_file());
 }
+
+// ---------------------------------------------------------------------------
+// gazette import
+
+const REUTERS_STORY: &str = "World
+EU ministers agree new sanctions package against Russia
+By Anna Kowalska, Reuters
+March 3, 2026
+FILE PHOTO: Flags fly outside the European Commission headquarters in Brussels, Belgium. REUTERS/Yves Herman/File Photo
+
+BRUSSELS (Reuters) - European Union foreign ministers agreed on Monday on a fresh round of sanctions against Russia, the bloc's foreign policy chief said.
+
+NATO Secretary General Mark Rutte welcomed the step, and U.S. Secretary of State Marco Rubio said Washington would line up its own measures.
+
+Britain's Prime Minister Keir Starmer spoke with Norway's Prime Minister Jonas Gahr Store by phone, a spokesperson said.
+";
+
+const AP_STORY: &str = "Drones strike power plants as Ukraine braces for winter
+By THE ASSOCIATED PRESS
+Updated 10:42 AM GMT, November 14, 2025
+
+KYIV, Ukraine (AP) — Russian drones hit two power plants overnight, the energy ministry said on Friday.
+
+Ukrainian President Volodymyr Zelenskyy asked allies for more air defense systems. German Chancellor Friedrich Merz promised further help.
+";
+
+fn import_into(site: &SiteFixture, story: &str) -> gazette::Imported {
+    gazette::import(site.root(), story, gazette::ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn line<'a>(done: &'a gazette::Imported, prefix: &str) -> Vec<&'a str> {
+    done.report
+        .iter()
+        .filter(|l| l.starts_with(prefix))
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn the_seed_story_becomes_an_article_without_its_caption() {
+    let site = SiteFixture::new();
+    let seed = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .expect("the seed story")
+        .path();
+    let done = import_into(&site, &fs::read_to_string(seed).unwrap());
+    assert!(done.path.ends_with(
+        "content/2026/02/european-powers-call-for-robust-security-guarantees-for-ukraine.md"
+    ));
+    let text = fs::read_to_string(site.root().join(
+        "content/2026/02/european-powers-call-for-robust-security-guarantees-for-ukraine.md",
+    ))
+    .unwrap();
+    for expected in [
+        "date: 2026-02-21\n",
+        "source: \"AFP\"\n",
+        "location: \"Krakow, Poland\"\n",
+        "people: [\"Emmanuel Macron\", \"Catherine Vautrin\"]\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    let body = text.split("\n---\n").nth(1).unwrap();
+    assert!(
+        body.starts_with("Any peace deal between Ukraine and Russia"),
+        "{body}"
+    );
+    for caption in ["Lancaster House", "— Reuters", "close", "KRAKOW"] {
+        assert!(
+            !body.contains(caption),
+            "the caption or dateline ({caption}) is not the story"
+        );
+    }
+    let countries = line(&done, "country: ");
+    for c in [
+        "Ukraine",
+        "Russia",
+        "United Kingdom, from `Britain`",
+        "France",
+        "Germany",
+        "Italy",
+        "Poland",
+        "United States",
+    ] {
+        assert!(
+            countries.iter().any(|l| l.contains(c)),
+            "{c} in {countries:#?}"
+        );
+    }
+    assert!(countries
+        .iter()
+        .all(|l| !l.contains("Krakow") && !l.contains("Geneva")));
+    assert!(
+        line(
+            &done,
+            "person: Emmanuel Macron (new to the site), from `French President Emmanuel Macron`"
+        )
+        .len()
+            == 1,
+        "{:#?}",
+        done.report
+    );
+    assert!(
+        done.suggestions.contains(
+            "- name: \"Emmanuel Macron\"\n  role: \"President of France\"\n  country: \"France\"\n"
+        ),
+        "{}",
+        done.suggestions
+    );
+    assert!(
+        !site.root().join("data/people.yaml").exists(),
+        "suggestions are not written unasked"
+    );
+    let built = site.gazette(&["build"]);
+    assert!(built.status.success(), "{}", crate::common::stderr(&built));
+}
+
+#[test]
+fn a_reuters_story_with_titles_possessives_and_codes() {
+    let site = SiteFixture::new();
+    let done = import_into(&site, REUTERS_STORY);
+    assert_eq!(line(&done, "source: "), ["source: Reuters"]);
+    assert_eq!(line(&done, "location: "), ["location: Brussels"]);
+    assert_eq!(line(&done, "date: "), ["date: 2026-03-03"]);
+    let people = line(&done, "person: ");
+    for (name, role) in [
+        ("Mark Rutte", "NATO Secretary General"),
+        ("Marco Rubio", "Secretary of State of United States"),
+        ("Keir Starmer", "Prime Minister of United Kingdom"),
+        ("Jonas Gahr Store", "Prime Minister of Norway"),
+    ] {
+        assert!(
+            people
+                .iter()
+                .any(|l| l.starts_with(&format!("person: {name} (new"))),
+            "{name} in {people:#?}"
+        );
+        assert!(
+            done.suggestions
+                .contains(&format!("- name: \"{name}\"\n  role: \"{role}\"")),
+            "{name}: {}",
+            done.suggestions
+        );
+    }
+    let countries = line(&done, "country: ");
+    for c in [
+        "Russia",
+        "United States, from `U.S.`",
+        "United Kingdom, from `Britain's`",
+        "Norway",
+    ] {
+        assert!(
+            countries.iter().any(|l| l.contains(c)),
+            "{c} in {countries:#?}"
+        );
+    }
+    // Belgium is only in the photo caption; Brussels and Washington are cities.
+    assert!(
+        countries.iter().all(|l| !l.contains("Belgium")),
+        "{countries:#?}"
+    );
+    assert!(!done.text.contains("REUTERS/") && !done.text.contains("FILE PHOTO"));
+}
+
+#[test]
+fn an_ap_story_with_its_dateline_credit_and_demonyms() {
+    let site = SiteFixture::new().file(
+        "data/people.yaml",
+        "- name: Volodymyr Zelenskiy\n  aliases: [Volodymyr Zelenskyy]\n  country: Ukraine\n",
+    );
+    let dry = gazette::import(
+        site.root(),
+        AP_STORY,
+        gazette::ImportOptions {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        !site.root().join("content").exists(),
+        "a dry run writes nothing"
+    );
+    assert_eq!(line(&dry, "source: "), ["source: AP"]);
+    assert_eq!(line(&dry, "location: "), ["location: Kyiv, Ukraine"]);
+    assert_eq!(line(&dry, "date: "), ["date: 2025-11-14"]);
+    let people = line(&dry, "person: ");
+    // An alias becomes the name the site knows; a known person is not new.
+    assert!(
+        people.iter().any(|l| l.starts_with(
+            "person: Volodymyr Zelenskiy, from `Ukrainian President Volodymyr Zelenskyy`"
+        )),
+        "{people:#?}"
+    );
+    assert!(
+        people
+            .iter()
+            .any(|l| l.starts_with("person: Friedrich Merz (new")),
+        "{people:#?}"
+    );
+    assert!(dry.suggestions.contains("role: \"Chancellor of Germany\""));
+    assert!(!dry.suggestions.contains("Zelensk"));
+    let countries = line(&dry, "country: ");
+    for c in [
+        "Ukraine",
+        "Russia, from `Russian`",
+        "Germany, from `German`",
+    ] {
+        assert!(
+            countries.iter().any(|l| l.contains(c)),
+            "{c} in {countries:#?}"
+        );
+    }
+    let with_data = gazette::import(
+        site.root(),
+        AP_STORY,
+        gazette::ImportOptions {
+            write_data: true,
+            draft: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(with_data.text.contains("draft: true\n"));
+    let people_yaml = fs::read_to_string(site.root().join("data/people.yaml")).unwrap();
+    assert!(
+        people_yaml.contains("- name: \"Friedrich Merz\""),
+        "{people_yaml}"
+    );
+    // Importing the same story again never replaces the article.
+    let again = gazette::import(site.root(), AP_STORY, gazette::ImportOptions::default());
+    assert!(again.is_err());
+    let built = site.gazette(&["build", "--drafts"]);
+    assert!(built.status.success(), "{}", crate::common::stderr(&built));
+}
