@@ -292,12 +292,14 @@ fn check(args: CheckArgs) -> ExitCode {
         drafts: args.drafts,
         future: args.future,
         base_url: None,
+        progress: None,
     };
     let findings = gazette::check(&args.root, &options);
     match args.format {
         Format::Text => {
+            let colour = colour_on_stdout();
             for finding in &findings {
-                println!("{finding}");
+                println!("{}", paint(&finding.to_string(), colour));
             }
             eprintln!("{}", gazette::findings_summary(&findings));
         }
@@ -314,13 +316,22 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> ExitCode {
+    let progress = gazette::Progress::default();
     let options = LoadOptions {
         drafts: args.drafts,
         future: args.future,
         base_url: args.base_url,
+        progress: (!args.quiet).then(|| progress.clone()),
     };
     let started = Instant::now();
-    let site = match Site::load(&args.root, &options) {
+    let mut bar = (!args.quiet && !args.watch).then(|| ProgressBar::start(progress));
+    let loaded = Site::load(&args.root, &options);
+    if loaded.is_err() {
+        if let Some(bar) = bar.take() {
+            bar.finish();
+        }
+    }
+    let site = match loaded {
         Ok(site) => site,
         Err(e) if args.watch => {
             eprintln!("{e}");
@@ -339,14 +350,18 @@ fn build(args: BuildArgs) -> ExitCode {
     };
     if !args.quiet {
         for warning in site.warnings() {
-            eprintln!("{warning}");
+            eprintln!("{}", paint(&warning.to_string(), colour_on_stderr()));
         }
     }
     let out = args
         .output_dir
         .clone()
         .unwrap_or_else(|| site.default_output_dir());
-    match site.build(&out, args.force) {
+    let built = site.build(&out, args.force);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    match built {
         Ok(_) if args.quiet => {}
         Ok(report) => {
             let f = &report.files;
@@ -408,6 +423,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         drafts: args.drafts,
         future: args.future,
         base_url: Some(url.clone()),
+        progress: None,
     };
     let mut live = Live::new(&args.root, &out, options, true);
     let preview = Preview::new(&out);
@@ -461,12 +477,17 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
             }) => {}
             Ok(r) => {
                 eprintln!(
-                    "rebuilt ({}) in {:.1?}: {} written, {} removed",
-                    r.route, r.elapsed, r.files.written, r.files.removed
+                    "rebuilt ({}) in {:.1?}: {} written, {} removed, {} unchanged; after {}",
+                    r.route,
+                    r.elapsed,
+                    r.files.written,
+                    r.files.removed,
+                    r.files.unchanged,
+                    trigger(root, &batch)
                 );
                 let broken = (!r.errors.is_empty()).then(|| Error::Input(r.errors).to_string());
                 if let Some(message) = &broken {
-                    eprintln!("{message}");
+                    eprintln!("{}", paint(message, colour_on_stderr()));
                 }
                 if let Some(p) = preview {
                     // With a file still broken, pages reload only if something
@@ -492,6 +513,23 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
     ExitCode::SUCCESS
 }
 
+/// What set a rebuild off: the first changed path (under the site's
+/// folder) and how many more.
+fn trigger(root: &Path, batch: &[PathBuf]) -> String {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let Some(first) = batch.first() else {
+        return "no change".into();
+    };
+    let shown = first
+        .strip_prefix(&canonical)
+        .or_else(|_| first.strip_prefix(root))
+        .unwrap_or(first);
+    match batch.len() {
+        1 => shown.display().to_string(),
+        n => format!("{} and {} more", shown.display(), n - 1),
+    }
+}
+
 /// Brings the search index up to the pages just written.
 fn settle(live: &mut Live) {
     let started = std::time::Instant::now();
@@ -514,6 +552,124 @@ fn preview_dir(root: &Path) -> PathBuf {
 }
 
 fn report(error: &Error) -> ExitCode {
-    eprintln!("{error}");
+    eprintln!("{}", paint(&error.to_string(), colour_on_stderr()));
     ExitCode::from(1)
+}
+
+/// Colour for stderr: on a terminal, unless NO_COLOR is set.
+fn colour_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Colour for stdout, by the same rule.
+fn colour_on_stdout() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `text` (diagnostics, one a line: `path:1:2: error: ...`) with each
+/// line's severity in colour when `colour`: errors red, warnings yellow,
+/// notes cyan.
+fn paint(text: &str, colour: bool) -> String {
+    if !colour {
+        return text.to_string();
+    }
+    let styles = [("error", "1;31"), ("warning", "1;33"), ("note", "1;36")];
+    text.lines()
+        .map(|line| {
+            // The first severity word of the line, where a message's own
+            // text cannot be: at its start, or after the location.
+            let found = styles
+                .iter()
+                .filter_map(|&(word, code)| {
+                    let at = if line.starts_with(&format!("{word}: ")) {
+                        Some(0)
+                    } else {
+                        line.find(&format!(": {word}: ")).map(|i| i + 2)
+                    };
+                    at.map(|at| (at, word, code))
+                })
+                .min();
+            match found {
+                Some((at, word, code)) => {
+                    let end = at + word.len();
+                    format!("{}\x1b[{code}m{word}\x1b[0m{}", &line[..at], &line[end..])
+                }
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A progress bar on stderr for a build of more than a few hundred
+/// articles, drawn from the build's counters until it is stopped.
+struct ProgressBar {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    drawer: std::thread::JoinHandle<()>,
+}
+
+/// Builds of fewer articles finish before a bar would help.
+const PROGRESS_FROM_ARTICLES: usize = 300;
+
+impl ProgressBar {
+    fn start(progress: gazette::Progress) -> ProgressBar {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let drawer = std::thread::spawn(move || {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            let style = indicatif::ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len}")
+                .expect("a valid template")
+                .progress_chars("=> ");
+            bar.set_style(style);
+            let mut shown = false;
+            while !stopped.load(Ordering::Relaxed) {
+                let (stage, done, total) = progress.now();
+                if stage == gazette::Stage::Loading && total >= PROGRESS_FROM_ARTICLES {
+                    shown = true;
+                }
+                if shown {
+                    bar.set_message(stage.name());
+                    // Writing has no count: the bar stays full.
+                    if total > 0 {
+                        bar.set_length(total.max(done) as u64);
+                        bar.set_position(done as u64);
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(80));
+            }
+            bar.finish_and_clear();
+        });
+        ProgressBar { stop, drawer }
+    }
+
+    fn finish(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.drawer.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paint;
+
+    #[test]
+    fn severities_are_coloured_only_when_asked() {
+        let text = "a.md:1:2: error: bad\nb.md: warning: odd: error: inside\nerror: plain\nc.md: note: later";
+        assert_eq!(paint(text, false), text);
+        let painted = paint(text, true);
+        let lines: Vec<&str> = painted.lines().collect();
+        assert_eq!(lines[0], "a.md:1:2: \u{1b}[1;31merror\u{1b}[0m: bad");
+        assert_eq!(
+            lines[1],
+            "b.md: \u{1b}[1;33mwarning\u{1b}[0m: odd: error: inside"
+        );
+        assert_eq!(lines[2], "\u{1b}[1;31merror\u{1b}[0m: plain");
+        assert_eq!(lines[3], "c.md: \u{1b}[1;36mnote\u{1b}[0m: later");
+    }
 }

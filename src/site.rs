@@ -13,6 +13,7 @@ use crate::load::{self, Article, ArticleId, Asset, Config, Content, LoadOptions,
 use crate::markdown;
 use crate::model::{Entities, Index};
 use crate::output::{self, Output, WriteStats};
+use crate::progress::{self, Progress, Stage};
 use crate::render::{changes_every_page, Card, PageSink, Renderer};
 use crate::search;
 
@@ -32,6 +33,25 @@ pub struct Site {
     cards: Vec<Card>,
     /// The compiled templates and their hashes.
     templates: TemplateSet,
+    /// Counters for a progress bar, when the caller asked for them.
+    progress: Option<Progress>,
+}
+
+/// A sink that counts the pages it is asked about (every page is asked
+/// once whether it is unchanged) for the progress bar.
+struct Counting<'a> {
+    inner: &'a dyn PageSink,
+    progress: Option<&'a Progress>,
+}
+
+impl PageSink for Counting<'_> {
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        progress::step(self.progress);
+        self.inner.unchanged(site_path, fingerprint)
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        self.inner.write(site_path, bytes, fingerprint)
+    }
 }
 
 /// What a build produced.
@@ -59,7 +79,8 @@ impl Site {
     /// Loads the site in `root`, reporting every error found in the
     /// configuration, the articles and the templates together.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        Site::from_inputs(root, load::read_inputs(root, options)?)
+        let progress = options.progress.clone();
+        Site::from_inputs(root, load::read_inputs(root, options)?, progress)
     }
 
     /// Loads what loads of the site in `root`: the articles that fail are
@@ -71,11 +92,14 @@ impl Site {
         options: &LoadOptions,
     ) -> Result<(Option<Site>, Vec<Diagnostic>)> {
         let (inputs, errors) = load::read_what_loads(root, options)?;
-        let site = inputs.map(|i| Site::from_inputs(root, i)).transpose()?;
+        let progress = options.progress.clone();
+        let site = inputs
+            .map(|i| Site::from_inputs(root, i, progress))
+            .transpose()?;
         Ok((site, errors))
     }
 
-    fn from_inputs(root: &Path, inputs: load::Inputs) -> Result<Site> {
+    fn from_inputs(root: &Path, inputs: load::Inputs, progress: Option<Progress>) -> Result<Site> {
         let index = Index::build(&inputs.content.articles, &inputs.entities);
         let cards = Card::all(
             &inputs.config,
@@ -92,6 +116,7 @@ impl Site {
             index,
             cards,
             templates: inputs.templates,
+            progress,
         })
     }
 
@@ -133,6 +158,7 @@ impl Site {
         };
         match self.write_all(&output, &sink) {
             Ok(pages) => {
+                progress::start(self.progress.as_ref(), Stage::Writing, 0);
                 let files = output.commit()?;
                 Ok(BuildReport { pages, files })
             }
@@ -160,9 +186,16 @@ impl Site {
     fn write_all(&self, output: &Output, sink: &dyn PageSink) -> Result<usize, Vec<Diagnostic>> {
         let renderer = self.renderer();
         let pages = renderer.pages();
+        progress::start(self.progress.as_ref(), Stage::Rendering, pages.len());
+        let sink = Counting {
+            inner: sink,
+            progress: self.progress.as_ref(),
+        };
         // The index is built on one core while the pages render on the rest.
-        let (mut errors, search) =
-            rayon::join(|| renderer.render_all(&pages, sink), || self.search_files());
+        let (mut errors, search) = rayon::join(
+            || renderer.render_all(&pages, &sink),
+            || self.search_files(),
+        );
         for (path, bytes) in search {
             errors.extend(output.write(&path, &bytes, 0).err());
         }

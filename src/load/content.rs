@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use super::frontmatter::{self, RawDate, SplitError, Text, YamlError};
 use crate::error::{line_col, Diagnostic};
+use crate::progress::{self, Progress, Stage};
 use crate::slugs::slugify;
 
 /// The most people, countries or tags one article may name (each becomes
@@ -140,6 +141,7 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
 pub(crate) fn load(
     dir: &Path,
     reading: &Reading,
+    progress: Option<&Progress>,
 ) -> Result<(Content, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut content = Content::default();
     let mut markdown = Vec::new();
@@ -178,9 +180,11 @@ pub(crate) fn load(
             });
         }
     }
+    progress::start(progress, Stage::Loading, markdown.len());
     let results: Vec<Result<Article, Vec<Diagnostic>>> = markdown
         .into_par_iter()
         .map(|(file, rel)| {
+            progress::step(progress);
             let bytes = std::fs::read(&file)
                 .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
             parse_with(file, rel, &bytes, reading.tz, reading.words)

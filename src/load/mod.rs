@@ -52,6 +52,8 @@ pub struct LoadOptions {
     pub future: bool,
     /// Replace site.toml's base_url (e.g. for a preview or a staging host).
     pub base_url: Option<String>,
+    /// Counters that loading and building advance, for a progress bar.
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// Everything read from a site's folder, before any index is built.
@@ -99,7 +101,8 @@ pub(crate) fn read_what_loads(
         now: build_clock(),
         words: config.as_ref().is_some_and(|c| c.search),
     };
-    let content = match content::load(&root.join("content"), &reading) {
+    let progress = options.progress.as_ref();
+    let content = match content::load(&root.join("content"), &reading, progress) {
         Ok((c, mut broken)) => {
             errors.append(&mut broken);
             c

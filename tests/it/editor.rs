@@ -537,3 +537,49 @@ fn an_ap_story_with_its_dateline_credit_and_demonyms() {
     let built = site.gazette(&["build", "--drafts"]);
     assert!(built.status.success(), "{}", crate::common::stderr(&built));
 }
+
+// ---------------------------------------------------------------------------
+// The summary line, quiet mode
+
+#[test]
+fn a_build_ends_with_one_summary_line_and_quiet_prints_nothing() {
+    let mut site = SiteFixture::new();
+    for n in 0..320 {
+        site = site.article(
+            &format!("2026/01/a{n}.md"),
+            md(&format!("Story {n}"), "2026-01-05", "tags: [t]\n"),
+        );
+    }
+    let out = site.gazette(&["build"]);
+    assert!(out.status.success());
+    let log = crate::common::stderr(&out);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line, no progress bar when not on a terminal: {log:?}"
+    );
+    let line = lines[0];
+    assert!(line.starts_with("built 320 articles, "), "{line}");
+    for part in [
+        " pages into ",
+        " files written, ",
+        " unchanged, ",
+        " removed",
+    ] {
+        assert!(line.contains(part), "{line}");
+    }
+    assert!(!log.contains('\u{1b}'), "no colour when not on a terminal");
+    let again = site.gazette(&["build", "--quiet"]);
+    assert!(again.status.success());
+    assert_eq!(crate::common::stderr(&again), "", "quiet");
+    let broken = site.article("2026/01/bad.md", "---\ntitle: [\n---\n");
+    let failed = broken.gazette(&["build", "-q"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let log = crate::common::stderr(&failed);
+    assert!(
+        log.contains("content/2026/01/bad.md:3:1: error: "),
+        "errors still print: {log}"
+    );
+    assert!(!log.contains('\u{1b}'));
+}

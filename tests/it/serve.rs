@@ -91,8 +91,12 @@ fn an_edited_article_body_is_served() {
     let line = server.process.wait_for_line("a `rebuilt` line", |l| {
         l.starts_with("rebuilt (").then(|| l.to_string())
     });
+    // The same summary as a build's, and what set it off.
     assert!(
-        line.contains(" written, ") && line.ends_with(" removed"),
+        line.starts_with("rebuilt (body) in ")
+            && line.contains(" written, ")
+            && line.contains(" removed, ")
+            && line.ends_with(" unchanged; after content/2026/02/talks.md"),
         "{line}"
     );
     // The other pages are still there.
