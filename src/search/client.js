@@ -414,7 +414,7 @@
           panel.replaceChildren();
           var list = el('ol', { class: 'results' }, recs.map(function (r) { return resultItem(r, res.terms); }));
           var all = el('a', { href: base + '?q=' + encodeURIComponent(q) + '&sort=relevance' },
-            [res.total ? 'All ' + res.total + ' results' : 'No articles match']);
+            [res.total === 1 ? 'See the 1 result' : res.total ? 'See all ' + res.total + ' results' : 'No articles match']);
           panel.append(el('p', { class: 'search-status', role: 'status' }, [all]), list);
           panel.hidden = false;
         });

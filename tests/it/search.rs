@@ -120,9 +120,10 @@ fn a_reader_searches_narrows_and_shares_a_query() {
     });
     assert_eq!(strings(&v["titles"]), ["Ministers meet in Brussels"]);
     assert!(
-        v["status"].as_str().unwrap().contains("All 1 results"),
+        v["status"].as_str().unwrap().contains("See the 1 result"),
         "{v}"
     );
+    browser.screenshot(&screenshots().join("search-header-box-1280.png"));
 
     // The search page: a query, then a person filter, without leaving the page.
     browser.goto(&format!("{base}/search/?q=ukraine"));
