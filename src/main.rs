@@ -500,7 +500,6 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                         p.failed(message);
                     }
                 }
-                settle(&mut live);
             }
             Err(e) => {
                 eprintln!("{e}");
@@ -509,9 +508,17 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                 }
             }
         }
+        // The search index waits for a pause in the edits (a batch that
+        // came meanwhile is taken in first).
+        if watcher.quiet_for(SETTLE_AFTER) {
+            settle(&mut live);
+        }
     }
     ExitCode::SUCCESS
 }
+
+/// How long the files stay quiet before the search index catches up.
+const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What set a rebuild off: the first changed path (under the site's
 /// folder) and how many more.

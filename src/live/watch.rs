@@ -28,6 +28,8 @@ pub struct Watcher {
     /// The folders watched, by the identity (device, inode) of the folder
     /// that was there when the watch began.
     watching: BTreeMap<PathBuf, (u64, u64)>,
+    /// An event that came while [`Watcher::quiet_for`] waited, for the next batch.
+    early: Option<notify::Result<Event>>,
 }
 
 impl Watcher {
@@ -42,6 +44,7 @@ impl Watcher {
             inner,
             events,
             watching: BTreeMap::new(),
+            early: None,
         };
         watcher.watch_new_dirs();
         Ok(watcher)
@@ -72,7 +75,10 @@ impl Watcher {
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths = BTreeSet::new();
         loop {
-            let event = self.events.recv().ok()?;
+            let event = match self.early.take() {
+                Some(event) => event,
+                None => self.events.recv().ok()?,
+            };
             if self.take(event, &mut paths) {
                 break;
             }
@@ -91,18 +97,44 @@ impl Watcher {
         Some(paths.into_iter().collect())
     }
 
+    /// True when nothing changed for `wait`: the moment for work that can
+    /// wait (the search index), so that it never delays the next edit's
+    /// pages. An event that came meanwhile is kept for the next batch.
+    pub fn quiet_for(&mut self, wait: Duration) -> bool {
+        if self.early.is_some() {
+            return false;
+        }
+        let until = Instant::now() + wait;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Ok(event)) if counts(&event) => {
+                    self.early = Some(Ok(event));
+                    return false;
+                }
+                Ok(_) => continue, // a read, or a watcher error: not a change
+                Err(_) => return true,
+            }
+        }
+    }
+
     /// Adds an event's paths to the batch; false if it does not count.
     fn take(&mut self, event: notify::Result<Event>, paths: &mut BTreeSet<PathBuf>) -> bool {
         let Ok(event) = event else { return false };
-        let counts = match event.kind {
-            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-            EventKind::Access(_) => false,
-            _ => true,
-        };
+        let counts = counts(&event);
         if counts {
             paths.extend(event.paths);
         }
         counts
+    }
+}
+
+/// Whether an event is a change (a file read is not).
+fn counts(event: &Event) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 
