@@ -145,3 +145,44 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
     let meta = std::fs::metadata(path).ok()?;
     meta.is_dir().then(|| (meta.dev(), meta.ino()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_during_a_wait_for_quiet_is_the_next_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let mut watcher = Watcher::new(dir.path()).unwrap();
+        let file = dir.path().join("content/a.md");
+        std::fs::write(&file, "one").unwrap();
+        let first = watcher.next_batch().unwrap();
+        assert!(
+            first.iter().any(|p| p.ends_with("content/a.md")),
+            "{first:?}"
+        );
+        assert!(
+            watcher.quiet_for(Duration::from_millis(100)),
+            "nothing changed"
+        );
+        // A read is not a change.
+        let _ = std::fs::read(&file).unwrap();
+        assert!(
+            watcher.quiet_for(Duration::from_millis(100)),
+            "a read is quiet"
+        );
+        let second = dir.path().join("content/b.md");
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            std::fs::write(second, "two").unwrap();
+        });
+        assert!(
+            !watcher.quiet_for(Duration::from_secs(20)),
+            "the write ends the wait"
+        );
+        writer.join().unwrap();
+        let next = watcher.next_batch().unwrap();
+        assert!(next.iter().any(|p| p.ends_with("content/b.md")), "{next:?}");
+    }
+}
