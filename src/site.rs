@@ -263,6 +263,26 @@ impl Site {
         Ok(())
     }
 
+    /// Reads data/ again (after an edit of people.yaml or countries.yaml)
+    /// and rebuilds the index and the cards of the articles in memory,
+    /// which do not depend on it: nothing under content/ is read. On error
+    /// the site is left as it was.
+    pub(crate) fn reload_entities(&mut self) -> Result<()> {
+        let entities = load::load_entities(&self.root).map_err(Error::Input)?;
+        let index = Index::build(&self.content.articles, &entities);
+        let cards = Card::all(
+            &self.config,
+            &self.content.articles,
+            &index,
+            &self.templates.tera,
+        )
+        .map_err(Error::one)?;
+        self.entities = entities;
+        self.index = index;
+        self.cards = cards;
+        Ok(())
+    }
+
     /// The article with this path under content/.
     pub(crate) fn find_article(&self, rel: &str) -> Option<ArticleId> {
         self.content.articles.iter().position(|a| a.rel == rel)

@@ -5,7 +5,8 @@
 //! pages that show the article (asked of `render::Reach`, see
 //! [`update`]); a static edit copies one file; a template edit re-runs the
 //! fingerprinted build, which renders only pages whose template or context
-//! changed; data/ and site.toml reload everything. The output after any
+//! changed; data/ builds the index again from the articles in memory and
+//! checks every page the same way; site.toml reloads everything. The output after any
 //! sequence of edits is the output of a clean build of the same files
 //! (tests/it/incremental.rs). [`serve`] is the preview server over the
 //! output folder, with live reload.
@@ -50,6 +51,9 @@ pub enum Route {
     Everything,
     /// Templates changed: every page was checked.
     Templates,
+    /// data/ changed: the index was built again from the articles in
+    /// memory, and every page was checked.
+    Data,
 }
 
 impl Route {
@@ -63,6 +67,7 @@ impl Route {
             Route::Metadata => "metadata",
             Route::Everything => "everything",
             Route::Templates => "templates",
+            Route::Data => "data",
         }
     }
 }
@@ -86,6 +91,9 @@ pub(crate) enum Change {
     Copy(String, PathBuf),
     /// A file under templates/.
     Template,
+    /// A file under data/ (people.yaml, countries.yaml): the index is built
+    /// again from the articles in memory.
+    Data,
     /// site.toml or data/: everything is reloaded.
     Everything,
 }
@@ -102,7 +110,7 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Change> {
     }
     match top.as_ref() {
         "site.toml" => Some(Change::Everything),
-        "data" => Some(Change::Everything),
+        "data" => Some(Change::Data),
         "templates" => Some(Change::Template),
         // A folder appearing or going under static/ changes many files at once.
         "static" if path.is_dir() || rel.components().count() == 1 => Some(Change::Everything),
@@ -248,17 +256,22 @@ impl Live {
         let mut articles = Vec::new();
         let mut copies = Vec::new();
         let mut templates_changed = false;
+        let mut data_changed = false;
         for change in changes {
             match resolve_content_change(site, change) {
                 Some(Change::Article(p)) => articles.push(p),
                 Some(Change::Copy(rel, source)) => copies.push((rel, source)),
                 Some(Change::Template) => templates_changed = true,
+                Some(Change::Data) => data_changed = true,
                 Some(Change::Everything) => return self.full_build(),
                 Some(Change::ContentOther(_)) | None => {}
             }
         }
         if templates_changed {
             site.reload_templates()?;
+        }
+        if data_changed {
+            site.reload_entities()?;
         }
         let (update, errors) = if articles.is_empty() {
             (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
@@ -276,6 +289,10 @@ impl Live {
             .iter()
             .any(|(rel, source)| !source.is_file() && GENERATED.contains(&rel.as_str()));
         let (route, files) = match update {
+            _ if data_changed && !templates_changed => (
+                Route::Data,
+                site.build_keeping(&self.out, self.force, &keep)?.files,
+            ),
             _ if templates_changed || unshadows => (
                 Route::Templates,
                 site.build_keeping(&self.out, self.force, &keep)?.files,

@@ -86,7 +86,7 @@ fn edit(rng: &mut Rng, site: &SiteFixture, next_id: &mut usize) -> (Vec<PathBuf>
     files.sort();
     let target = files[rng.below(files.len())].clone();
     let text = fs::read_to_string(&target).unwrap();
-    match rng.below(10) {
+    match rng.below(11) {
         0 => {
             fs::write(&target, format!("{text}\nMore body {}.\n", rng.next())).unwrap();
             (vec![target], "body edit".into())
@@ -147,6 +147,7 @@ fn edit(rng: &mut Rng, site: &SiteFixture, next_id: &mut usize) -> (Vec<PathBuf>
                 (vec![file], "static write".into())
             }
         }
+        10 => data_edit(rng, site),
         _ => {
             let rel = format!("content/2025/img{}.png", rng.below(2));
             let file = site.root().join(&rel);
@@ -159,6 +160,35 @@ fn edit(rng: &mut Rng, site: &SiteFixture, next_id: &mut usize) -> (Vec<PathBuf>
             }
         }
     }
+}
+
+/// An edit of data/: a role, an alias that makes two people of the pool
+/// one, a person's country, or a country shown by another name.
+fn data_edit(rng: &mut Rng, site: &SiteFixture) -> (Vec<PathBuf>, String) {
+    if rng.below(3) == 0 {
+        let countries = match rng.below(2) {
+            0 => "- code: FR\n  name: French Republic\n  aliases: [La France]\n".to_string(),
+            _ => String::new(),
+        };
+        let file = put(site, "data/countries.yaml", &countries);
+        return (vec![file], "countries.yaml edit".into());
+    }
+    let people = match rng.below(4) {
+        0 => format!(
+            "- name: Eve Adams\n  role: Envoy {}\n  country: Italy\n",
+            rng.below(9)
+        ),
+        1 => {
+            "- name: Eve Adams\n  aliases: [Bo Chen]\n  role: Envoy\n  country: Italy\n".to_string()
+        }
+        2 => format!(
+            "- name: Eve Adams\n  role: Envoy\n  country: {}\n",
+            rng.pick(COUNTRIES)
+        ),
+        _ => PEOPLE_YAML.to_string(),
+    };
+    let file = put(site, "data/people.yaml", &people);
+    (vec![file], "people.yaml edit".into())
 }
 
 /// A person of the directory whose profile links to a country of the pool:
@@ -205,7 +235,13 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
         }
     }
     // The narrow routes are the ones worth checking: make sure they ran.
-    for route in [Route::Body, Route::Metadata, Route::Copy, Route::Templates] {
+    for route in [
+        Route::Body,
+        Route::Metadata,
+        Route::Copy,
+        Route::Templates,
+        Route::Data,
+    ] {
         assert!(
             routes.contains(&route),
             "route {route} never taken (seed {seed}): {routes:?}"
