@@ -54,7 +54,7 @@
 
   // ---- sets: see sets.rs -----------------------------------------------
   function readSet(bytes, at, docs) {
-    var tag = bytes[at.i++], out;
+    var tag = bytes[at.i++];
     if (tag === 1) {
       var len = (docs + 7) >> 3, ids = [];
       for (var b = 0; b < len; b++) {
@@ -65,7 +65,7 @@
       return Int32Array.from(ids);
     }
     var count = varint(bytes, at), prev = 0;
-    out = new Int32Array(count);
+    var out = new Int32Array(count);
     for (var j = 0; j < count; j++) { prev += varint(bytes, at); out[j] = prev; }
     return out;
   }
@@ -116,10 +116,6 @@
   Index.prototype.entry = function () {
     if (!this.entryP) this.entryP = this.fetch('index.json', false).then(JSON.parse);
     return this.entryP;
-  };
-
-  Index.prototype.version = function (path) {
-    return this.entry().then(function (e) { return path + '?v=' + e.build; });
   };
 
   Index.prototype.shard = function (n) {
