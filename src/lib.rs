@@ -45,7 +45,9 @@ pub use editor::{
     import, init, new_article, ImportOptions, Imported, Initialised, NewArticle, Written,
 };
 pub use error::{Diagnostic, Error, Result, Severity};
-pub use live::{bind_preview, preview_url, serve_preview, Live, Preview, Rebuild, Route, Watcher};
+pub use live::{
+    bind_preview, preview_url, serve_preview, Background, Live, Preview, Rebuild, Route, Watcher,
+};
 pub use load::{Config, LoadOptions, DEFAULT_TEMPLATES};
 pub use output::WriteStats;
 pub use progress::{Progress, Stage};

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gazette::{Error, Live, LoadOptions, Preview, Rebuild, Route, Severity, Site, Watcher};
+use gazette::{
+    Background, Error, Live, LoadOptions, Preview, Rebuild, Route, Severity, Site, Watcher,
+};
 
 /// mimalloc instead of the system allocator: a build allocates millions of
 /// small strings for template contexts, and glibc's malloc/free took 18 % of
@@ -340,11 +342,9 @@ fn build(args: BuildArgs) -> ExitCode {
                 args.root
                     .join(configured.unwrap_or_else(|_| "public".into()))
             });
-            return watch_loop(
-                &args.root,
-                Live::new(&args.root, &out, options, args.force),
-                None,
-            );
+            let live = Live::new(&args.root, &out, options, args.force);
+            live.on_background(report_background(None, started));
+            return watch_loop(&args.root, live, None);
         }
         Err(e) => return report(&e),
     };
@@ -390,6 +390,7 @@ fn build(args: BuildArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut live = Live::new(&args.root, &out, options, args.force);
+    live.on_background(report_background(None, started));
     if let Err(e) = live.full_build() {
         eprintln!("{e}");
     }
@@ -425,15 +426,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         base_url: Some(url.clone()),
         progress: None,
     };
-    let mut live = Live::new(&args.root, &out, options, true);
-    let preview = Preview::new(&out);
-    match live.full_build() {
-        Ok(r) => eprintln!("built the site in {:.2?}", r.elapsed),
-        Err(e) => {
-            eprintln!("{e}");
-            preview.failed(e.to_string());
-        }
-    }
+    let started = Instant::now();
+    let live = Live::new(&args.root, &out, options, true);
+    let preview = live.preview();
+    live.on_background(report_background(Some(preview.clone()), started));
     // File reads run on tokio's blocking threads: a few are enough for a
     // preview, and each thread's allocator heap keeps what it freed (with
     // tokio's default of 512, 100 connections kept 800 MB resident).
@@ -448,8 +444,22 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // The server answers at once: requests wait for the site's metadata,
+    // then pages are rendered from memory until the files are written.
     let server = runtime.spawn(gazette::serve_preview(preview.clone(), listener));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
+    let mut live = live;
+    match live.full_build() {
+        Ok(_) => eprintln!(
+            "loaded {} articles in {:.2?}: pages are served from memory while the files are written",
+            live.article_count(),
+            started.elapsed()
+        ),
+        Err(e) => {
+            eprintln!("{e}");
+            preview.failed(e.to_string());
+        }
+    }
     if args.open {
         if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
             eprintln!("warning: cannot open a browser: {e}");
@@ -475,6 +485,12 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
             Ok(Rebuild {
                 route: Route::None, ..
             }) => {}
+            Ok(r) if r.pending => eprintln!(
+                "rebuilt ({}) in {:.1?}: served from memory, the files follow; after {}",
+                r.route,
+                r.elapsed,
+                trigger(root, &live, &batch)
+            ),
             Ok(r) => {
                 eprintln!(
                     "rebuilt ({}) in {:.1?}: {} written, {} removed, {} unchanged; after {}",
@@ -483,7 +499,7 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                     r.files.written,
                     r.files.removed,
                     r.files.unchanged,
-                    trigger(root, &batch)
+                    trigger(root, &live, &batch)
                 );
                 let broken = (!r.errors.is_empty()).then(|| Error::Input(r.errors).to_string());
                 if let Some(message) = &broken {
@@ -511,7 +527,7 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
         // The search index waits for a pause in the edits (a batch that
         // came meanwhile is taken in first).
         if watcher.quiet_for(SETTLE_AFTER) {
-            settle(&mut live);
+            live.catch_up_search();
         }
     }
     ExitCode::SUCCESS
@@ -522,8 +538,9 @@ const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What set a rebuild off: the first changed path (under the site's
 /// folder) and how many more.
-fn trigger(root: &Path, batch: &[PathBuf]) -> String {
+fn trigger(root: &Path, live: &Live, batch: &[PathBuf]) -> String {
     let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let batch: Vec<&PathBuf> = batch.iter().filter(|p| live.reads(p)).collect();
     let Some(first) = batch.first() else {
         return "no change".into();
     };
@@ -537,17 +554,36 @@ fn trigger(root: &Path, batch: &[PathBuf]) -> String {
     }
 }
 
-/// Brings the search index up to the pages just written.
-fn settle(live: &mut Live) {
-    let started = std::time::Instant::now();
-    match live.settle() {
-        Ok(Some(files)) => eprintln!(
-            "search index updated in {:.1?}: {} written",
-            started.elapsed(),
-            files.written
+/// Prints what the background work did; with a preview, shows its
+/// failures over the open pages, and clears them when it succeeds.
+fn report_background(
+    preview: Option<Preview>,
+    started: Instant,
+) -> impl Fn(&Background) + Send + Sync + 'static {
+    let ready = std::sync::atomic::AtomicBool::new(false);
+    move |done: &Background| match done {
+        Background::Pages { files, elapsed } => eprintln!(
+            "files written in {elapsed:.1?}: {} written, {} removed, {} unchanged",
+            files.written, files.removed, files.unchanged
         ),
-        Ok(None) => {}
-        Err(e) => eprintln!("search index not updated: {e}"),
+        Background::Search { files, elapsed } => {
+            eprintln!(
+                "search index updated in {elapsed:.1?}: {} written",
+                files.written
+            );
+            if !ready.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                eprintln!(
+                    "site ready: every file written {:.2?} after the start",
+                    started.elapsed()
+                );
+            }
+        }
+        Background::Failed(e) => {
+            eprintln!("{}", paint(&e.to_string(), colour_on_stderr()));
+            if let Some(p) = &preview {
+                p.failed(e.to_string());
+            }
+        }
     }
 }
 

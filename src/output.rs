@@ -187,6 +187,23 @@ impl Output {
         }
     }
 
+    /// [`Output::keep`]s every file of the previous build under the folder
+    /// `site_dir` that this build has not produced: a build of the other
+    /// files leaves that folder's as they are.
+    pub(crate) fn keep_under(&self, site_dir: &str) {
+        let prefix = site_dir.trim_start_matches('/');
+        for rel in self.previous.keys().filter(|rel| rel.starts_with(prefix)) {
+            let produced = self
+                .produced
+                .lock()
+                .expect("no panics while holding the lock")
+                .contains_key(rel);
+            if !produced {
+                self.keep(&format!("/{rel}"));
+            }
+        }
+    }
+
     fn on_disk(&self, rel: &str, stamp: &Stamp) -> bool {
         fs::metadata(self.dir.join(rel)).is_ok_and(|m| m.len() == stamp.size)
     }

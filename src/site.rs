@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Article, ArticleId, Asset, Config, Content, LoadOptions, TemplateSet};
@@ -14,7 +15,7 @@ use crate::markdown;
 use crate::model::{Entities, Index};
 use crate::output::{self, Output, WriteStats};
 use crate::progress::{self, Progress, Stage};
-use crate::render::{changes_every_page, Card, PageSink, Renderer};
+use crate::render::{changes_every_page, file_of, Card, Page, PageSink, Renderer};
 use crate::search;
 
 /// A loaded site: configuration, articles, indexes and compiled templates.
@@ -35,6 +36,21 @@ pub struct Site {
     templates: TemplateSet,
     /// Counters for a progress bar, when the caller asked for them.
     progress: Option<Progress>,
+    /// Loaded without the bodies' words ([`Site::load_without_words`]):
+    /// the search index waits for [`Site::set_words`].
+    words_pending: bool,
+}
+
+/// Where the bytes of one output file come from, as
+/// [`Site::file_sources`] lists them.
+#[derive(Debug, Clone)]
+pub(crate) enum FileSource {
+    /// A page, rendered.
+    Page(Page),
+    /// A file of the default theme ([`GENERATED`], by position).
+    Generated(usize),
+    /// A file copied as it is, from this source.
+    Copy(PathBuf),
 }
 
 /// A sink that counts the pages it is asked about (every page is asked
@@ -54,6 +70,22 @@ impl PageSink for Counting<'_> {
     }
 }
 
+/// A sink that stops asking for pages once `stop` is set: the pages not
+/// rendered yet are skipped (and kept as they were on disk).
+struct Stoppable<'a> {
+    inner: &'a dyn PageSink,
+    stop: &'a AtomicBool,
+}
+
+impl PageSink for Stoppable<'_> {
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        self.stop.load(Ordering::Relaxed) || self.inner.unchanged(site_path, fingerprint)
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        self.inner.write(site_path, bytes, fingerprint)
+    }
+}
+
 /// What a build produced.
 #[derive(Debug, Clone, Default)]
 pub struct BuildReport {
@@ -66,6 +98,24 @@ pub struct BuildReport {
 /// The theme's files that are not pages: its stylesheet, the code
 /// highlighting stylesheet and its icon.
 pub(crate) const GENERATED: [&str; 3] = ["theme.css", "syntax.css", "favicon.svg"];
+
+/// Puts the search index `files` into `output` in place of the previous
+/// one, keeping every other file (the preview writes it after the pages).
+pub(crate) fn stage_search(output: &Output, files: search::Files) -> Result<()> {
+    output.keep_previous();
+    // Fewer articles may need fewer shards and chunks.
+    output.forget_under(search::SEARCH_DIR);
+    output.keep(search::SEARCH_DIR);
+    let errors: Vec<Diagnostic> = files
+        .iter()
+        .filter_map(|(path, bytes)| output.write(path, bytes, 0).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(errors))
+    }
+}
 
 /// What an edit would leave: the index, the cards to replace (by article
 /// id in that index), and whether every page changes.
@@ -99,6 +149,17 @@ impl Site {
         Ok((site, errors))
     }
 
+    /// Loads the site in `root` without the bodies' words for search, which
+    /// are most of a load's time: the preview serves pages from memory
+    /// first, and reads the words in the background
+    /// ([`Site::wanted_words`], [`Site::set_words`]) before its index.
+    pub(crate) fn load_without_words(root: &Path, options: &LoadOptions) -> Result<Site> {
+        let inputs = load::read_inputs_without_words(root, options)?;
+        let mut site = Site::from_inputs(root, inputs, options.progress.clone())?;
+        site.words_pending = site.config.search;
+        Ok(site)
+    }
+
     fn from_inputs(root: &Path, inputs: load::Inputs, progress: Option<Progress>) -> Result<Site> {
         let index = Index::build(&inputs.content.articles, &inputs.entities);
         let cards = Card::all(
@@ -117,6 +178,7 @@ impl Site {
             cards,
             templates: inputs.templates,
             progress,
+            words_pending: false,
         })
     }
 
@@ -199,6 +261,18 @@ impl Site {
         for (path, bytes) in search {
             errors.extend(output.write(&path, &bytes, 0).err());
         }
+        errors.extend(self.write_theme_and_copies(output));
+        if errors.is_empty() {
+            Ok(pages.len())
+        } else {
+            errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            Err(errors)
+        }
+    }
+
+    /// Writes the theme's files and the files copied as they are.
+    fn write_theme_and_copies(&self, output: &Output) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
         let copies = self.files_to_copy();
         for (path, text) in self.generated_files() {
             if !copies.contains_key(path) {
@@ -210,12 +284,105 @@ impl Site {
                 .and_then(|bytes| output.write(&format!("/{rel}"), &bytes, 0));
             errors.extend(written.err());
         }
+        errors
+    }
+
+    /// Renders into `output` every file but the search index (the pages
+    /// whose fingerprint changed, keeping the pages at `keep` and the
+    /// index as they are), for the preview's background work. When `stop`
+    /// is set the rendering stops: every other file is kept as it was, so
+    /// that each file is always wholly of one state. Returns whether it
+    /// was stopped before the end.
+    pub(crate) fn write_pages(
+        &self,
+        output: &Output,
+        keep: &BTreeSet<String>,
+        stop: &AtomicBool,
+    ) -> Result<bool, Vec<Diagnostic>> {
+        let keeping = output::Keeping { output, keep };
+        let sink = Stoppable {
+            inner: &keeping,
+            stop,
+        };
+        let renderer = self.renderer();
+        let mut errors = renderer.render_all(&renderer.pages(), &sink);
+        errors.extend(self.write_theme_and_copies(output));
+        output.keep_under(search::SEARCH_DIR);
+        let stopped = stop.load(Ordering::Relaxed);
+        if stopped {
+            output.keep_previous();
+        }
         if errors.is_empty() {
-            Ok(pages.len())
+            Ok(stopped)
         } else {
             errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             Err(errors)
         }
+    }
+
+    /// Every file of the site but the search index, by file path under the
+    /// output (`a/b/index.html`), with where its bytes come from: what the
+    /// preview serves from memory while the files are behind.
+    pub(crate) fn file_sources(&self) -> HashMap<String, FileSource> {
+        let renderer = self.renderer();
+        let mut files: HashMap<String, FileSource> = renderer
+            .pages()
+            .into_iter()
+            .map(|page| (file_of(&renderer.path(page)), FileSource::Page(page)))
+            .collect();
+        for (n, name) in GENERATED.iter().enumerate() {
+            files.insert(name.to_string(), FileSource::Generated(n));
+        }
+        for (rel, source) in self.files_to_copy() {
+            files.insert(rel, FileSource::Copy(source));
+        }
+        files
+    }
+
+    /// The bytes of one file of [`Site::file_sources`], as a build writes them.
+    pub(crate) fn produce(&self, source: &FileSource) -> Result<Vec<u8>, Diagnostic> {
+        match source {
+            FileSource::Page(page) => {
+                let renderer = self.renderer();
+                let prepared = renderer.prepare(*page);
+                renderer.finish(prepared).map(String::into_bytes)
+            }
+            FileSource::Generated(n) => {
+                let mut files = self.generated_files();
+                Ok(std::mem::take(&mut files[*n].1).into_bytes())
+            }
+            FileSource::Copy(file) => load::read_source(file),
+        }
+    }
+
+    /// The article files whose bodies' words the search index needs (with
+    /// their body hashes), while [`Site::words_pending`].
+    pub(crate) fn wanted_words(&self) -> Vec<(PathBuf, u64)> {
+        let articles = self.content.articles.iter();
+        articles.map(|a| (a.file.clone(), a.body_hash)).collect()
+    }
+
+    /// True while the bodies' words are missing ([`Site::load_without_words`]).
+    pub(crate) fn words_pending(&self) -> bool {
+        self.words_pending
+    }
+
+    /// Puts in the words read for [`Site::wanted_words`]: each article
+    /// whose file and body hash are those read takes them (one edited
+    /// since was read again with its own).
+    pub(crate) fn set_words(&mut self, files: Vec<(PathBuf, u64)>, words: Vec<Option<String>>) {
+        let mut read: HashMap<PathBuf, (u64, String)> = files
+            .into_iter()
+            .zip(words)
+            .filter_map(|((file, hash), words)| Some((file, (hash, words?))))
+            .collect();
+        for article in &mut self.content.articles {
+            match read.remove(&article.file) {
+                Some((hash, words)) if hash == article.body_hash => article.words = words,
+                _ => {}
+            }
+        }
+        self.words_pending = false;
     }
 
     /// The files of the default theme that are not pages, by site path
@@ -232,6 +399,7 @@ impl Site {
 
     /// The search index and client (none when `[search] enabled = false`).
     pub(crate) fn search_files(&self) -> search::Files {
+        debug_assert!(!self.words_pending, "the index needs the bodies' words");
         if !self.config.search {
             return Vec::new();
         }
@@ -251,15 +419,19 @@ impl Site {
     /// cards with them; on error the site is left as it was.
     pub(crate) fn reload_templates(&mut self) -> Result<()> {
         let templates = TemplateSet::load(&self.root.join("templates"))?;
-        let cards = Card::all(
-            &self.config,
-            &self.content.articles,
-            &self.index,
-            &templates.tera,
-        )
-        .map_err(Error::one)?;
+        // The hash covers what card.html includes and extends: an edit of
+        // another template leaves every card as it is.
+        let card_hash = |t: &TemplateSet| t.hashes.get("card.html").copied();
+        if card_hash(&templates) != card_hash(&self.templates) {
+            self.cards = Card::all(
+                &self.config,
+                &self.content.articles,
+                &self.index,
+                &templates.tera,
+            )
+            .map_err(Error::one)?;
+        }
         self.templates = templates;
-        self.cards = cards;
         Ok(())
     }
 

@@ -15,17 +15,23 @@
 //! writes only through `output.rs`; what it reads from the site's folder
 //! it reads through `load`. The server reads the output folder it serves.
 
+mod memory;
 mod serve;
 mod update;
 mod watch;
+mod worker;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use memory::Memory;
 pub use serve::{bind_preview, preview_url, serve_preview, Preview};
 use update::{update_articles, Affected, ArticleUpdate};
 pub use watch::Watcher;
+pub use worker::Background;
+use worker::{Work, Worker};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, LoadOptions};
@@ -131,14 +137,21 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Change> {
 pub struct Rebuild {
     /// Which route was taken.
     pub route: Route,
-    /// Files written, kept, removed.
+    /// Files written, kept, removed (none yet when `pending`).
     pub files: WriteStats,
     /// How long it took.
     pub elapsed: Duration,
     /// Articles that could not be read: the site keeps their last good
     /// version (and page) until they are fixed; everything else was taken in.
     pub errors: Vec<Diagnostic>,
+    /// The site in memory changed and the files follow in the background
+    /// ([`Background`]); meanwhile the preview renders each asked page
+    /// from memory.
+    pub pending: bool,
 }
+
+/// The reporter of the background work, settable after the worker started.
+type ReporterSlot = Arc<Mutex<Option<worker::Reporter>>>;
 
 /// A site kept in memory between rebuilds.
 pub struct Live {
@@ -147,43 +160,101 @@ pub struct Live {
     canonical_root: PathBuf,
     out: PathBuf,
     options: LoadOptions,
-    force: bool,
-    site: Option<Site>,
+    /// The site, shared with the worker and the preview server.
+    memory: Arc<Memory>,
+    /// Writes the files that are behind, in the background.
+    worker: Worker,
+    reporter: ReporterSlot,
     /// Paths of batches that failed, to be taken in again.
     pending: BTreeSet<PathBuf>,
-    /// The search index is older than the pages ([`Live::settle`]).
+    /// The search index is older than the pages ([`Live::catch_up_search`]).
     search_behind: bool,
 }
 
 impl Live {
     /// A live site rooted at `root`, written to `out`; nothing is loaded yet.
     pub fn new(root: &Path, out: &Path, options: LoadOptions, force: bool) -> Live {
+        let memory = Arc::new(Memory::new());
+        let reporter: ReporterSlot = Arc::new(Mutex::new(None));
+        let slot = reporter.clone();
+        let worker = Worker::start(worker::Target {
+            memory: memory.clone(),
+            out: out.to_path_buf(),
+            force,
+            report: Some(Box::new(move |b: &Background| {
+                if let Some(report) = slot.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                    report(b);
+                }
+            })),
+        });
         Live {
             root: root.to_path_buf(),
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             out: out.to_path_buf(),
             options,
-            force,
-            site: None,
+            memory,
+            worker,
+            reporter,
             pending: BTreeSet::new(),
             search_behind: false,
         }
     }
 
-    /// Loads and builds everything.
+    /// Calls `report` with each piece of background work done (on the
+    /// worker's thread).
+    pub fn on_background(&self, report: impl Fn(&Background) + Send + Sync + 'static) {
+        *self.reporter.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(report));
+    }
+
+    /// The preview server's view of this site: it answers from memory what
+    /// the files on disk do not hold yet.
+    pub fn preview(&self) -> Preview {
+        Preview::of_memory(&self.out, self.memory.clone())
+    }
+
+    /// Loads everything; the files are written in the background
+    /// ([`Live::settle`] waits for them).
     pub fn full_build(&mut self) -> Result<Rebuild> {
         let started = Instant::now();
-        self.site = None;
         self.search_behind = false;
-        let site = Site::load(&self.root, &self.options)?;
-        let report = site.build(&self.out, self.force)?;
-        self.site = Some(site);
-        Ok(Rebuild {
-            route: Route::Full,
-            files: report.files,
-            elapsed: started.elapsed(),
-            errors: Vec::new(),
-        })
+        let loaded = Site::load_without_words(&self.root, &self.options);
+        let _pause = self.worker.pause();
+        let mut state = self.memory.write();
+        state.changed();
+        state.keep.clear();
+        state.loads += 1;
+        let result = match loaded {
+            Ok(site) => {
+                state.site = Some(site);
+                self.worker.submit(
+                    Work {
+                        pages: true,
+                        search: true,
+                    },
+                    state.generation,
+                );
+                Ok(Rebuild {
+                    route: Route::Full,
+                    files: WriteStats::default(),
+                    elapsed: started.elapsed(),
+                    errors: Vec::new(),
+                    pending: true,
+                })
+            }
+            Err(e) => {
+                state.site = None;
+                Err(e)
+            }
+        };
+        drop(state);
+        self.memory.mark_loaded();
+        result
+    }
+
+    /// How many articles the site in memory has.
+    pub fn article_count(&self) -> usize {
+        let state = self.memory.read();
+        state.site.as_ref().map_or(0, Site::article_count)
     }
 
     /// Takes in a batch of changed paths. On error the previous output and
@@ -197,47 +268,53 @@ impl Live {
         if let Ok(r) = &result {
             // Broken articles wait for their fix; everything else is in.
             self.pending = r.errors.iter().map(|d| d.path.clone()).collect();
-            // The routes that write only some pages leave the index behind.
-            self.search_behind |= matches!(r.route, Route::Body | Route::Metadata);
         }
         result
     }
 
-    /// Brings the search index up to the pages after a rebuild that left it
-    /// behind: a body or metadata edit writes its pages first, so that the
-    /// preview reloads without waiting for the index. Returns what was
-    /// written, or `None` when the index was current.
-    pub fn settle(&mut self) -> Result<Option<WriteStats>> {
-        let Some(site) = self.site.as_ref().filter(|_| self.search_behind) else {
-            return Ok(None);
-        };
-        let output = Output::open(&self.out, &site.root, false)?;
-        output.keep_previous();
-        // Fewer articles may need fewer shards and chunks.
-        output.forget_under(crate::search::SEARCH_DIR);
-        output.keep(crate::search::SEARCH_DIR);
-        let mut errors = Vec::new();
-        for (path, bytes) in site.search_files() {
-            errors.extend(output.write(&path, &bytes, 0).err());
+    /// Asks the worker to bring the search index up to the pages after
+    /// rebuilds that wrote only some pages (they leave the index behind, so
+    /// that the preview reloads without waiting for it). Does not wait.
+    pub fn catch_up_search(&mut self) {
+        if std::mem::take(&mut self.search_behind) {
+            let generation = self.memory.read().generation;
+            let work = Work {
+                pages: false,
+                search: true,
+            };
+            self.worker.submit(work, generation);
         }
-        if !errors.is_empty() {
-            output.abort();
-            return Err(Error::Input(errors));
+    }
+
+    /// Waits until every file on disk, the search index included, is that
+    /// of the site in memory; the error of background work that failed.
+    pub fn settle(&mut self) -> Result<()> {
+        self.catch_up_search();
+        match self.worker.wait_idle() {
+            None => Ok(()),
+            Some(message) => Err(Error::Input(vec![Diagnostic::file(&self.out, message)])),
         }
-        let stats = output.commit()?;
-        self.search_behind = false;
-        Ok(Some(stats))
+    }
+
+    /// True when `path` (as the watcher reports it) is a file the site is
+    /// made from, not one gazette ignores (the output, editor temp files).
+    pub fn reads(&self, path: &Path) -> bool {
+        classify(&self.root, &self.under_root(path)).is_some()
+    }
+
+    /// A watched path as a path under `root`.
+    fn under_root(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.canonical_root) {
+            Ok(rel) => self.root.join(rel),
+            Err(_) => path.to_path_buf(),
+        }
     }
 
     fn take_in(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
         let started = Instant::now();
         let mut changes: Vec<Change> = paths
             .iter()
-            .map(|p| match p.strip_prefix(&self.canonical_root) {
-                Ok(rel) => self.root.join(rel),
-                Err(_) => p.clone(),
-            })
-            .filter_map(|p| classify(&self.root, &p))
+            .filter_map(|p| classify(&self.root, &self.under_root(p)))
             .collect();
         changes.sort();
         changes.dedup();
@@ -247,12 +324,19 @@ impl Live {
                 files: WriteStats::default(),
                 elapsed: started.elapsed(),
                 errors: Vec::new(),
+                pending: false,
             });
         }
-        if self.site.is_none() || changes.contains(&Change::Everything) {
+        let loaded = self.memory.read().site.is_some();
+        if !loaded || changes.contains(&Change::Everything) {
             return self.full_build();
         }
-        let site = self.site.as_mut().expect("checked above");
+        // The worker stops at its next page and frees the site.
+        let pause = self.worker.pause();
+        let memory = self.memory.clone();
+        let mut guard = memory.write();
+        let state = &mut *guard;
+        let site = state.site.as_mut().expect("checked above");
         let mut articles = Vec::new();
         let mut copies = Vec::new();
         let mut templates_changed = false;
@@ -263,7 +347,11 @@ impl Live {
                 Some(Change::Copy(rel, source)) => copies.push((rel, source)),
                 Some(Change::Template) => templates_changed = true,
                 Some(Change::Data) => data_changed = true,
-                Some(Change::Everything) => return self.full_build(),
+                Some(Change::Everything) => {
+                    drop(guard);
+                    drop(pause);
+                    return self.full_build();
+                }
                 Some(Change::ContentOther(_)) | None => {}
             }
         }
@@ -273,13 +361,17 @@ impl Live {
         if data_changed {
             site.reload_entities()?;
         }
+        if templates_changed || data_changed {
+            state.changed();
+        }
+        let site = state.site.as_mut().expect("checked above");
         let (update, errors) = if articles.is_empty() {
             (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
         } else {
             update_articles(site, &articles, &self.options)?
         };
         // The pages of articles whose files are broken stay as they were.
-        let keep: BTreeSet<String> = errors
+        state.keep = errors
             .iter()
             .filter_map(|d| site.page_of_file(&d.path))
             .map(str::to_string)
@@ -288,39 +380,53 @@ impl Live {
         let unshadows = copies
             .iter()
             .any(|(rel, source)| !source.is_file() && GENERATED.contains(&rel.as_str()));
-        let (route, files) = match update {
-            _ if data_changed && !templates_changed => (
-                Route::Data,
-                site.build_keeping(&self.out, self.force, &keep)?.files,
-            ),
-            _ if templates_changed || unshadows => (
-                Route::Templates,
-                site.build_keeping(&self.out, self.force, &keep)?.files,
-            ),
-            ArticleUpdate::BodiesOnly(ids) => {
-                let route = if ids.is_empty() {
-                    Route::Copy
-                } else {
-                    Route::Body
-                };
-                let pages: Vec<Page> = ids.into_iter().map(Page::Article).collect();
-                let w = write_only(site, &self.out, &pages, &BTreeSet::new(), &copies, &keep)?;
-                (route, w)
-            }
-            ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (
-                Route::Metadata,
-                write_only(site, &self.out, &check, &removed, &copies, &keep)?,
-            ),
-            ArticleUpdate::Reindexed(Affected::Everything) => (
-                Route::Everything,
-                site.build_keeping(&self.out, self.force, &keep)?.files,
-            ),
+        let route = match &update {
+            _ if data_changed && !templates_changed => Route::Data,
+            _ if templates_changed || unshadows => Route::Templates,
+            ArticleUpdate::BodiesOnly(ids) if ids.is_empty() => Route::Copy,
+            ArticleUpdate::BodiesOnly(_) => Route::Body,
+            ArticleUpdate::Reindexed(Affected::Pages { .. }) => Route::Metadata,
+            ArticleUpdate::Reindexed(Affected::Everything) => Route::Everything,
         };
+        let index_changed = data_changed || !matches!(route, Route::Copy | Route::Templates);
+        // The narrow routes write their few pages at once, unless the
+        // worker has the files: then it takes them up in its next pass.
+        let narrow = matches!(route, Route::Copy | Route::Body | Route::Metadata);
+        if narrow && state.disk_current && self.worker.idle() {
+            let (check, removed) = match update {
+                ArticleUpdate::BodiesOnly(ids) => (
+                    ids.into_iter().map(Page::Article).collect(),
+                    BTreeSet::new(),
+                ),
+                ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (check, removed),
+                ArticleUpdate::Reindexed(Affected::Everything) => unreachable!("not narrow"),
+            };
+            let site = state.site.as_ref().expect("checked above");
+            let files = write_only(site, &self.out, &check, &removed, &copies, &state.keep)?;
+            state.changed_on_disk_too();
+            self.search_behind |= index_changed;
+            return Ok(Rebuild {
+                route,
+                files,
+                elapsed: started.elapsed(),
+                errors,
+                pending: false,
+            });
+        }
+        state.changed();
+        memory.render_open_pages(state);
+        let search = index_changed || std::mem::take(&mut self.search_behind);
+        let work = Work {
+            pages: true,
+            search,
+        };
+        self.worker.submit(work, state.generation);
         Ok(Rebuild {
             route,
-            files,
+            files: WriteStats::default(),
             elapsed: started.elapsed(),
             errors,
+            pending: true,
         })
     }
 }

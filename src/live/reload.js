@@ -10,7 +10,7 @@
     }
     overlay.textContent = "gazette: the last rebuild failed; the page below is the last good build.\n\n" + text;
   }
-  var source = new EventSource("/__gazette/events");
+  var source = new EventSource("/__gazette/events?page=" + encodeURIComponent(location.pathname));
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("build-error", function (e) { showError(e.data); });
 })();

@@ -10,13 +10,16 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde::Deserialize;
 use tokio::sync::broadcast;
+
+use super::memory::{Answer, Memory};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
@@ -41,16 +44,27 @@ pub struct Preview {
     dir: Arc<PathBuf>,
     notices: broadcast::Sender<Notice>,
     current_error: Arc<RwLock<Option<String>>>,
+    /// The live site, which answers what the files do not hold yet.
+    memory: Option<Arc<Memory>>,
 }
 
 impl Preview {
-    /// A preview of the site built into `dir`.
+    /// A preview of the site built into `dir`, served from its files.
     pub fn new(dir: &Path) -> Preview {
         let (notices, _) = broadcast::channel(64);
         Preview {
             dir: Arc::new(dir.to_path_buf()),
             notices,
             current_error: Arc::new(RwLock::new(None)),
+            memory: None,
+        }
+    }
+
+    /// A preview of a live site being built into `dir` (`Live::preview`).
+    pub(crate) fn of_memory(dir: &Path, memory: Arc<Memory>) -> Preview {
+        Preview {
+            memory: Some(memory),
+            ..Preview::new(dir)
         }
     }
 
@@ -125,9 +139,41 @@ pub async fn serve_preview(preview: Preview, listener: TcpListener) -> std::io::
     axum::serve(listener, preview.router()).await
 }
 
+/// The query of the events request: the page that listens.
+#[derive(Debug, Deserialize)]
+struct Listener {
+    page: Option<String>,
+}
+
+/// Counts a page as open while its events stream lives.
+struct OpenPage {
+    memory: Arc<Memory>,
+    page: String,
+}
+
+impl OpenPage {
+    fn new(memory: Arc<Memory>, page: String) -> OpenPage {
+        memory.page_open(&page, true);
+        OpenPage { memory, page }
+    }
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        self.memory.page_open(&self.page, false);
+    }
+}
+
 async fn events(
     State(preview): State<Preview>,
+    Query(listener): Query<Listener>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let open = match (&preview.memory, listener.page) {
+        (Some(memory), Some(page)) if page.starts_with('/') && page.len() < 2048 => {
+            Some(OpenPage::new(memory.clone(), page))
+        }
+        _ => None,
+    };
     let first = preview
         .current_error
         .read()
@@ -135,7 +181,8 @@ async fn events(
         .clone()
         .map(Notice::Error);
     let updates = BroadcastStream::new(preview.notices.subscribe()).filter_map(|n| n.ok());
-    let stream = tokio_stream::iter(first).chain(updates).map(|notice| {
+    let stream = tokio_stream::iter(first).chain(updates).map(move |notice| {
+        let _listening = &open;
         Ok(match notice {
             Notice::Reload => Event::default().event("reload").data("reload"),
             Notice::Error(text) => Event::default().event("build-error").data(text),
@@ -152,6 +199,11 @@ async fn file(State(preview): State<Preview>, uri: Uri) -> Response {
         )
             .into_response();
     };
+    if let Some(memory) = preview.memory.clone() {
+        if let Some(response) = from_memory(memory, rel.clone(), uri.path().ends_with('/')).await {
+            return response;
+        }
+    }
     let mut path = preview.dir.join(&rel);
     if path.is_dir() {
         if !uri.path().ends_with('/') {
@@ -179,6 +231,29 @@ async fn file(State(preview): State<Preview>, uri: Uri) -> Response {
                 Err(_) => (StatusCode::NOT_FOUND, "404 Not Found\n").into_response(),
             }
         }
+    }
+}
+
+/// The answer from the live site, while the files are behind it (`None`:
+/// serve the file on disk). Waits for the first load.
+async fn from_memory(memory: Arc<Memory>, rel: PathBuf, dir: bool) -> Option<Response> {
+    memory.wait_loaded().await;
+    let answer = tokio::task::spawn_blocking(move || memory.answer(&rel, dir))
+        .await
+        .unwrap_or(Answer::Disk);
+    match answer {
+        Answer::Bytes(file, bytes) => Some(respond(StatusCode::OK, Path::new(&file), bytes)),
+        Answer::NotFound(bytes) => {
+            Some(respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes))
+        }
+        Answer::Redirect(location) => Some(
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response(),
+        ),
+        Answer::Disk => None,
     }
 }
 

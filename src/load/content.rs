@@ -460,6 +460,22 @@ fn bounded(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
+/// The bodies' words (`search::body_words`) of article files, read again
+/// for a site loaded without them, by file and body hash: `None` for a file
+/// that cannot be read or whose body is no longer the one with that hash
+/// (it was edited since, and was read again with its words).
+pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<String>> {
+    files
+        .par_iter()
+        .map(|(file, hash)| {
+            let text = std::fs::read_to_string(file).ok()?;
+            let body = body(&text)?;
+            (xxhash_rust::xxh3::xxh3_64(body.as_bytes()) == *hash)
+                .then(|| crate::search::body_words(body))
+        })
+        .collect()
+}
+
 /// The body of an article file, for rendering; `None` when the file no
 /// longer has front matter (it changed during the build).
 pub(crate) fn body(text: &str) -> Option<&str> {

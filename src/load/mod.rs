@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub(crate) use content::{
-    body, duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, Article,
-    ArticleId, Asset, Content, Reading,
+    body, duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, words_of_bodies,
+    Article, ArticleId, Asset, Content, Reading,
 };
 pub(crate) use data::load_entities;
 
@@ -80,6 +80,27 @@ pub(crate) fn read_what_loads(
     root: &Path,
     options: &LoadOptions,
 ) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
+    read_what_loads_with(root, options, true)
+}
+
+/// Like [`read_inputs`], but the bodies' words for search are not kept
+/// (`words_of_bodies` reads them later): the preview answers its first
+/// request before they are needed, and they are most of a load's time.
+pub(crate) fn read_inputs_without_words(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<Inputs, Error> {
+    match read_what_loads_with(root, options, false)? {
+        (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
+        (_, errors) => Err(Error::Input(errors)),
+    }
+}
+
+fn read_what_loads_with(
+    root: &Path,
+    options: &LoadOptions,
+    words: bool,
+) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
     let mut errors = Vec::new();
     let config = match Config::load(root) {
         Ok(mut c) => {
@@ -99,7 +120,7 @@ pub(crate) fn read_what_loads(
         drafts: options.drafts,
         future: options.future,
         now: build_clock(),
-        words: config.as_ref().is_some_and(|c| c.search),
+        words: words && config.as_ref().is_some_and(|c| c.search),
     };
     let progress = options.progress.as_ref();
     let content = match content::load(&root.join("content"), &reading, progress) {

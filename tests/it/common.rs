@@ -622,6 +622,19 @@ impl Serving {
     /// Runs `gazette ARGS` (a `serve` command line) in `root` and waits
     /// until it serves and watches.
     pub(crate) fn start_with(root: &Path, args: &[&str]) -> Serving {
+        let serving = Serving::start_early(root, args);
+        let mut process = serving.process;
+        // Every file written (or the load failed, and the errors show).
+        process.wait_for_line("the `site ready` line", |l| {
+            (l.starts_with("site ready") || l.starts_with("error")).then_some(())
+        });
+        Serving { process, ..serving }
+    }
+
+    /// Runs `gazette ARGS` (a `serve` command line) in `root` and waits
+    /// until it serves and watches, not for its files: pages asked before
+    /// they are written are rendered from memory.
+    pub(crate) fn start_early(root: &Path, args: &[&str]) -> Serving {
         let mut process = Running::start(root, args);
         let url = process.wait_for_line("the `serving ... at URL` line", serving_url);
         process.wait_for_line("the `watching` line", |l| {

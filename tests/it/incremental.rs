@@ -212,14 +212,23 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
     let mut next_id = articles;
     let mut live = Live::new(root, &live_out, LoadOptions::default(), false);
     live.full_build().expect("initial build");
+    live.settle().expect("the initial files are written");
     clean_build(root, &clean_out).unwrap();
     assert_same(&live_out, &clean_out, "initial build");
     let mut routes = std::collections::BTreeSet::new();
     for step in 0..steps {
-        let (paths, what) = edit(&mut rng, &site, &mut next_id);
+        let (mut paths, mut what) = edit(&mut rng, &site, &mut next_id);
+        // A burst: the next edit comes before the files of this one are
+        // written, and stops the background work half way.
+        if rng.below(3) == 0 {
+            if let Ok(r) = live.rebuild(&paths) {
+                routes.insert(r.route);
+            }
+            (paths, what) = edit(&mut rng, &site, &mut next_id);
+            what = format!("burst, then {what}");
+        }
         let label = format!("step {step} (seed {seed}): {what} {paths:?}");
-        let live_result = live.rebuild(&paths);
-        live.settle().expect("the search index catches up");
+        let live_result = live.rebuild(&paths).and_then(|r| live.settle().map(|()| r));
         match clean_build(root, &clean_out) {
             Ok(()) => {
                 let r = live_result.unwrap_or_else(|e| {
@@ -273,6 +282,7 @@ fn body_edit_renders_only_its_page() {
     site.put("content/a0.md", &text);
     let mut live = Live::new(site.root(), &site.out(), LoadOptions::default(), false);
     live.full_build().unwrap();
+    live.settle().unwrap();
     site.put("content/a0.md", format!("{text}\nA new closing line.\n"));
     let r = live.rebuild(&[target]).unwrap();
     assert_eq!(r.route, Route::Body);
@@ -298,6 +308,7 @@ fn a_profile_follows_its_country_page_coming_and_going() {
     let (live_out, clean_out) = (outs.path().join("live"), outs.path().join("clean"));
     let mut live = Live::new(site.root(), &live_out, LoadOptions::default(), false);
     live.full_build().unwrap();
+    live.settle().unwrap();
     let person = live_out.join("people/eve-adams/index.html");
     assert!(!fs::read_to_string(&person)
         .unwrap()

@@ -1,0 +1,390 @@
+//! The preview's background work: writing the files that are behind the
+//! site in memory ([`Work`]), on its own thread, while the rebuild loop
+//! stays free for the next edit and the server answers from memory.
+//!
+//! The worker renders under the shared read lock, and writes without it.
+//! When an edit comes, the loop [`Worker::interrupt`]s it: the rendering
+//! stops at the next page, what was rendered is written (every file whole,
+//! of one state), the lock is free for the edit, and the work not done is
+//! taken up again after it, merged with what the edit asks. A pass made the
+//! disk current only if the site did not change while it was written
+//! ([`State::generation`](super::memory::State)).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::memory::Memory;
+use crate::error::{Error, Result};
+use crate::load;
+use crate::output::{Output, WriteStats};
+use crate::site::stage_search;
+
+/// What the disk needs.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// Every page, the theme and the copied files (by fingerprint).
+    pub(crate) pages: bool,
+    /// The search index (after the bodies' words, when they are missing).
+    pub(crate) search: bool,
+}
+
+impl Work {
+    fn merge(self, other: Work) -> Work {
+        Work {
+            pages: self.pages || other.pages,
+            search: self.search || other.search,
+        }
+    }
+
+    fn is_empty(self) -> bool {
+        !self.pages && !self.search
+    }
+}
+
+/// What a piece of background work did, as the terminal reports it.
+#[derive(Debug)]
+pub enum Background {
+    /// Every page is written: the files on disk are those of the site.
+    Pages {
+        /// What was written.
+        files: WriteStats,
+        /// From the start of the pass (or of the first, interrupted one).
+        elapsed: Duration,
+    },
+    /// The search index is written.
+    Search {
+        /// What was written.
+        files: WriteStats,
+        /// How long it took (reading the bodies' words included).
+        elapsed: Duration,
+    },
+    /// The work failed: the files stay as they were, the pages are still
+    /// served from memory, and the work is tried again after the next edit.
+    Failed(Error),
+}
+
+/// Called with each [`Background`] report, on the worker's thread.
+pub(crate) type Reporter = Box<dyn Fn(&Background) + Send + Sync>;
+
+#[derive(Default)]
+struct Queue {
+    /// Work waiting.
+    next: Work,
+    /// The newest site generation the waiting pages and index are for: a
+    /// pass that wrote that generation (or a later one) did them.
+    pages_for: u64,
+    search_for: u64,
+    /// The stop flag of the work running, if any.
+    running: Option<Arc<AtomicBool>>,
+    /// When the pass now waiting or running started first.
+    pages_since: Option<Instant>,
+    /// The last failure, until [`Worker::wait_idle`] takes it.
+    failed: Option<String>,
+    /// Pauses held ([`Worker::pause`]): no work starts meanwhile.
+    paused: usize,
+    quit: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Signalled when work comes, and when the worker goes idle.
+    signal: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The background thread and its queue.
+pub(crate) struct Worker {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// What the worker writes to, and how.
+pub(crate) struct Target {
+    pub(crate) memory: Arc<Memory>,
+    pub(crate) out: PathBuf,
+    pub(crate) force: bool,
+    pub(crate) report: Option<Reporter>,
+}
+
+impl Worker {
+    /// Starts the worker thread.
+    pub(crate) fn start(target: Target) -> Worker {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            signal: Condvar::new(),
+        });
+        let thread = {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("gazette-background".into())
+                .spawn(move || run(&shared, &target))
+                .expect("a thread starts")
+        };
+        Worker {
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    /// Asks for `work` for the site's `generation` (merged with what is
+    /// waiting).
+    pub(crate) fn submit(&self, work: Work, generation: u64) {
+        if work.is_empty() {
+            return;
+        }
+        let mut queue = self.shared.lock();
+        if work.pages {
+            queue.pages_since.get_or_insert_with(Instant::now);
+            queue.pages_for = queue.pages_for.max(generation);
+        }
+        if work.search {
+            queue.search_for = queue.search_for.max(generation);
+        }
+        queue.next = queue.next.merge(work);
+        self.shared.signal.notify_all();
+    }
+
+    /// Stops the running work at its next page (it writes what it has, and
+    /// what is left is taken up again), and starts none until the pause is
+    /// dropped: the rebuild loop holds one while it changes the site.
+    pub(crate) fn pause(&self) -> Pause<'_> {
+        let mut queue = self.shared.lock();
+        queue.paused += 1;
+        if let Some(stop) = &queue.running {
+            stop.store(true, Ordering::Relaxed);
+        }
+        Pause {
+            shared: &self.shared,
+        }
+    }
+
+    /// True when nothing runs and nothing waits.
+    pub(crate) fn idle(&self) -> bool {
+        let queue = self.shared.lock();
+        queue.running.is_none() && queue.next.is_empty()
+    }
+
+    /// Waits until the worker is idle; the last failure since the last
+    /// wait, if any.
+    pub(crate) fn wait_idle(&self) -> Option<String> {
+        let mut queue = self.shared.lock();
+        while queue.running.is_some() || !queue.next.is_empty() {
+            queue = self
+                .shared
+                .signal
+                .wait(queue)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        queue.failed.take()
+    }
+}
+
+/// Held while the loop changes the site ([`Worker::pause`]).
+pub(crate) struct Pause<'a> {
+    shared: &'a Shared,
+}
+
+impl Drop for Pause<'_> {
+    fn drop(&mut self) {
+        self.shared.lock().paused -= 1;
+        self.shared.signal.notify_all();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        {
+            let mut queue = self.shared.lock();
+            queue.quit = true;
+            if let Some(stop) = &queue.running {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+        self.shared.signal.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The worker's loop: takes the waiting work, does it, reports.
+fn run(shared: &Shared, target: &Target) {
+    loop {
+        let (work, stop, since) = {
+            let mut queue = shared.lock();
+            while (queue.next.is_empty() || queue.paused > 0) && !queue.quit {
+                queue = shared.signal.wait(queue).unwrap_or_else(|e| e.into_inner());
+            }
+            if queue.quit {
+                return;
+            }
+            let stop = Arc::new(AtomicBool::new(false));
+            queue.running = Some(stop.clone());
+            let since = queue.pages_since.unwrap_or_else(Instant::now);
+            (std::mem::take(&mut queue.next), stop, since)
+        };
+        let done = do_work(target, work, &stop, since);
+        let mut queue = shared.lock();
+        queue.running = None;
+        queue.next = queue.next.merge(done.left);
+        // Work asked for a generation this work has written is done.
+        if done.pages_at.is_some_and(|g| g >= queue.pages_for) {
+            queue.next.pages = false;
+        }
+        if done.search_at.is_some_and(|g| g >= queue.search_for) {
+            queue.next.search = false;
+        }
+        if !queue.next.pages {
+            queue.pages_since = None;
+        }
+        if let Some(Background::Failed(e)) = &done.failed {
+            queue.failed = Some(e.to_string());
+        }
+        drop(queue);
+        if let (Some(report), Some(failed)) = (&target.report, &done.failed) {
+            report(failed);
+        }
+        shared.signal.notify_all();
+    }
+}
+
+/// What [`do_work`] did.
+#[derive(Default)]
+struct Done {
+    /// The work not done (stopped, or overtaken by an edit).
+    left: Work,
+    /// The generation whose pages are all on disk now.
+    pages_at: Option<u64>,
+    /// The generation whose search index is on disk now.
+    search_at: Option<u64>,
+    /// The failure ([`Background::Failed`]).
+    failed: Option<Background>,
+}
+
+/// Does `work`, reporting each part as it is done.
+fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Done {
+    let report = |what: Background| {
+        if let Some(report) = &target.report {
+            report(&what);
+        }
+    };
+    let mut done = Done::default();
+    if work.pages {
+        match write_pages(target, stop) {
+            Ok(None) => {
+                done.left = work;
+                return done;
+            }
+            Ok(Some((files, generation))) => {
+                done.pages_at = Some(generation);
+                report(Background::Pages {
+                    files,
+                    elapsed: since.elapsed(),
+                });
+            }
+            Err(e) => {
+                done.failed = Some(Background::Failed(e));
+                return done;
+            }
+        }
+    }
+    if !work.search {
+        return done;
+    }
+    if stop.load(Ordering::Relaxed) {
+        done.left.search = true;
+        return done;
+    }
+    let started = Instant::now();
+    match write_search(target) {
+        Ok(Some((files, generation))) => {
+            done.search_at = Some(generation);
+            report(Background::Search {
+                files,
+                elapsed: started.elapsed(),
+            });
+        }
+        Ok(None) => done.left.search = true,
+        Err(e) => done.failed = Some(Background::Failed(e)),
+    }
+    done
+}
+
+/// One pass over every page: `Some` with what it wrote when it went to the
+/// end and the site did not change meanwhile, `None` when stopped (or
+/// overtaken by an edit: the next pass follows).
+fn write_pages(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats, u64)>> {
+    let state = target.memory.read();
+    let Some(site) = state.site.as_ref() else {
+        // No site (its load failed): nothing to write until one loads.
+        return Ok(Some((WriteStats::default(), state.generation)));
+    };
+    let generation = state.generation;
+    let output = Output::open(&target.out, &site.root, target.force)?;
+    let stopped = match site.write_pages(&output, &state.keep, stop) {
+        Ok(stopped) => stopped,
+        Err(errors) => {
+            output.abort();
+            return Err(Error::Input(errors));
+        }
+    };
+    // The files are written without the lock: the next edit goes on.
+    drop(state);
+    let files = output.commit()?;
+    let mut state = target.memory.write();
+    if stopped || state.generation != generation {
+        return Ok(None);
+    }
+    state.disk_current = true;
+    Ok(Some((files, generation)))
+}
+
+/// The search index, after reading the bodies' words if they are missing:
+/// what it wrote, and for which generation of the site (`None` when the
+/// site was replaced meanwhile).
+fn write_search(target: &Target) -> Result<Option<(WriteStats, u64)>> {
+    let (wanted, loads, root) = {
+        let state = target.memory.read();
+        let Some(site) = state.site.as_ref() else {
+            return Ok(Some((WriteStats::default(), state.generation)));
+        };
+        (
+            site.words_pending().then(|| site.wanted_words()),
+            state.loads,
+            site.root.clone(),
+        )
+    };
+    if let Some(wanted) = wanted {
+        // Read without the lock: the bodies are most of a load's time.
+        let words = load::words_of_bodies(&wanted);
+        let mut state = target.memory.write();
+        if state.loads != loads {
+            return Ok(None);
+        }
+        if let Some(site) = state.site.as_mut() {
+            site.set_words(wanted, words);
+        }
+    }
+    let (files, generation) = {
+        let state = target.memory.read();
+        match state.site.as_ref() {
+            Some(site) if !site.words_pending() => (site.search_files(), state.generation),
+            // Replaced by a new load meanwhile: the work is asked again.
+            _ => return Ok(None),
+        }
+    };
+    let output = Output::open(&target.out, &root, false)?;
+    if let Err(e) = stage_search(&output, files) {
+        output.abort();
+        return Err(e);
+    }
+    Ok(Some((output.commit()?, generation)))
+}
