@@ -485,20 +485,20 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
             Ok(Rebuild {
                 route: Route::None, ..
             }) => {}
-            Ok(r) if r.pending => eprintln!(
-                "rebuilt ({}) in {:.1?}: served from memory, the files follow; after {}",
-                r.route,
-                r.elapsed,
-                trigger(root, &live, &batch)
-            ),
             Ok(r) => {
+                let what = if r.pending {
+                    "served from memory, the files follow".to_string()
+                } else {
+                    let f = &r.files;
+                    format!(
+                        "{} written, {} removed, {} unchanged",
+                        f.written, f.removed, f.unchanged
+                    )
+                };
                 eprintln!(
-                    "rebuilt ({}) in {:.1?}: {} written, {} removed, {} unchanged; after {}",
+                    "rebuilt ({}) in {:.1?}: {what}; after {}",
                     r.route,
                     r.elapsed,
-                    r.files.written,
-                    r.files.removed,
-                    r.files.unchanged,
                     trigger(root, &live, &batch)
                 );
                 let broken = (!r.errors.is_empty()).then(|| Error::Input(r.errors).to_string());
@@ -508,7 +508,7 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
                 if let Some(p) = preview {
                     // With a file still broken, pages reload only if something
                     // else changed; the error shows either way.
-                    let changed = r.files.written + r.files.removed > 0;
+                    let changed = r.pending || r.files.written + r.files.removed > 0;
                     if broken.is_none() || changed {
                         p.reloaded();
                     }

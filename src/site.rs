@@ -15,7 +15,7 @@ use crate::markdown;
 use crate::model::{Entities, Index};
 use crate::output::{self, Output, WriteStats};
 use crate::progress::{self, Progress, Stage};
-use crate::render::{changes_every_page, file_of, Card, Page, PageSink, Renderer};
+use crate::render::{changes_every_page, file_of, Cards, Page, PageSink, Renderer};
 use crate::search;
 
 /// A loaded site: configuration, articles, indexes and compiled templates.
@@ -30,8 +30,8 @@ pub struct Site {
     pub(crate) entities: Entities,
     /// Who, where, what and when.
     pub(crate) index: Index,
-    /// Each article as lists show it (by article id).
-    cards: Vec<Card>,
+    /// Each article as lists show it (by article id), rendered on first use.
+    cards: Cards,
     /// The compiled templates and their hashes.
     templates: TemplateSet,
     /// Counters for a progress bar, when the caller asked for them.
@@ -99,6 +99,16 @@ pub struct BuildReport {
 /// highlighting stylesheet and its icon.
 pub(crate) const GENERATED: [&str; 3] = ["theme.css", "syntax.css", "favicon.svg"];
 
+/// Sorts errors by file and position, each said once (a card whose
+/// template fails fails every page that shows it, with the same error).
+fn sort_errors(errors: &mut Vec<Diagnostic>) {
+    errors.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.path.clone(), d.line, d.column, d.message.clone());
+        key(a).cmp(&key(b))
+    });
+    errors.dedup();
+}
+
 /// Puts the search index `files` into `output` in place of the previous
 /// one, keeping every other file (the preview writes it after the pages).
 pub(crate) fn stage_search(output: &Output, files: search::Files) -> Result<()> {
@@ -116,10 +126,6 @@ pub(crate) fn stage_search(output: &Output, files: search::Files) -> Result<()> 
         Err(Error::Input(errors))
     }
 }
-
-/// What an edit would leave: the index, the cards to replace (by article
-/// id in that index), and whether every page changes.
-type After = (Index, Vec<(ArticleId, Card)>, bool);
 
 /// One article file's edit, as read again: its path under content/ and
 /// the article it now holds (`None`: deleted, or a hidden draft).
@@ -162,13 +168,7 @@ impl Site {
 
     fn from_inputs(root: &Path, inputs: load::Inputs, progress: Option<Progress>) -> Result<Site> {
         let index = Index::build(&inputs.content.articles, &inputs.entities);
-        let cards = Card::all(
-            &inputs.config,
-            &inputs.content.articles,
-            &index,
-            &inputs.templates.tera,
-        )
-        .map_err(Error::one)?;
+        let cards = Cards::unrendered(inputs.content.articles.len());
         Ok(Site {
             root: root.to_path_buf(),
             config: inputs.config,
@@ -265,7 +265,7 @@ impl Site {
         if errors.is_empty() {
             Ok(pages.len())
         } else {
-            errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            sort_errors(&mut errors);
             Err(errors)
         }
     }
@@ -315,7 +315,7 @@ impl Site {
         if errors.is_empty() {
             Ok(stopped)
         } else {
-            errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            sort_errors(&mut errors);
             Err(errors)
         }
     }
@@ -423,13 +423,7 @@ impl Site {
         // another template leaves every card as it is.
         let card_hash = |t: &TemplateSet| t.hashes.get("card.html").copied();
         if card_hash(&templates) != card_hash(&self.templates) {
-            self.cards = Card::all(
-                &self.config,
-                &self.content.articles,
-                &self.index,
-                &templates.tera,
-            )
-            .map_err(Error::one)?;
+            self.cards = Cards::unrendered(self.content.articles.len());
         }
         self.templates = templates;
         Ok(())
@@ -442,16 +436,9 @@ impl Site {
     pub(crate) fn reload_entities(&mut self) -> Result<()> {
         let entities = load::load_entities(&self.root).map_err(Error::Input)?;
         let index = Index::build(&self.content.articles, &entities);
-        let cards = Card::all(
-            &self.config,
-            &self.content.articles,
-            &index,
-            &self.templates.tera,
-        )
-        .map_err(Error::one)?;
         self.entities = entities;
         self.index = index;
-        self.cards = cards;
+        self.cards = Cards::unrendered(self.content.articles.len());
         Ok(())
     }
 
@@ -482,28 +469,33 @@ impl Site {
         load::duplicate_pages(kept.chain(new))
     }
 
-    /// Puts edited articles in place (replaced, added or removed, their
-    /// cards with them) with the index of the result; returns true when the
-    /// edit changed what every page shows (`render::changes_every_page`). The new index and cards are made before anything changes,
-    /// so a card that fails to render changes nothing. A card shows its
-    /// people's and countries' names and links: when an edit renames a term
-    /// or moves a slug, every card is made again.
+    /// Puts edited articles in place (replaced, added or removed) with the
+    /// index of the result; returns true when the edit changed what every
+    /// page shows (`render::changes_every_page`). The cards of the edited
+    /// articles are rendered again on their next use; when an edit renames
+    /// a term or moves a slug (which cards show), every card is.
     pub(crate) fn apply_edits(&mut self, mut edits: Vec<Edit>) -> Result<bool, Diagnostic> {
         edits.sort_by(|a, b| a.0.cmp(&b.0));
         let ids: Vec<Option<ArticleId>> = edits
             .iter()
             .map(|(rel, _)| self.find_article(rel))
             .collect();
-        let (index, cards, every_page) = self.index_and_cards_after(&edits, &ids)?;
+        let index = self.index_after(&edits, &ids);
+        let every_page = changes_every_page(&self.index, &index);
         let mut gone = vec![false; self.content.articles.len()];
-        for ((_, new), id) in edits.into_iter().zip(ids) {
+        let mut edited = BTreeSet::new();
+        for ((rel, new), id) in edits.into_iter().zip(ids) {
             match (id, new) {
-                (Some(id), Some(article)) => self.content.articles[id] = article,
+                (Some(id), Some(article)) => {
+                    self.content.articles[id] = article;
+                    edited.insert(rel);
+                }
                 (Some(id), None) => gone[id] = true,
                 (None, Some(article)) => {
                     self.content.articles.push(article);
-                    self.cards.push(Card::default());
+                    self.cards.push();
                     gone.push(false);
+                    edited.insert(rel);
                 }
                 (None, None) => {}
             }
@@ -513,22 +505,23 @@ impl Site {
             .articles
             .retain(|_| keep.next().unwrap_or(true));
         let mut keep = gone.iter().map(|g| !g);
-        self.cards.retain(|_| keep.next().unwrap_or(true));
-        for (id, card) in cards {
-            self.cards[id] = card;
+        self.cards.retain(|| keep.next().unwrap_or(true));
+        if every_page {
+            self.cards = Cards::unrendered(self.content.articles.len());
+        } else {
+            for (id, article) in self.content.articles.iter().enumerate() {
+                if edited.contains(&article.rel) {
+                    self.cards.forget(id);
+                }
+            }
         }
         self.index = index;
         Ok(every_page)
     }
 
     /// The index of the articles as `edits` (with their current `ids`)
-    /// would leave them, the cards to replace (by their ids then), and
-    /// whether every page changes, without changing anything.
-    fn index_and_cards_after(
-        &self,
-        edits: &[Edit],
-        ids: &[Option<ArticleId>],
-    ) -> Result<After, Diagnostic> {
+    /// would leave them, without changing anything.
+    fn index_after(&self, edits: &[Edit], ids: &[Option<ArticleId>]) -> Index {
         let mut slots: Vec<Option<&Article>> = self.content.articles.iter().map(Some).collect();
         let mut added = Vec::new();
         for ((_, new), id) in edits.iter().zip(ids) {
@@ -538,24 +531,7 @@ impl Site {
             }
         }
         let after: Vec<&Article> = slots.into_iter().flatten().chain(added).collect();
-        let index = Index::build(&after, &self.entities);
-        let tera = &self.templates.tera;
-        if changes_every_page(&self.index, &index) {
-            let all = Card::all(&self.config, &after, &index, tera)?;
-            return Ok((index, all.into_iter().enumerate().collect(), true));
-        }
-        let edited: BTreeSet<&str> = edits
-            .iter()
-            .filter(|(_, new)| new.is_some())
-            .map(|(rel, _)| rel.as_str())
-            .collect();
-        let cards = after
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| edited.contains(a.rel.as_str()))
-            .map(|(id, a)| Ok((id, Card::rendered(&self.config, &index, id, a, tera)?)))
-            .collect::<Result<_, Diagnostic>>()?;
-        Ok((index, cards, false))
+        Index::build(&after, &self.entities)
     }
 
     /// Takes in a file under content/ that is not an article: an asset

@@ -30,6 +30,9 @@ pub(crate) trait PageSink: Sync {
 pub(crate) struct PageContext {
     ctx: Context,
     hasher: Xxh3,
+    /// The first error met while building the context (a card whose
+    /// template failed): the page fails with it.
+    error: Option<Diagnostic>,
     /// The articles whose metadata went into the context (see
     /// [`PageContext::shows`]); kept for the tests only.
     #[cfg(test)]
@@ -44,6 +47,7 @@ impl PageContext {
         PageContext {
             ctx: Context::new(),
             hasher,
+            error: None,
             #[cfg(test)]
             shown: Vec::new(),
         }
@@ -59,6 +63,19 @@ impl PageContext {
         self.shown.extend(ids);
         #[cfg(not(test))]
         drop(ids);
+    }
+
+    /// Records an error met while building the context (the first one
+    /// is kept).
+    pub(crate) fn fail(&mut self, error: Option<Diagnostic>) {
+        if self.error.is_none() {
+            self.error = error;
+        }
+    }
+
+    /// The error recorded by [`PageContext::fail`].
+    pub(crate) fn take_error(&mut self) -> Option<Diagnostic> {
+        self.error.take()
     }
 
     /// The articles recorded by [`PageContext::shows`].

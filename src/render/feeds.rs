@@ -71,7 +71,8 @@ impl Renderer<'_> {
                 Ok(xml) => xml,
                 Err(e) => return Some(e.clone()),
             };
-            let card = &self.cards[i];
+            ctx.fail(self.card_error(i));
+            let card = self.card(i);
             entries.push(FeedEntry {
                 title: &card.title,
                 url: &card.url,
@@ -108,7 +109,7 @@ impl Renderer<'_> {
         self.entries[id]
             .get_or_init(|| {
                 let mut ctx = tera::Context::new();
-                ctx.insert("card", &self.cards[id]);
+                ctx.insert("card", self.card(id));
                 ctx.insert(
                     "tags",
                     &views::term_links(self.config, self.index, Kind::Tags, id),
@@ -148,9 +149,9 @@ impl Renderer<'_> {
         let entries: Vec<NewsEntry> = recent
             .iter()
             .map(|&id| NewsEntry {
-                url: &self.cards[id].url,
-                title: &self.cards[id].title,
-                date: &self.cards[id].date,
+                url: &self.card(id).url,
+                title: &self.card(id).title,
+                date: &self.card(id).date,
             })
             .collect();
         ctx.insert("entries", &entries);

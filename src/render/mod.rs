@@ -33,7 +33,7 @@ pub(crate) use feeds::sitemap_parts;
 pub(crate) use links::{join_relative, SiteLinks};
 pub(crate) use paths::{article_path, file_of, taxonomy_path};
 pub(crate) use reach::{changes_every_page, Reach};
-pub(crate) use views::{display_date, Card};
+pub(crate) use views::{display_date, Card, Cards};
 
 use crate::error::Diagnostic;
 use crate::load::{self, Article, ArticleId, Config, TemplateHashes};
@@ -91,7 +91,7 @@ pub(crate) struct Renderer<'a> {
     entities: &'a Entities,
     tera: &'a Tera,
     template_hashes: &'a TemplateHashes,
-    cards: &'a [Card],
+    cards: &'a Cards,
     base: PageContext,
     md_targets: OnceLock<HashMap<&'a str, &'a str>>,
     /// Each article's feed `<entry>`, rendered once on first use: an article
@@ -122,7 +122,7 @@ impl<'a> Renderer<'a> {
         entities: &'a Entities,
         tera: &'a Tera,
         template_hashes: &'a TemplateHashes,
-        cards: &'a [Card],
+        cards: &'a Cards,
     ) -> Self {
         let mut base = PageContext::new();
         base.insert("site", &SiteView::of(config));
@@ -239,6 +239,7 @@ impl<'a> Renderer<'a> {
         match page {
             Page::Article(id) => {
                 let view = self.article_view(id);
+                ctx.fail(self.card_error(id));
                 ctx.insert("meta", &self.article_meta(id, &view));
                 ctx.insert("article", &view);
                 ctx.shows([id]);
@@ -306,6 +307,8 @@ impl<'a> Renderer<'a> {
             }
             Page::Robots => {}
         }
+        // A card whose template failed fails the pages that show it.
+        let error = error.or_else(|| ctx.take_error());
         let fingerprint = ctx.fingerprint();
         Prepared {
             page,
@@ -391,7 +394,7 @@ impl<'a> Renderer<'a> {
     fn article_view(&self, id: ArticleId) -> ArticleView<'_> {
         let article = &self.articles[id];
         ArticleView {
-            card: &self.cards[id],
+            card: self.card(id),
             source_url: article.url.as_deref(),
             slug: &article.slug,
             people: views::term_links(self.config, self.index, Kind::People, id),
@@ -430,24 +433,43 @@ impl<'a> Renderer<'a> {
     /// Sets `key` to the cards of `ids`, fingerprinted by their stored hashes.
     fn insert_cards(&self, ctx: &mut PageContext, key: &str, ids: &[ArticleId]) {
         ctx.shows(ids.iter().copied());
+        for &i in ids {
+            ctx.fail(self.card_error(i));
+        }
         let values: Vec<tera::Value> = ids.iter().map(|&i| self.card_value(i)).collect();
-        let fingerprints = ids.iter().map(|&i| self.cards[i].fingerprint);
+        let fingerprints = ids.iter().map(|&i| self.card(i).fingerprint);
         ctx.insert_known(key, values.into(), fingerprints);
     }
 
     /// Sets `key` to the card of `id`, or to nothing.
     fn insert_card(&self, ctx: &mut PageContext, key: &str, id: Option<ArticleId>) {
         ctx.shows(id);
+        ctx.fail(id.and_then(|i| self.card_error(i)));
         let value = id.map_or_else(tera::Value::none, |i| self.card_value(i));
-        let fingerprints = id.map(|i| self.cards[i].fingerprint);
+        let fingerprints = id.map(|i| self.card(i).fingerprint);
         ctx.insert_known(key, value, fingerprints.into_iter());
+    }
+
+    /// Card `id`, rendered on first use.
+    pub(crate) fn card(&self, id: ArticleId) -> &Card {
+        &self.card_entry(id).0
+    }
+
+    pub(crate) fn card_error(&self, id: ArticleId) -> Option<Diagnostic> {
+        self.card_entry(id).1.clone()
+    }
+
+    fn card_entry(&self, id: ArticleId) -> &(Card, Option<Diagnostic>) {
+        let article = &self.articles[id];
+        self.cards
+            .get(id, self.config, self.index, article, self.tera)
     }
 
     /// Card `id` as a template value, converted once: copies share its
     /// strings, so a card costs nothing more on each list it is on.
     fn card_value(&self, id: ArticleId) -> tera::Value {
         self.card_values[id]
-            .get_or_init(|| tera::Value::from_serializable(&self.cards[id]))
+            .get_or_init(|| tera::Value::from_serializable(self.card(id)))
             .clone()
     }
 
@@ -627,7 +649,7 @@ pub(crate) mod tests {
         index: Index,
         entities: Entities,
         templates: TemplateSet,
-        cards: Vec<Card>,
+        cards: Cards,
     }
 
     impl TestSite {
@@ -660,7 +682,7 @@ pub(crate) mod tests {
             let entities = Entities { countries, people };
             let index = Index::build(&articles, &entities);
             let templates = TemplateSet::load(Path::new("/nonexistent/templates")).unwrap();
-            let cards = Card::all(&config, &articles, &index, &templates.tera).unwrap();
+            let cards = Cards::unrendered(articles.len());
             TestSite {
                 config,
                 articles,
