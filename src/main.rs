@@ -571,6 +571,9 @@ fn report_background(
                 "search index updated in {elapsed:.1?}: {} written",
                 files.written
             );
+            if let Some(p) = &preview {
+                p.search_updated();
+            }
             if !ready.swap(true, std::sync::atomic::Ordering::Relaxed) {
                 eprintln!(
                     "site ready: every file written {:.2?} after the start",

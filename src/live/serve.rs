@@ -34,6 +34,9 @@ pub(crate) const RELOAD_SCRIPT: &str = include_str!("reload.js");
 pub(crate) enum Notice {
     /// The site was rebuilt: reload.
     Reload,
+    /// The search index caught up with the pages: the search page reloads
+    /// (other pages show nothing of the index).
+    SearchReload,
     /// The last rebuild failed: show this text over the page.
     Error(String),
 }
@@ -72,6 +75,11 @@ impl Preview {
     pub fn reloaded(&self) {
         *self.current_error.write().expect("lock not poisoned") = None;
         let _ = self.notices.send(Notice::Reload);
+    }
+
+    /// Tells the open search pages that the search index caught up.
+    pub fn search_updated(&self) {
+        let _ = self.notices.send(Notice::SearchReload);
     }
 
     /// Tells every open page that the last rebuild failed.
@@ -181,13 +189,22 @@ async fn events(
         .clone()
         .map(Notice::Error);
     let updates = BroadcastStream::new(preview.notices.subscribe()).filter_map(|n| n.ok());
-    let stream = tokio_stream::iter(first).chain(updates).map(move |notice| {
-        let _listening = &open;
-        Ok(match notice {
-            Notice::Reload => Event::default().event("reload").data("reload"),
-            Notice::Error(text) => Event::default().event("build-error").data(text),
-        })
-    });
+    let search_page = open
+        .as_ref()
+        .is_some_and(|o| o.page.starts_with(crate::search::SEARCH_DIR));
+    let stream = tokio_stream::iter(first)
+        .chain(updates)
+        .filter_map(move |notice| {
+            let _listening = &open;
+            Some(Ok(match notice {
+                Notice::Reload => Event::default().event("reload").data("reload"),
+                Notice::SearchReload if search_page => {
+                    Event::default().event("reload").data("search")
+                }
+                Notice::SearchReload => return None,
+                Notice::Error(text) => Event::default().event("build-error").data(text),
+            }))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

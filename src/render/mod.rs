@@ -397,12 +397,23 @@ impl<'a> Renderer<'a> {
             card: self.card(id),
             source_url: article.url.as_deref(),
             slug: &article.slug,
-            people: views::term_links(self.config, self.index, Kind::People, id),
+            people: self.people_with_roles(id),
             countries: views::term_links(self.config, self.index, Kind::Countries, id),
             tags: views::term_links(self.config, self.index, Kind::Tags, id),
             extra: &article.extra,
             content: "",
         }
+    }
+
+    /// The people of article `id`, linked, with their roles from
+    /// data/people.yaml: a reader sees who each one is.
+    fn people_with_roles(&self, id: ArticleId) -> Vec<views::TermLink> {
+        let mut links = views::term_links(self.config, self.index, Kind::People, id);
+        for link in &mut links {
+            let entry = self.entities.people.resolve(&link.name);
+            link.role = entry.and_then(|p| self.entities.people.entry(p).role.clone());
+        }
+        links
     }
 
     /// An article's metadata; its trail is its year and month.

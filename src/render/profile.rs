@@ -221,6 +221,7 @@ fn add_person_details(
         TermLink {
             name: country.clone(),
             url,
+            role: None,
         }
     });
 }

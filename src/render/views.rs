@@ -21,6 +21,9 @@ pub(crate) struct TermLink {
     pub(crate) name: String,
     /// Its page's absolute URL.
     pub(crate) url: String,
+    /// A person's role, from data/people.yaml (on an article's own page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) role: Option<String>,
 }
 
 /// An article as listed on index pages and in feeds.
@@ -76,6 +79,7 @@ pub(crate) fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) 
             TermLink {
                 name: term.name.clone(),
                 url: config.permalink(&term_path(kind, &term.slug)),
+                role: None,
             }
         })
         .collect()

@@ -697,6 +697,12 @@ impl Serving {
     pub(crate) fn events(&self) -> EventStream {
         EventStream::connect(self.port)
     }
+
+    /// Opens the live-reload event stream as the page at `page` does.
+    #[track_caller]
+    pub(crate) fn events_for(&self, page: &str) -> EventStream {
+        EventStream::connect_for(self.port, Some(page))
+    }
 }
 
 /// The URL of a `serving DIR at URL (Ctrl-C to stop)` line.
@@ -950,14 +956,22 @@ impl EventStream {
     /// this client before this returns).
     #[track_caller]
     pub(crate) fn connect(port: u16) -> EventStream {
+        EventStream::connect_for(port, None)
+    }
+
+    /// Connects as the live-reload script of the page at `page` does
+    /// (`?page=`): the server then counts that page as open.
+    #[track_caller]
+    pub(crate) fn connect_for(port: u16, page: Option<&str>) -> EventStream {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let query = page.map_or_else(String::new, |p| format!("?page={p}"));
         let mut stream =
             TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect to events");
         stream
             .set_read_timeout(Some(PATIENCE))
             .expect("set timeout");
         let request = format!(
-            "GET /__gazette/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__gazette/events{query} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
         );
         stream.write_all(request.as_bytes()).expect("send");
         let mut reader = HttpReader::new(stream);

@@ -17,6 +17,7 @@ mod errors;
 mod hostile;
 mod incremental;
 mod metadata;
+mod preview;
 mod reader;
 mod search;
 mod serve;

@@ -248,7 +248,7 @@ fn the_preview_finds_a_word_once_the_index_catches_up() {
         return;
     };
     let site = fixture();
-    let mut serving = Serving::start(site.root(), &site.out(), &[]);
+    let serving = Serving::start(site.root(), &site.out(), &[]);
     let base = serving.url.trim_end_matches('/').to_string();
     let browser = Browser::start(&chromium, &chromedriver);
     browser.goto(&format!("{base}/search/?q=quokka"));
@@ -258,6 +258,7 @@ fn the_preview_finds_a_word_once_the_index_catches_up() {
             .is_some_and(|s| s.starts_with("No articles"))
     });
     assert_eq!(strings(&v["titles"]).len(), 0);
+    let updates = serving.process.count_lines("search index updated");
     site.put(
         "content/2025/12/call.md",
         md_body(
@@ -267,10 +268,14 @@ fn the_preview_finds_a_word_once_the_index_catches_up() {
             "Guarantees for Ukraine were discussed on the phone. A quokka listened.\n",
         ),
     );
-    serving.process.wait_for_line("the index update", |l| {
-        l.starts_with("search index updated").then_some(())
+    poll_until("the index update", PATIENCE, || {
+        match serving.process.count_lines("search index updated") > updates {
+            true => Ok(()),
+            false => Err(serving.process.stderr()),
+        }
     });
-    // The open page reloads with the edit; the new word is found.
+    // The open search page reloads once the index caught up; the new word
+    // is found.
     let v = look(&browser, "the quokka found", |v| {
         strings(&v["titles"]).len() == 1
     });
