@@ -36,7 +36,7 @@ pub struct Site {
     templates: TemplateSet,
     /// Counters for a progress bar, when the caller asked for them.
     progress: Option<Progress>,
-    /// Loaded without the bodies' words ([`Site::load_without_words`]):
+    /// Loaded without the bodies' words ([`Site::load_for_preview`]):
     /// the search index waits for [`Site::set_words`].
     words_pending: bool,
 }
@@ -155,12 +155,18 @@ impl Site {
         Ok((site, errors))
     }
 
-    /// Loads the site in `root` without the bodies' words for search, which
-    /// are most of a load's time: the preview serves pages from memory
-    /// first, and reads the words in the background
-    /// ([`Site::wanted_words`], [`Site::set_words`]) before its index.
-    pub(crate) fn load_without_words(root: &Path, options: &LoadOptions) -> Result<Site> {
-        let inputs = load::read_inputs_without_words(root, options)?;
+    /// Loads the site in `root` for the preview: without the bodies' words
+    /// for search, which are most of a load's time (the preview serves
+    /// pages from memory first, and reads the words in the background,
+    /// [`Site::wanted_words`], [`Site::set_words`], before its index), and
+    /// taking the articles kept in `cache` ([`Site::write_cache`]) whose
+    /// files did not change.
+    pub(crate) fn load_for_preview(
+        root: &Path,
+        options: &LoadOptions,
+        cache: &Path,
+    ) -> Result<Site> {
+        let inputs = load::read_inputs_for_preview(root, options, cache)?;
         let mut site = Site::from_inputs(root, inputs, options.progress.clone())?;
         site.words_pending = site.config.search;
         Ok(site)
@@ -362,7 +368,13 @@ impl Site {
         articles.map(|a| (a.file.clone(), a.body_hash)).collect()
     }
 
-    /// True while the bodies' words are missing ([`Site::load_without_words`]).
+    /// Keeps this site's articles in `cache` for the next preview's start
+    /// (a site loaded by [`Site::load_for_preview`]).
+    pub(crate) fn write_cache(&self, cache: &Path) -> std::io::Result<()> {
+        load::write_cache(cache, &self.content)
+    }
+
+    /// True while the bodies' words are missing ([`Site::load_for_preview`]).
     pub(crate) fn words_pending(&self) -> bool {
         self.words_pending
     }

@@ -180,6 +180,7 @@ impl Live {
         let worker = Worker::start(worker::Target {
             memory: memory.clone(),
             out: out.to_path_buf(),
+            cache: cache_file(root, out),
             force,
             report: Some(Box::new(move |b: &Background| {
                 if let Some(report) = slot.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
@@ -217,7 +218,11 @@ impl Live {
     pub fn full_build(&mut self) -> Result<Rebuild> {
         let started = Instant::now();
         self.search_behind = false;
-        let loaded = Site::load_without_words(&self.root, &self.options);
+        let loaded = Site::load_for_preview(
+            &self.root,
+            &self.options,
+            &cache_file(&self.root, &self.out),
+        );
         let _pause = self.worker.pause();
         let mut state = self.memory.write();
         state.changed();
@@ -226,13 +231,12 @@ impl Live {
         let result = match loaded {
             Ok(site) => {
                 state.site = Some(site);
-                self.worker.submit(
-                    Work {
-                        pages: true,
-                        search: true,
-                    },
-                    state.generation,
-                );
+                let work = Work {
+                    pages: true,
+                    search: true,
+                    cache: true,
+                };
+                self.worker.submit(work, state.generation);
                 Ok(Rebuild {
                     route: Route::Full,
                     files: WriteStats::default(),
@@ -279,8 +283,8 @@ impl Live {
         if std::mem::take(&mut self.search_behind) {
             let generation = self.memory.read().generation;
             let work = Work {
-                pages: false,
                 search: true,
+                ..Work::default()
             };
             self.worker.submit(work, generation);
         }
@@ -419,6 +423,7 @@ impl Live {
         let work = Work {
             pages: true,
             search,
+            cache: false,
         };
         self.worker.submit(work, state.generation);
         Ok(Rebuild {
@@ -429,6 +434,20 @@ impl Live {
             pending: true,
         })
     }
+}
+
+/// Where the preview of the site in `root`, built into `out`, keeps its
+/// articles between starts: in the temporary folder, never in the site's
+/// folder or in the output.
+fn cache_file(root: &Path, out: &Path) -> PathBuf {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let both = format!(
+        "{}\n{}",
+        canonical(root).display(),
+        canonical(out).display()
+    );
+    let hash = xxhash_rust::xxh3::xxh3_64(both.as_bytes());
+    std::env::temp_dir().join(format!("gazette-articles-{hash:016x}.json"))
 }
 
 /// Turns a non-article change under content/ into what it means for the

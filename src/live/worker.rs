@@ -29,6 +29,8 @@ pub(crate) struct Work {
     pub(crate) pages: bool,
     /// The search index (after the bodies' words, when they are missing).
     pub(crate) search: bool,
+    /// The articles kept for the next start, after a load.
+    pub(crate) cache: bool,
 }
 
 impl Work {
@@ -36,11 +38,12 @@ impl Work {
         Work {
             pages: self.pages || other.pages,
             search: self.search || other.search,
+            cache: self.cache || other.cache,
         }
     }
 
     fn is_empty(self) -> bool {
-        !self.pages && !self.search
+        !self.pages && !self.search && !self.cache
     }
 }
 
@@ -110,6 +113,8 @@ pub(crate) struct Worker {
 pub(crate) struct Target {
     pub(crate) memory: Arc<Memory>,
     pub(crate) out: PathBuf,
+    /// Where the articles are kept between starts.
+    pub(crate) cache: PathBuf,
     pub(crate) force: bool,
     pub(crate) report: Option<Reporter>,
 }
@@ -296,24 +301,31 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
             }
         }
     }
-    if !work.search {
-        return done;
-    }
-    if stop.load(Ordering::Relaxed) {
-        done.left.search = true;
-        return done;
-    }
-    let started = Instant::now();
-    match write_search(target) {
-        Ok(Some((files, generation))) => {
-            done.search_at = Some(generation);
-            report(Background::Search {
-                files,
-                elapsed: started.elapsed(),
-            });
+    let stopped = || stop.load(Ordering::Relaxed);
+    if work.cache && stopped() {
+        done.left.cache = true;
+    } else if work.cache {
+        let state = target.memory.read();
+        if let Some(site) = &state.site {
+            // Without it, the next start only reads every file again.
+            let _ = site.write_cache(&target.cache);
         }
-        Ok(None) => done.left.search = true,
-        Err(e) => done.failed = Some(Background::Failed(e)),
+    }
+    if work.search && stopped() {
+        done.left.search = true;
+    } else if work.search {
+        let started = Instant::now();
+        match write_search(target) {
+            Ok(Some((files, generation))) => {
+                done.search_at = Some(generation);
+                report(Background::Search {
+                    files,
+                    elapsed: started.elapsed(),
+                });
+            }
+            Ok(None) => done.left.search = true,
+            Err(e) => done.failed = Some(Background::Failed(e)),
+        }
     }
     done
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use super::cache::{FileStamp, Known, Stamps};
 use super::frontmatter::{self, RawDate, SplitError, Text, YamlError};
 use crate::error::{line_col, Diagnostic};
 use crate::progress::{self, Progress, Stage};
@@ -26,7 +27,7 @@ pub(crate) const MAX_ARTICLE_BYTES: usize = 8 << 20;
 pub(crate) type ArticleId = usize;
 
 /// One article's metadata, validated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Article {
     /// The markdown file.
     pub(crate) file: PathBuf,
@@ -79,6 +80,8 @@ pub(crate) struct Asset {
 /// Everything found under content/.
 #[derive(Debug, Default)]
 pub(crate) struct Content {
+    /// The article files' stamps, when loaded for the preview's cache.
+    pub(crate) stamps: Stamps,
     /// The articles, in path order (drafts dropped unless asked for).
     pub(crate) articles: Vec<Article>,
     /// The other files.
@@ -142,6 +145,7 @@ pub(crate) fn load(
     dir: &Path,
     reading: &Reading,
     progress: Option<&Progress>,
+    cache: Option<&Path>,
 ) -> Result<(Content, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut content = Content::default();
     let mut markdown = Vec::new();
@@ -181,17 +185,33 @@ pub(crate) fn load(
         }
     }
     progress::start(progress, Stage::Loading, markdown.len());
-    let results: Vec<Result<Article, Vec<Diagnostic>>> = markdown
+    // The preview keeps what it read (`cache`): unchanged files are not read again.
+    let known = cache.map(|file| {
+        content.stamps.key = super::cache::key(reading.tz, dir);
+        content.stamps.read_at = super::cache::now();
+        Known::read(file, &content.stamps.key)
+    });
+    let results: Vec<(Option<FileStamp>, Parsed)> = markdown
         .into_par_iter()
         .map(|(file, rel)| {
             progress::step(progress);
-            let bytes = std::fs::read(&file)
-                .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
-            parse_with(file, rel, &bytes, reading.tz, reading.words)
+            let Some(known) = &known else {
+                return (None, read_article(file, rel, reading));
+            };
+            let stamp = std::fs::metadata(&file)
+                .ok()
+                .and_then(|m| FileStamp::of(&m));
+            match stamp.and_then(|s| known.get(&rel, s)) {
+                Some(article) => (stamp, Ok(Article { file, ..article })),
+                None => (stamp, read_article(file, rel, reading)),
+            }
         })
         .collect();
     let mut errors = Vec::new();
-    for result in results {
+    for (stamp, result) in results {
+        if let (Some(stamp), Ok(article)) = (stamp, &result) {
+            content.stamps.files.insert(article.rel.clone(), stamp);
+        }
         match result {
             Ok(article) => {
                 content.warnings.extend(reading.scheduled_note(&article));
@@ -203,6 +223,16 @@ pub(crate) fn load(
         }
     }
     Ok((content, errors))
+}
+
+/// An article file, parsed (or its errors).
+type Parsed = Result<Article, Vec<Diagnostic>>;
+
+/// Reads and parses one article file.
+fn read_article(file: PathBuf, rel: String, reading: &Reading) -> Result<Article, Vec<Diagnostic>> {
+    let bytes = std::fs::read(&file)
+        .map_err(|e| vec![Diagnostic::file(&file, format!("cannot read: {e}"))])?;
+    parse_with(file, rel, &bytes, reading.tz, reading.words)
 }
 
 /// Reads edited article files again (`files`, under `content_dir`): each

@@ -11,6 +11,7 @@
 //! error: every stage's errors are collected, so that one run reports all.
 //! It produces plain values and knows nothing of indexes or pages.
 
+mod cache;
 mod config;
 mod content;
 mod data;
@@ -80,17 +81,20 @@ pub(crate) fn read_what_loads(
     root: &Path,
     options: &LoadOptions,
 ) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
-    read_what_loads_with(root, options, true)
+    read_what_loads_with(root, options, true, None)
 }
 
-/// Like [`read_inputs`], but the bodies' words for search are not kept
-/// (`words_of_bodies` reads them later): the preview answers its first
-/// request before they are needed, and they are most of a load's time.
-pub(crate) fn read_inputs_without_words(
+/// Like [`read_inputs`], for the preview: the bodies' words for search are
+/// not kept (`words_of_bodies` reads them later: the preview answers its
+/// first request before they are needed, and they are most of a load's
+/// time), and the articles of the last load kept in the file `cache`
+/// ([`write_cache`]) are taken as they are where their files did not change.
+pub(crate) fn read_inputs_for_preview(
     root: &Path,
     options: &LoadOptions,
+    cache: &Path,
 ) -> Result<Inputs, Error> {
-    match read_what_loads_with(root, options, false)? {
+    match read_what_loads_with(root, options, false, Some(cache))? {
         (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
         (_, errors) => Err(Error::Input(errors)),
     }
@@ -100,6 +104,7 @@ fn read_what_loads_with(
     root: &Path,
     options: &LoadOptions,
     words: bool,
+    cache: Option<&Path>,
 ) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
     let mut errors = Vec::new();
     let config = match Config::load(root) {
@@ -123,7 +128,7 @@ fn read_what_loads_with(
         words: words && config.as_ref().is_some_and(|c| c.search),
     };
     let progress = options.progress.as_ref();
-    let content = match content::load(&root.join("content"), &reading, progress) {
+    let content = match content::load(&root.join("content"), &reading, progress, cache) {
         Ok((c, mut broken)) => {
             errors.append(&mut broken);
             c
@@ -155,6 +160,12 @@ fn read_what_loads_with(
         _ => None,
     };
     Ok((inputs, errors))
+}
+
+/// Keeps the articles of `content` (as loaded by
+/// [`read_inputs_for_preview`]) in the file `cache`, for the next start.
+pub(crate) fn write_cache(cache: &Path, content: &Content) -> std::io::Result<()> {
+    cache::write(cache, content)
 }
 
 /// The build's clock: `SOURCE_DATE_EPOCH` (seconds since 1970, the

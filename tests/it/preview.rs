@@ -211,3 +211,51 @@ fn a_role_change_writes_the_persons_page_and_their_articles_and_nothing_else() {
         .find(|l| l.starts_with("rebuilt (data)"));
     assert!(rebuilt.is_some(), "{}", server.process.stderr());
 }
+
+/// Sets a file's modification time an hour back, as for a file saved long
+/// before the preview started (the preview keeps only such files' articles
+/// from one start to the next).
+fn age(path: &std::path::Path) {
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+}
+
+#[test]
+fn a_restart_takes_in_what_changed_while_the_preview_was_stopped() {
+    let site = SiteFixture::new();
+    for n in 0..3 {
+        site.put(
+            &format!("content/a{n}.md"),
+            crate::common::md(&format!("Story {n}"), "2026-01-05", "tags: [trade]\n"),
+        );
+        age(&site.root().join(format!("content/a{n}.md")));
+    }
+    let first = Serving::start(site.root(), &site.out(), &[]);
+    assert!(first.get("/2026/01/a0/").text().contains("Story 0"));
+    drop(first);
+    // While it is stopped: one story edited, one deleted, one added.
+    site.put(
+        "content/a0.md",
+        crate::common::md("Story zero, edited", "2026-01-05", "tags: [trade]\n"),
+    );
+    site.remove("content/a1.md");
+    site.put(
+        "content/a3.md",
+        crate::common::md("Story 3", "2026-01-06", "tags: [trade]\n"),
+    );
+    let second = Serving::start(site.root(), &site.out(), &[]);
+    assert!(second
+        .get("/2026/01/a0/")
+        .text()
+        .contains("Story zero, edited"));
+    assert_eq!(second.get("/2026/01/a1/").status, 404);
+    assert!(second.get("/2026/01/a2/").text().contains("Story 2"));
+    let tag = second.get("/tags/trade/").text();
+    assert!(tag.contains("Story zero, edited") && tag.contains("Story 3"));
+    assert!(!tag.contains("Story 1<"), "{tag}");
+}
