@@ -1019,6 +1019,9 @@ def main():
         use_hugo = False
 
     private = Path(tempfile.mkdtemp(prefix="serve-latency.", dir=work))
+    # gazette serve keeps the articles it read in the temporary folder: the
+    # private one, removed at the end.
+    os.environ["TMPDIR"] = str(private)
     servers = []
     restorer = Restorer()
     created_lock = created_resources = None
@@ -1090,7 +1093,8 @@ def main():
         log(f"  {full['wall']:.2f} s")
 
         # ---- fresh starts: time to the first page (and, for gazette, to every file written)
-        starts = {"gazette": Start("gazette serve")}
+        starts = {"gazette": Start("gazette serve"),
+                   "gazette-again": Start("gazette serve, started again")}
         if use_hugo:
             starts["hugo"] = Start("hugo server")
         for r in range(1, args.start_runs + 1):
@@ -1101,6 +1105,14 @@ def main():
             if len(st.home) == r:
                 log(f"  / {fmt_ms(st.home[-1])} ms, article {fmt_ms(st.article[-1])} ms, site ready "
                     f"{fmt_ms(st.ready[-1])} ms, RSS {st.rss[-1] / 1024 if st.rss[-1] else 0:.0f} MB")
+            # The same preview started again: its files and the articles it kept are there.
+            log(f"start {r}/{args.start_runs}: gazette serve again (same output folder)")
+            start_gazette(bench, starts["gazette-again"], gazette, ours, private / f"start-{r}",
+                          logs / f"serve-latency-start-gazette-again-{n}-r{r}.log", body_art.url)
+            st = starts["gazette-again"]
+            if len(st.home) == r:
+                log(f"  / {fmt_ms(st.home[-1])} ms, article {fmt_ms(st.article[-1])} ms, site ready "
+                    f"{fmt_ms(st.ready[-1])} ms")
             if use_hugo:
                 log(f"start {r}/{args.start_runs}: hugo server (fresh cache dir)")
                 shutil.rmtree(hugo_dir / "resources", ignore_errors=True)  # as bench/run.sh: nothing reused
@@ -1257,7 +1269,8 @@ def report(bench, args, full, version, hugo_version, body_art, person_art, g_ini
         p(f"## Start (ms from spawning the server; medians of {args.start_runs} starts)")
         p()
         p("A fresh server each start (gazette: an empty `--output-dir`; hugo: an empty `--cacheDir`), "
-          "alternating the tools. The first request is `/`, then the article page. "
+          "alternating the tools; \"started again\" is gazette at once restarted on the same output "
+          "folder (the preview kept its files and the articles it read). The first request is `/`, then the article page. "
           "Site ready: gazette's `site ready` line (every file written); RSS: gazette's VmRSS "
           "right after that line, Hugo's once it has served both pages.")
         p()
@@ -1275,9 +1288,11 @@ def report(bench, args, full, version, hugo_version, body_art, person_art, g_ini
             cells.append(f"{len(home)}" if len(home) == runs else f"{len(home)}/{runs} ({runs - len(home)} timed out)")
             p("| " + " | ".join(cells) + " |")
         loaded = median_or_none(starts["gazette"].loaded)
+        again = median_or_none(starts["gazette-again"].loaded)
         if loaded is not None:
             p()
-            p(f"gazette's own `loaded N articles in X` (the metadata in memory): median {fmt_ms(loaded)} ms.")
+            p(f"gazette's own `loaded N articles in X` (the metadata in memory): median {fmt_ms(loaded)} ms"
+              + (f"; started again: {fmt_ms(again)} ms." if again is not None else "."))
         p()
     p(f"## Save to served (ms; medians of {args.runs} edits)")
     p()
