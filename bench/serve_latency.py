@@ -1113,6 +1113,8 @@ def main():
             if len(st.home) == r:
                 log(f"  / {fmt_ms(st.home[-1])} ms, article {fmt_ms(st.article[-1])} ms, site ready "
                     f"{fmt_ms(st.ready[-1])} ms")
+            # A 100k site's output is 4 GB: not kept for the rest of the run.
+            shutil.rmtree(private / f"start-{r}", ignore_errors=True)
             if use_hugo:
                 log(f"start {r}/{args.start_runs}: hugo server (fresh cache dir)")
                 shutil.rmtree(hugo_dir / "resources", ignore_errors=True)  # as bench/run.sh: nothing reused
