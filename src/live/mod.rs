@@ -1,15 +1,18 @@
 //! Live: incremental rebuilds for `serve` and `build --watch`. The loaded
-//! site stays in memory ([`Live`]), file events become debounced batches
-//! ([`watch`]), and each batch is taken in by the cheapest exact route
-//! ([`Route`]): a body edit renders one page; a metadata edit checks the
-//! pages that show the article (asked of `render::Reach`, see
-//! [`update`]); a static edit copies one file; a template edit re-runs the
-//! fingerprinted build, which renders only pages whose template or context
-//! changed; data/ builds the index again from the articles in memory and
-//! checks every page the same way; site.toml reloads everything. The output after any
-//! sequence of edits is the output of a clean build of the same files
-//! (tests/it/incremental.rs). [`serve`] is the preview server over the
-//! output folder, with live reload.
+//! site stays in memory ([`Live`], shared through [`memory`]), file events
+//! become debounced batches ([`watch`]), and each batch is taken in by the
+//! cheapest exact route ([`Route`]): a body edit renders one page; a
+//! metadata edit checks the pages that show the article (asked of
+//! `render::Reach`, see [`update`]); a static edit copies one file; a
+//! template edit, a data/ edit (the index built again from the articles in
+//! memory) and site.toml (everything loaded again) change the site in
+//! memory at once and leave the files to the background [`worker`], which
+//! checks every page by fingerprint and writes those that changed. Until it
+//! has, the preview server ([`serve`]) renders what is asked from memory, so
+//! the open pages reload with the edit in a moment while the rest follows;
+//! the next edit stops the worker at its next page. The output after any
+//! sequence of edits, once the worker is done, is the output of a clean
+//! build of the same files (tests/it/incremental.rs).
 //!
 //! This stage changes a [`Site`] only through the site's own methods, and
 //! writes only through `output.rs`; what it reads from the site's folder
