@@ -47,6 +47,14 @@ impl State {
         self.disk_current = false;
     }
 
+    /// Records that `site`'s templates changed, and that the disk is behind
+    /// it: every file is still what it was (the pages, their paths).
+    pub(crate) fn templates_changed(&mut self) {
+        self.generation += 1;
+        self.ahead.clear();
+        self.disk_current = false;
+    }
+
     /// Records that `site` changed, with the disk written to match.
     pub(crate) fn changed_on_disk_too(&mut self) {
         self.generation += 1;
@@ -134,17 +142,24 @@ impl Memory {
             let pages = self.open.lock().unwrap_or_else(|e| e.into_inner());
             pages.keys().cloned().collect()
         };
-        let (Some(site), Some(files)) = (state.site.as_ref(), state.files()) else {
+        let Some(site) = state.site.as_ref() else {
             return;
         };
-        let rendered: Vec<(String, Vec<u8>)> = open
-            .par_iter()
+        let files: Vec<(String, FileSource)> = open
+            .iter()
             .filter_map(|path| {
                 let rel = super::serve::safe_relative_path(path)?;
                 let file = file_for(&rel, path.ends_with('/'));
-                let bytes = site.produce(files.get(&file)?).ok()?;
-                Some((file, bytes))
+                let source = match site.quick_source(&file) {
+                    Some(source) => source,
+                    None => state.files()?.get(&file)?.clone(),
+                };
+                Some((file, source))
             })
+            .collect();
+        let rendered: Vec<(String, Vec<u8>)> = files
+            .par_iter()
+            .filter_map(|(file, source)| Some((file.clone(), site.produce(source).ok()?)))
             .collect();
         state.ahead.extend(rendered);
     }
@@ -158,13 +173,22 @@ impl Memory {
         if state.disk_current {
             return Answer::Disk;
         }
-        let (Some(site), Some(files)) = (state.site.as_ref(), state.files()) else {
+        let Some(site) = state.site.as_ref() else {
             return Answer::Disk;
         };
         let file = file_for(rel, dir);
         if let Some(bytes) = state.ahead.get(&file) {
             return Answer::Bytes(file, bytes.clone());
         }
+        if let Some(source) = site.quick_source(&file) {
+            return match site.produce(&source) {
+                Ok(bytes) => Answer::Bytes(file, bytes),
+                Err(_) => Answer::Disk,
+            };
+        }
+        let Some(files) = state.files() else {
+            return Answer::Disk;
+        };
         if let Some(source) = files.get(&file) {
             return match site.produce(source) {
                 Ok(bytes) => Answer::Bytes(file, bytes),

@@ -368,8 +368,10 @@ impl Live {
         if data_changed {
             site.reload_entities()?;
         }
-        if templates_changed || data_changed {
+        if data_changed {
             state.changed();
+        } else if templates_changed {
+            state.templates_changed();
         }
         let site = state.site.as_mut().expect("checked above");
         let (update, errors) = if articles.is_empty() {
@@ -420,7 +422,12 @@ impl Live {
                 pending: false,
             });
         }
-        state.changed();
+        // Templates do not move pages: what each file is stays known.
+        if route == Route::Templates && articles.is_empty() && copies.is_empty() {
+            state.templates_changed();
+        } else {
+            state.changed();
+        }
         memory.render_open_pages(state);
         let search = index_changed || std::mem::take(&mut self.search_behind);
         let work = Work {
@@ -443,14 +450,26 @@ impl Live {
 /// articles between starts: in the temporary folder, never in the site's
 /// folder or in the output.
 fn cache_file(root: &Path, out: &Path) -> PathBuf {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let both = format!(
-        "{}\n{}",
-        canonical(root).display(),
-        canonical(out).display()
-    );
+    let both = format!("{}\n{}", stable(root).display(), stable(out).display());
     let hash = xxhash_rust::xxh3::xxh3_64(both.as_bytes());
     std::env::temp_dir().join(format!("gazette-articles-{hash:016x}.json"))
+}
+
+/// `path` made absolute with its links resolved, the same whether it exists
+/// yet or not (the first start makes the output folder): its parent is
+/// resolved when it does not.
+fn stable(path: &Path) -> PathBuf {
+    if let Ok(resolved) = path.canonicalize() {
+        return resolved;
+    }
+    let parent = path.parent().filter(|d| !d.as_os_str().is_empty());
+    match (
+        parent.unwrap_or(Path::new(".")).canonicalize(),
+        path.file_name(),
+    ) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Turns a non-article change under content/ into what it means for the
