@@ -428,15 +428,23 @@ impl Site {
 
     /// The search index and client (none when `[search] enabled = false`).
     pub(crate) fn search_files(&self) -> search::Files {
+        let never = AtomicBool::new(false);
+        self.search_files_until(&never).expect("never stopped")
+    }
+
+    /// [`Site::search_files`], or `None` once `stop` is set: the preview's
+    /// next edit does not wait for the index.
+    pub(crate) fn search_files_until(&self, stop: &AtomicBool) -> Option<search::Files> {
         debug_assert!(!self.words_pending, "the index needs the bodies' words");
         if !self.config.search {
-            return Vec::new();
+            return Some(Vec::new());
         }
-        search::files(&search::Sources {
+        let sources = search::Sources {
             articles: &self.content.articles,
             index: &self.index,
             entities: &self.entities,
-        })
+        };
+        search::files_until(&sources, stop)
     }
 
     /// Files copied as they are (site path without its `/` -> source file).

@@ -315,7 +315,7 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
         done.left.search = true;
     } else if work.search {
         let started = Instant::now();
-        match write_search(target) {
+        match write_search(target, stop) {
             Ok(Some((files, generation))) => {
                 done.search_at = Some(generation);
                 report(Background::Search {
@@ -362,7 +362,7 @@ fn write_pages(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats,
 /// The search index, after reading the bodies' words if they are missing:
 /// what it wrote, and for which generation of the site (`None` when the
 /// site was replaced meanwhile).
-fn write_search(target: &Target) -> Result<Option<(WriteStats, u64)>> {
+fn write_search(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats, u64)>> {
     let (wanted, loads, root) = {
         let state = target.memory.read();
         let Some(site) = state.site.as_ref() else {
@@ -388,7 +388,11 @@ fn write_search(target: &Target) -> Result<Option<(WriteStats, u64)>> {
     let (files, generation) = {
         let state = target.memory.read();
         match state.site.as_ref() {
-            Some(site) if !site.words_pending() => (site.search_files(), state.generation),
+            Some(site) if !site.words_pending() => match site.search_files_until(stop) {
+                Some(files) => (files, state.generation),
+                // Stopped by an edit: asked again after it.
+                None => return Ok(None),
+            },
             // Replaced by a new load meanwhile: the work is asked again.
             _ => return Ok(None),
         }

@@ -7,6 +7,7 @@
 //! how many documents there are.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -67,16 +68,20 @@ pub(crate) struct Sources<'a> {
     pub(crate) entities: &'a Entities,
 }
 
-/// The index's files (site path and bytes).
-pub(crate) fn index_files(src: &Sources) -> Files {
+/// The index's files (site path and bytes); `None` when `stop` was set
+/// meanwhile (the preview's next edit goes first).
+pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
     let names = NameWords::of(src);
     let sources = source_values(src);
-    let terms = postings(src, &names);
+    let terms = postings(src, &names, stop)?;
     let docs = src.index.newest_first.len() as u32;
     let filters = filter_values(src, &sources);
     let counted = counted_sets(&terms, &filters, docs);
     let (shard_starts, mut files) = shards(terms, docs);
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     files.extend(record_chunks(src));
     let entry = Entry {
         version: 1,
@@ -96,7 +101,7 @@ pub(crate) fn index_files(src: &Sources) -> Files {
     let entry = Entry { build, ..entry };
     let json = inert_json(&entry);
     files.push((format!("{}{ENTRY}", super::SEARCH_DIR), json));
-    files
+    Some(files)
 }
 
 /// The folded words of every person's, country's and tag's names: the name
@@ -191,7 +196,11 @@ fn strong_words<'a>(
 }
 
 /// Every term with its documents, in term order.
-fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
+fn postings(
+    src: &Sources,
+    names: &NameWords,
+    stop: &AtomicBool,
+) -> Option<Vec<(String, Postings)>> {
     let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
     let mut add = |term: &str, doc: u32, strong: bool| {
         let p = match terms.get_mut(term) {
@@ -207,6 +216,9 @@ fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
     };
     let mut folded = Vec::new();
     for (doc, &id) in src.index.newest_first.iter().enumerate() {
+        if doc % 1024 == 0 && stop.load(Ordering::Relaxed) {
+            return None;
+        }
         let doc = doc as u32;
         for w in strong_words(src, names, id, &mut folded) {
             add(w, doc, true);
@@ -230,7 +242,7 @@ fn postings(src: &Sources, names: &NameWords) -> Vec<(String, Postings)> {
     }
     let mut sorted: Vec<(String, Postings)> = terms.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    sorted
+    Some(sorted)
 }
 
 /// The sets of the filter values whose counts are shown (the first

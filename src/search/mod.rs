@@ -66,11 +66,19 @@ pub(crate) fn body_words(markdown: &str) -> String {
 }
 
 /// Every file of the search: the index and the client.
+#[cfg(test)]
 pub(crate) fn files(src: &Sources) -> Files {
-    let mut files = build::index_files(src);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    files_until(src, &never).expect("never stopped")
+}
+
+/// Every file of the search, the index and the client, or `None` once
+/// `stop` is set (checked as the index is built).
+pub(crate) fn files_until(src: &Sources, stop: &std::sync::atomic::AtomicBool) -> Option<Files> {
+    let mut files = build::index_files(src, stop)?;
     files.push((
         format!("{SEARCH_DIR}{CLIENT}"),
         CLIENT_JS.as_bytes().to_vec(),
     ));
-    files
+    Some(files)
 }

@@ -298,6 +298,20 @@ fn zelensky_finds_zelenskiy_and_uk_the_united_kingdom() {
 }
 
 #[test]
+fn an_index_build_stops_when_asked_and_is_whole_otherwise() {
+    let f = random_fixture(3);
+    let sources = Sources {
+        articles: &f.articles,
+        index: &f.index,
+        entities: &f.entities,
+    };
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    assert!(super::files_until(&sources, &stop).is_none());
+    stop.store(false, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(super::files_until(&sources, &stop), Some(f.files()));
+}
+
+#[test]
 fn summaries_are_cut_at_a_word() {
     let long = "word ".repeat(100);
     let cut = build::cut_summary(&long);
