@@ -62,6 +62,14 @@ impl State {
         self.ahead.clear();
     }
 
+    /// Where the file `file` (under the output) comes from: the home page
+    /// and article pages found at once, any other through the list of files.
+    fn source_of(&self, file: &str) -> Option<FileSource> {
+        let site = self.site.as_ref()?;
+        site.quick_source(file)
+            .or_else(|| self.files()?.get(file).cloned())
+    }
+
     /// Where each file of the site comes from.
     fn files(&self) -> Option<&HashMap<String, FileSource>> {
         let site = self.site.as_ref()?;
@@ -150,10 +158,7 @@ impl Memory {
             .filter_map(|path| {
                 let rel = super::serve::safe_relative_path(path)?;
                 let file = file_for(&rel, path.ends_with('/'));
-                let source = match site.quick_source(&file) {
-                    Some(source) => source,
-                    None => state.files()?.get(&file)?.clone(),
-                };
+                let source = state.source_of(&file)?;
                 Some((file, source))
             })
             .collect();
@@ -180,7 +185,7 @@ impl Memory {
         if let Some(bytes) = state.ahead.get(&file) {
             return Answer::Bytes(file, bytes.clone());
         }
-        if let Some(source) = site.quick_source(&file) {
+        if let Some(source) = state.source_of(&file) {
             return match site.produce(&source) {
                 Ok(bytes) => Answer::Bytes(file, bytes),
                 Err(_) => Answer::Disk,
@@ -189,15 +194,8 @@ impl Memory {
         let Some(files) = state.files() else {
             return Answer::Disk;
         };
-        if let Some(source) = files.get(&file) {
-            return match site.produce(source) {
-                Ok(bytes) => Answer::Bytes(file, bytes),
-                Err(_) => Answer::Disk,
-            };
-        }
-        let folder = format!("{}/index.html", file.trim_end_matches('/'));
-        if !dir && files.contains_key(&folder) {
-            return Answer::Redirect(format!("/{}", file_path_to_site_dir(&file)));
+        if !dir && files.contains_key(&format!("{file}/index.html")) {
+            return Answer::Redirect(format!("/{file}/"));
         }
         if file.starts_with(SEARCH_DIR.trim_start_matches('/')) {
             return Answer::Disk;
@@ -222,9 +220,4 @@ fn file_for(rel: &Path, dir: bool) -> String {
     } else {
         joined
     }
-}
-
-/// `a/b` as the folder path `a/b/`.
-fn file_path_to_site_dir(file: &str) -> String {
-    format!("{}/", file.trim_end_matches('/'))
 }
