@@ -3,22 +3,35 @@
 //! The pipeline is plain values flowing one way, one folder a stage:
 //!
 //! - `load/` reads the site's inputs (site.toml, `content/` and its front
-//!   matter, `data/`, the templates, the `static/` walk) and is, with
-//!   `output.rs`, the only code that touches the file system;
+//!   matter, `data/`, the templates, the `static/` walk), and owns the
+//!   article value with its page path;
+//! - `words/` is how text becomes words, for `load` (a body's words, read
+//!   once) and `search` alike;
 //! - `model/` is pure: who a written name is (`entities`), and the indexes
 //!   of people, countries, tags, years and months built from metadata;
 //! - `render/` makes every page a value ([`render::Page`] in the crate)
 //!   with a fingerprint, and Tera turns it into bytes; `render::paths` owns
 //!   every URL and output path;
 //! - `search/` makes the static search index and its browser client from
-//!   the same values;
-//! - `output.rs` is the only writer: staging, atomic replace, a manifest,
-//!   never a file gazette did not write;
-//! - `live/` keeps a [`Site`] in memory for `serve` and `build --watch`,
-//!   and routes each change to the pages it reaches;
+//!   the same values (it uses render's paths; render does not use it);
+//! - `output.rs` writes: staging, atomic replace, a manifest, never a file
+//!   gazette did not write;
+//! - `site/` owns a loaded [`Site`]: its loads, every change to it and the
+//!   pages each reaches (`edit`), what each output file is (`files`), and
+//!   every pass that writes (`write`, the only code that opens `output`);
+//! - `live/` decides when and on which thread for `serve` and
+//!   `build --watch` (watch, route, worker, memory, http) and asks the
+//!   site what;
 //! - `check/` reviews a site without writing anything;
-//! - `editor/` starts a site (`init`) or an article (`new`): new files in
-//!   the site's own folder, never one that exists.
+//! - `editor/` starts a site (`init`) or an article (`new`, `import`): new
+//!   files in the site's own folder, never one that exists.
+//!
+//! Who touches the disk: `load` reads the inputs, and writes the preview's
+//! kept articles to the temporary folder (`load/cache.rs`, called from
+//! `site/write.rs`); `render` reads an article's body again when it renders
+//! its page, `check/` when it reviews it; `live`'s server reads the output
+//! folder it serves; `editor/` writes new files into the site's folder;
+//! everything else written goes through `output.rs`.
 //!
 //! [`Site::load`] and [`Site::build`] join the stages; this file only says
 //! what the command line and the tests may use.
@@ -39,6 +52,7 @@ mod render;
 mod search;
 mod site;
 mod slugs;
+mod words;
 
 pub use check::{check, findings_json, findings_summary};
 pub use editor::{

@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gazette::{
-    Background, Error, Live, LoadOptions, Preview, Rebuild, Route, Severity, Site, Watcher,
-};
+use gazette::{Background, Error, Live, LoadOptions, Rebuild, Route, Severity, Site, Watcher};
 
 /// mimalloc instead of the system allocator: a build allocates millions of
 /// small strings for template contexts, and glibc's malloc/free took 18 % of
@@ -343,8 +341,8 @@ fn build(args: BuildArgs) -> ExitCode {
                     .join(configured.unwrap_or_else(|_| "public".into()))
             });
             let live = Live::new(&args.root, &out, options, args.force);
-            live.on_background(report_background(None, started));
-            return watch_loop(&args.root, live, None);
+            live.on_background(report_background(started));
+            return watch_loop(&args.root, live);
         }
         Err(e) => return report(&e),
     };
@@ -390,11 +388,11 @@ fn build(args: BuildArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut live = Live::new(&args.root, &out, options, args.force);
-    live.on_background(report_background(None, started));
+    live.on_background(report_background(started));
     if let Err(e) = live.full_build() {
         eprintln!("{e}");
     }
-    watch_loop(&args.root, live, None)
+    watch_loop(&args.root, live)
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
@@ -427,9 +425,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         progress: None,
     };
     let started = Instant::now();
-    let live = Live::new(&args.root, &out, options, true);
+    let mut live = Live::new(&args.root, &out, options, true);
     let preview = live.preview();
-    live.on_background(report_background(Some(preview.clone()), started));
+    live.on_background(report_background(started));
     // File reads run on tokio's blocking threads: a few are enough for a
     // preview, and each thread's allocator heap keeps what it freed (with
     // tokio's default of 512, 100 connections kept 800 MB resident).
@@ -446,32 +444,29 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     // The server answers at once: requests wait for the site's metadata,
     // then pages are rendered from memory until the files are written.
-    let server = runtime.spawn(gazette::serve_preview(preview.clone(), listener));
+    let server = runtime.spawn(gazette::serve_preview(preview, listener));
     eprintln!("serving {} at {url} (Ctrl-C to stop)", args.root.display());
-    let mut live = live;
     match live.full_build() {
         Ok(_) => eprintln!(
             "loaded {} articles in {:.2?}: pages are served from memory while the files are written",
             live.article_count(),
             started.elapsed()
         ),
-        Err(e) => {
-            eprintln!("{e}");
-            preview.failed(e.to_string());
-        }
+        Err(e) => eprintln!("{e}"),
     }
     if args.open {
         if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
             eprintln!("warning: cannot open a browser: {e}");
         }
     }
-    let code = watch_loop(&args.root, live, Some(&preview));
+    let code = watch_loop(&args.root, live);
     server.abort();
     code
 }
 
-/// Rebuilds on every batch of file changes until the watcher stops.
-fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCode {
+/// Rebuilds on every batch of file changes until the watcher stops,
+/// printing what each rebuild did.
+fn watch_loop(root: &Path, mut live: Live) -> ExitCode {
     let mut watcher = match Watcher::new(root) {
         Ok(w) => w,
         Err(e) => {
@@ -480,61 +475,35 @@ fn watch_loop(root: &Path, mut live: Live, preview: Option<&Preview>) -> ExitCod
         }
     };
     eprintln!("watching {} for changes", root.display());
-    while let Some(batch) = watcher.next_batch() {
-        match live.rebuild(&batch) {
-            Ok(Rebuild {
-                route: Route::None, ..
-            }) => {}
-            Ok(r) => {
-                let what = if r.pending {
-                    "served from memory, the files follow".to_string()
-                } else {
-                    let f = &r.files;
-                    format!(
-                        "{} written, {} removed, {} unchanged",
-                        f.written, f.removed, f.unchanged
-                    )
-                };
-                eprintln!(
-                    "rebuilt ({}) in {:.1?}: {what}; after {}",
-                    r.route,
-                    r.elapsed,
-                    trigger(root, &live, &batch)
-                );
-                let broken = (!r.errors.is_empty()).then(|| Error::Input(r.errors).to_string());
-                if let Some(message) = &broken {
-                    eprintln!("{}", paint(message, colour_on_stderr()));
-                }
-                if let Some(p) = preview {
-                    // With a file still broken, pages reload only if something
-                    // else changed; the error shows either way.
-                    let changed = r.pending || r.files.written + r.files.removed > 0;
-                    if broken.is_none() || changed {
-                        p.reloaded();
-                    }
-                    if let Some(message) = broken {
-                        p.failed(message);
-                    }
-                }
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                if let Some(p) = preview {
-                    p.failed(e.to_string());
-                }
+    live.watch(&mut watcher, |live, batch, result| match result {
+        Ok(Rebuild {
+            route: Route::None, ..
+        }) => {}
+        Ok(r) => {
+            let what = if r.pending {
+                "served from memory, the files follow".to_string()
+            } else {
+                let f = &r.files;
+                format!(
+                    "{} written, {} removed, {} unchanged",
+                    f.written, f.removed, f.unchanged
+                )
+            };
+            eprintln!(
+                "rebuilt ({}) in {:.1?}: {what}; after {}",
+                r.route,
+                r.elapsed,
+                trigger(root, live, batch)
+            );
+            if !r.errors.is_empty() {
+                let message = Error::Input(r.errors.clone()).to_string();
+                eprintln!("{}", paint(&message, colour_on_stderr()));
             }
         }
-        // The search index waits for a pause in the edits (a batch that
-        // came meanwhile is taken in first).
-        if watcher.quiet_for(SETTLE_AFTER) {
-            live.catch_up_search();
-        }
-    }
+        Err(e) => eprintln!("{e}"),
+    });
     ExitCode::SUCCESS
 }
-
-/// How long the files stay quiet before the search index catches up.
-const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What set a rebuild off: the first changed path (under the site's
 /// folder) and how many more.
@@ -554,12 +523,9 @@ fn trigger(root: &Path, live: &Live, batch: &[PathBuf]) -> String {
     }
 }
 
-/// Prints what the background work did; with a preview, shows its
-/// failures over the open pages, and clears them when it succeeds.
-fn report_background(
-    preview: Option<Preview>,
-    started: Instant,
-) -> impl Fn(&Background) + Send + Sync + 'static {
+/// Prints what the background work did (the open pages of a preview
+/// hear of it from `Live` itself).
+fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + 'static {
     let ready = std::sync::atomic::AtomicBool::new(false);
     move |done: &Background| match done {
         Background::Pages { files, elapsed } => eprintln!(
@@ -571,9 +537,6 @@ fn report_background(
                 "search index updated in {elapsed:.1?}: {} written",
                 files.written
             );
-            if let Some(p) = &preview {
-                p.search_updated();
-            }
             if !ready.swap(true, std::sync::atomic::Ordering::Relaxed) {
                 eprintln!(
                     "site ready: every file written {:.2?} after the start",
@@ -581,12 +544,7 @@ fn report_background(
                 );
             }
         }
-        Background::Failed(e) => {
-            eprintln!("{}", paint(&e.to_string(), colour_on_stderr()));
-            if let Some(p) = &preview {
-                p.failed(e.to_string());
-            }
-        }
+        Background::Failed(e) => eprintln!("{}", paint(&e.to_string(), colour_on_stderr())),
     }
 }
 

@@ -12,10 +12,7 @@ use crate::load::Article;
 use crate::load::Config;
 use crate::markdown::{options, LinkResolver};
 use crate::render::{join_relative, SiteLinks};
-use crate::site::Site;
-
-/// Files the build writes besides rendered pages and copies.
-const GENERATED: &[&str] = &["/theme.css", "/syntax.css"];
+use crate::site::{Site, GENERATED};
 
 /// A broken link: where it starts in the body, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +48,8 @@ impl<'a> LinkChecker<'a> {
             .into_iter()
             .map(|page| renderer.path(page))
             .collect();
-        paths.extend(GENERATED.iter().map(|p| p.to_string()));
+        // The theme's files the build writes besides pages and copies.
+        paths.extend(GENERATED.iter().map(|p| format!("/{p}")));
         // static/ files and content/ assets: what the build copies.
         paths.extend(
             site.files_to_copy()
@@ -59,15 +57,14 @@ impl<'a> LinkChecker<'a> {
                 .map(|rel| format!("/{rel}")),
         );
         LinkChecker {
-            config: &site.config,
+            config: site.config(),
             targets: site
-                .content
-                .articles
+                .articles()
                 .iter()
                 .map(|a| (a.rel.as_str(), a.path.as_str()))
                 .collect(),
             paths,
-            content_dir: site.root.join("content"),
+            content_dir: site.root().join("content"),
             unreadable,
         }
     }

@@ -98,9 +98,9 @@ pub fn findings_json(diagnostics: &[Diagnostic]) -> serde_json::Value {
 /// Reads every article once; finds names missing from its front matter
 /// and broken links.
 fn scan_bodies(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
-    let scanner = names::NameScanner::new(&site.entities, &site.index);
+    let scanner = names::NameScanner::new(site.entities(), site.index());
     let links = links::LinkChecker::new(site, unreadable);
-    let articles = &site.content.articles;
+    let articles = site.articles();
     (0..articles.len())
         .into_par_iter()
         .flat_map_iter(|id| {
@@ -120,7 +120,7 @@ fn scan_bodies(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
             // The body is the end of the file: its offsets shift by this much.
             let start = text.len() - body.len();
             let mut found: Vec<(usize, Diagnostic)> = Vec::new();
-            for m in scanner.missing(body, &scanner.present(&site.index, id)) {
+            for m in scanner.missing(body, &scanner.present(site.index(), id)) {
                 let shown = if m.written == m.name {
                     format!("`{}`", m.written)
                 } else {
@@ -152,7 +152,7 @@ fn scan_bodies(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
 
 /// Unknown people whose names look like one another's.
 fn name_variants(site: &Site) -> Vec<Diagnostic> {
-    let people = site.index.taxonomy(Kind::People);
+    let people = site.index().taxonomy(Kind::People);
     let mut term_of: HashMap<&str, &Term> = HashMap::new();
     let mut names: Vec<(String, usize)> = Vec::new();
     for term in people.terms.iter().filter(|t| t.key.starts_with('?')) {
@@ -173,7 +173,7 @@ fn name_variants(site: &Site) -> Vec<Diagnostic> {
         // which is named first.
         let Some(newest) = (0..all.len())
             .filter(|&i| !all[i].1.articles.is_empty())
-            .min_by_key(|&i| site.index.rank[all[i].1.articles[0]])
+            .min_by_key(|&i| site.index().rank[all[i].1.articles[0]])
         else {
             continue;
         };
@@ -207,14 +207,14 @@ fn name_variants(site: &Site) -> Vec<Diagnostic> {
 
 /// Countries the registry does not know, at their newest mention.
 fn unknown_countries(site: &Site) -> Vec<Diagnostic> {
-    let countries = site.index.taxonomy(Kind::Countries);
+    let countries = site.index().taxonomy(Kind::Countries);
     let mut found = Vec::new();
     for term in countries.terms.iter().filter(|t| t.key.starts_with('?')) {
         let Some(&id) = term.articles.first() else {
             continue;
         };
         let written = written_as(site, id, Kind::Countries, &term.key).unwrap_or(&term.name);
-        let hint = match site.entities.countries.closest(written) {
+        let hint = match site.entities().countries.closest(written) {
             Some((near, _)) => format!("did you mean `{}`?", near.name),
             None => "add it to data/countries.yaml, or use a country's name or code".to_string(),
         };
@@ -236,7 +236,7 @@ fn unknown_countries(site: &Site) -> Vec<Diagnostic> {
 /// Articles of different months with one slug: each later one names the
 /// earliest. (The same page twice is a load error already.)
 fn slugs_in_two_months(site: &Site) -> Vec<Diagnostic> {
-    let articles = &site.content.articles;
+    let articles = site.articles();
     let mut by_slug: HashMap<&str, Vec<&Article>> = HashMap::new();
     for a in articles {
         by_slug.entry(&a.slug).or_default().push(a);
@@ -264,9 +264,9 @@ fn slugs_in_two_months(site: &Site) -> Vec<Diagnostic> {
 
 /// The spelling article `id` uses in its `kind` list for the entity `key`.
 fn written_as<'s>(site: &'s Site, id: ArticleId, kind: Kind, key: &str) -> Option<&'s str> {
-    kind.names(&site.content.articles[id])
+    kind.names(&site.articles()[id])
         .iter()
-        .find(|n| site.entities.identify(kind, n).key == key)
+        .find(|n| site.entities().identify(kind, n).key == key)
         .map(String::as_str)
 }
 
@@ -279,7 +279,7 @@ fn front_matter_warning(
     name: &str,
     message: String,
 ) -> Diagnostic {
-    let file = &site.content.articles[id].file;
+    let file = &site.articles()[id].file;
     let text = std::fs::read_to_string(file).unwrap_or_default();
     let (line, column) = name_position(&text, kind.key(), name)
         .or_else(|| key_position(&text, kind.key()))

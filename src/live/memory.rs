@@ -1,7 +1,8 @@
 //! The site as the preview holds it: the loaded [`Site`] behind one lock,
-//! shared by the rebuild loop (the only one that changes it), the
-//! background [`super::worker`] (which writes its files) and the HTTP
-//! handlers. While the files on disk are behind the site in memory (from
+//! shared by the rebuild loop (which loads and edits it), the background
+//! [`super::worker`] (which writes its files, then says so, and puts in the
+//! bodies' words it read) and the HTTP handlers (which only read). Each
+//! change is a method of [`State`], whose fields are private to this file. While the files on disk are behind the site in memory (from
 //! the start until the first pass is written, and after a template or data
 //! edit until the pass that follows it is), the handlers render what is
 //! asked from memory instead: a page is never older than the last edit,
@@ -11,29 +12,33 @@
 //! says are open in a browser, rendered ahead of their reload.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rayon::prelude::*;
 
-use crate::search::SEARCH_DIR;
-use crate::site::{FileSource, Site};
+use crate::error::Result;
+use crate::load::LoadOptions;
+use crate::output::WriteStats;
+use crate::site::{file_for_request, is_search_file, Changed, Edited, FileSource, Site};
 
-/// The site in memory and what the disk holds of it.
+/// The site in memory and what the disk holds of it. Its fields are
+/// changed only through the methods below: by the rebuild loop ([`super::Live`]:
+/// loads and edits) and by the worker (the disk caught up, the words read).
 #[derive(Default)]
 pub(crate) struct State {
     /// The loaded site (`None` until the first load, or after it failed).
-    pub(crate) site: Option<Site>,
+    site: Option<Site>,
     /// The output folder holds every file of `site` (its search index may
     /// still be behind: it is never served from memory).
-    pub(crate) disk_current: bool,
+    disk_current: bool,
     /// Site paths of pages kept as they were (their article is broken).
-    pub(crate) keep: BTreeSet<String>,
+    keep: BTreeSet<String>,
     /// Counts the changes to `site`: the worker's pass made the disk
     /// current only if none came while it wrote.
-    pub(crate) generation: u64,
+    generation: u64,
     /// Counts the loads: words read for one site are not put in the next.
-    pub(crate) loads: u64,
+    loads: u64,
     /// Every file of `site`, by path under the output (made on first use).
     files: OnceLock<HashMap<String, FileSource>>,
     /// The open pages, rendered ahead of their reload (by file path).
@@ -41,25 +46,115 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// Records that `site` changed and that the disk is behind it.
-    pub(crate) fn changed(&mut self) {
-        self.changed_on_disk_too();
-        self.disk_current = false;
+    /// The loaded site, if any.
+    pub(crate) fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
     }
 
-    /// Records that `site`'s templates changed, and that the disk is behind
-    /// it: every file is still what it was (the pages, their paths).
-    pub(crate) fn templates_changed(&mut self) {
-        self.generation += 1;
-        self.ahead.clear();
-        self.disk_current = false;
+    /// The site's generation (see [`State::pages_written`]).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
-    /// Records that `site` changed, with the disk written to match.
-    pub(crate) fn changed_on_disk_too(&mut self) {
+    /// How many loads there were (see [`State::set_words`]).
+    pub(crate) fn loads(&self) -> u64 {
+        self.loads
+    }
+
+    /// True when the output folder holds every file of the site.
+    pub(crate) fn disk_current(&self) -> bool {
+        self.disk_current
+    }
+
+    /// Site paths of pages to keep as they are (their article is broken).
+    pub(crate) fn keep(&self) -> &BTreeSet<String> {
+        &self.keep
+    }
+
+    /// A load replaced the site (`None`: it failed); the disk is behind it.
+    pub(crate) fn loaded(&mut self, site: Option<Site>) {
+        self.behind(true);
+        self.keep.clear();
+        self.loads += 1;
+        self.site = site;
+    }
+
+    /// Takes `changed` into the site ([`Site::edit`]); `None` when there is
+    /// no site or the change needs a new load. The pages of articles that
+    /// are broken are kept as they were. When a template or data/ edit
+    /// fails, what it read may be in: the disk counts as behind.
+    pub(crate) fn edit(
+        &mut self,
+        changed: Changed,
+        options: &LoadOptions,
+    ) -> Result<Option<Edited>> {
+        let Some(site) = self.site.as_mut() else {
+            return Ok(None);
+        };
+        let whole = changed.templates || changed.data;
+        match site.edit(changed, options) {
+            Ok(Some(edited)) => {
+                self.keep = edited.keep.clone();
+                Ok(Some(edited))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => {
+                if whole {
+                    self.behind(true);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Writes a narrow edit into `out` at once ([`Site::write_reached`]):
+    /// the disk stays current.
+    pub(crate) fn write_reached(&mut self, out: &Path, edited: &Edited) -> Result<WriteStats> {
+        let site = self.site.as_ref().expect("an edit has a site");
+        let files = site.write_reached(out, edited, &self.keep)?;
         self.generation += 1;
         self.files = OnceLock::new();
         self.ahead.clear();
+        Ok(files)
+    }
+
+    /// Records that the site changed and that the disk is behind it;
+    /// `files_moved`: the list of files may differ (else every file is
+    /// still what it was: a template edit).
+    pub(crate) fn behind(&mut self, files_moved: bool) {
+        self.generation += 1;
+        self.ahead.clear();
+        self.disk_current = false;
+        if files_moved {
+            self.files = OnceLock::new();
+        }
+    }
+
+    /// The worker wrote every file of the site as it was at `generation`:
+    /// the disk is current, unless the site changed since (then false).
+    pub(crate) fn pages_written(&mut self, generation: u64) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.disk_current = true;
+        true
+    }
+
+    /// Puts in the bodies' words read for the site of load number `loads`
+    /// ([`Site::set_words`]); false when another load replaced it since.
+    pub(crate) fn set_words(
+        &mut self,
+        loads: u64,
+        wanted: Vec<(PathBuf, u64)>,
+        words: Vec<Option<String>>,
+    ) -> bool {
+        if loads != self.loads {
+            return false;
+        }
+        if let Some(site) = self.site.as_mut() {
+            site.set_words(wanted, words);
+        }
+        true
     }
 
     /// Where the file `file` (under the output) comes from: the home page
@@ -157,7 +252,7 @@ impl Memory {
             .iter()
             .filter_map(|path| {
                 let rel = super::serve::safe_relative_path(path)?;
-                let file = file_for(&rel, path.ends_with('/'));
+                let file = file_for_request(&rel, path.ends_with('/'));
                 let source = state.source_of(&file)?;
                 Some((file, source))
             })
@@ -181,7 +276,7 @@ impl Memory {
         let Some(site) = state.site.as_ref() else {
             return Answer::Disk;
         };
-        let file = file_for(rel, dir);
+        let file = file_for_request(rel, dir);
         if let Some(bytes) = state.ahead.get(&file) {
             return Answer::Bytes(file, bytes.clone());
         }
@@ -197,7 +292,7 @@ impl Memory {
         if !dir && files.contains_key(&format!("{file}/index.html")) {
             return Answer::Redirect(format!("/{file}/"));
         }
-        if file.starts_with(SEARCH_DIR.trim_start_matches('/')) {
+        if is_search_file(&file) {
             return Answer::Disk;
         }
         match files.get("404.html").map(|s| site.produce(s)) {
@@ -207,17 +302,86 @@ impl Memory {
     }
 }
 
-/// The file under the output that a request names: `a/b` or, for a
-/// folder (`dir`, or the root), `a/b/index.html`.
-fn file_for(rel: &Path, dir: bool) -> String {
-    let parts: Vec<String> = rel
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    let joined = parts.join("/");
-    if dir || joined.is_empty() {
-        crate::render::file_of(&format!("/{joined}/"))
-    } else {
-        joined
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::fixture;
+
+    fn loaded(dir: &Path) -> Memory {
+        let a = fixture::article("A", "2026-02-01", "people: [Ann Lee]\n", "One.");
+        let site = fixture::site(dir, &[("content/a.md", &a)]);
+        let memory = Memory::new();
+        memory.write().loaded(Some(site));
+        memory
+    }
+
+    #[test]
+    fn a_pass_makes_the_disk_current_only_for_the_generation_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = loaded(dir.path());
+        let mut state = memory.write();
+        assert!(!state.disk_current(), "a load leaves the disk behind");
+        let written = state.generation();
+        state.behind(false);
+        assert!(!state.pages_written(written), "overtaken by an edit");
+        assert!(!state.disk_current());
+        let now = state.generation();
+        assert!(state.pages_written(now));
+        assert!(state.disk_current());
+    }
+
+    #[test]
+    fn words_read_for_one_load_are_not_put_in_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = loaded(dir.path());
+        let mut state = memory.write();
+        let loads = state.loads();
+        let site = fixture::site(dir.path(), &[]);
+        state.loaded(Some(site));
+        assert!(!state.set_words(loads, Vec::new(), Vec::new()));
+        assert!(state.set_words(loads + 1, Vec::new(), Vec::new()));
+    }
+
+    #[test]
+    fn while_the_disk_is_behind_pages_come_from_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = loaded(dir.path());
+        let answer = memory.answer(Path::new("2026/02/a"), true);
+        let Answer::Bytes(file, bytes) = answer else {
+            panic!("expected the page from memory, got {answer:?}");
+        };
+        assert_eq!(file, "2026/02/a/index.html");
+        assert!(String::from_utf8(bytes).unwrap().contains("One."));
+        assert_eq!(
+            memory.answer(Path::new("people/ann-lee"), false),
+            Answer::Redirect("/people/ann-lee/".into())
+        );
+        assert!(matches!(
+            memory.answer(Path::new("nothing/here"), true),
+            Answer::NotFound(_)
+        ));
+        assert_eq!(
+            memory.answer(Path::new("search/index.json"), false),
+            Answer::Disk
+        );
+        let generation = memory.read().generation();
+        memory.write().pages_written(generation);
+        assert_eq!(memory.answer(Path::new("2026/02/a"), true), Answer::Disk);
+    }
+
+    #[test]
+    fn a_failed_template_edit_counts_the_disk_as_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = loaded(dir.path());
+        let mut state = memory.write();
+        let generation = state.generation();
+        state.pages_written(generation);
+        fixture::write(dir.path(), "templates/base.html", "{% if %}");
+        let changed = Changed {
+            templates: true,
+            ..Changed::default()
+        };
+        assert!(state.edit(changed, &LoadOptions::default()).is_err());
+        assert!(!state.disk_current());
     }
 }

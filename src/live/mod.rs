@@ -1,26 +1,25 @@
-//! Live: incremental rebuilds for `serve` and `build --watch`. The loaded
-//! site stays in memory ([`Live`], shared through [`memory`]), file events
-//! become debounced batches ([`watch`]), and each batch is taken in by the
-//! cheapest exact route ([`Route`]): a body edit renders one page; a
-//! metadata edit checks the pages that show the article (asked of
-//! `render::Reach`, see [`update`]); a static edit copies one file; a
-//! template edit, a data/ edit (the index built again from the articles in
-//! memory) and site.toml (everything loaded again) change the site in
-//! memory at once and leave the files to the background [`worker`], which
-//! checks every page by fingerprint and writes those that changed. Until it
-//! has, the preview server ([`serve`]) renders what is asked from memory, so
-//! the open pages reload with the edit in a moment while the rest follows;
-//! the next edit stops the worker at its next page. The output after any
-//! sequence of edits, once the worker is done, is the output of a clean
-//! build of the same files (tests/it/incremental.rs).
+//! Live: incremental rebuilds for `serve` and `build --watch`. This stage
+//! decides *when* and *on which thread*, and asks the site *what*: file
+//! events become debounced batches ([`watch`]); each batch is sorted
+//! ([`route`]) and taken in by the site ([`crate::site`]'s `Site::edit`),
+//! which says which pages it reached. A narrow edit (bodies, some pages,
+//! copied files) is written at once; a template edit, a data/ edit, an edit
+//! that every page shows and a new load change the site in memory at once
+//! and leave the files to the background [`worker`], which checks every
+//! page by fingerprint and writes those that changed. Until it has, the
+//! preview server ([`serve`]) renders what is asked from memory
+//! ([`memory`]), so the open pages reload with the edit in a moment while
+//! the rest follows; the next edit stops the worker at its next page. The
+//! output after any sequence of edits, once the worker is done, is the
+//! output of a clean build of the same files (tests/it/incremental.rs).
 //!
-//! This stage changes a [`Site`] only through the site's own methods, and
-//! writes only through `output.rs`; what it reads from the site's folder
-//! it reads through `load`. The server reads the output folder it serves.
+//! The preview's policy lives here too: when the open pages are told to
+//! reload or shown an error, and how the worker's news reaches them.
+//! `main.rs` only parses flags and prints.
 
 mod memory;
+mod route;
 mod serve;
-mod update;
 mod watch;
 mod worker;
 
@@ -30,110 +29,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use memory::Memory;
+pub use route::Route;
+use route::{changed, classify, Change};
 pub use serve::{bind_preview, preview_url, serve_preview, Preview};
-use update::{update_articles, Affected, ArticleUpdate};
 pub use watch::Watcher;
 pub use worker::Background;
 use worker::{Work, Worker};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::load::{self, LoadOptions};
-use crate::output::{Output, WriteStats};
-use crate::render::Page;
-use crate::site::{Site, GENERATED};
-
-/// The route a batch of changes took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Route {
-    /// Nothing gazette reads changed.
-    None,
-    /// A full load and build (the first, or site.toml or data/ changed).
-    Full,
-    /// Only files copied as they are changed.
-    Copy,
-    /// Only article bodies changed: their own pages were rendered.
-    Body,
-    /// Article metadata changed: the pages that show them were checked.
-    Metadata,
-    /// Something every page shows changed (the years, a term's name):
-    /// every page was checked.
-    Everything,
-    /// Templates changed: every page was checked.
-    Templates,
-    /// data/ changed: the index was built again from the articles in
-    /// memory, and every page was checked.
-    Data,
-}
-
-impl Route {
-    /// The route's name, as the terminal prints it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Route::None => "none",
-            Route::Full => "full",
-            Route::Copy => "copy",
-            Route::Body => "body",
-            Route::Metadata => "metadata",
-            Route::Everything => "everything",
-            Route::Templates => "templates",
-            Route::Data => "data",
-        }
-    }
-}
-
-impl std::fmt::Display for Route {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// What a changed path means for the site.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Change {
-    /// An article file under content/ (edited, new or deleted).
-    Article(PathBuf),
-    /// Something else under content/ (an image, a folder, an editor's temp
-    /// file), resolved against the loaded site by [`Live::rebuild`].
-    ContentOther(PathBuf),
-    /// A file copied as it is (an asset under content/ or a file under
-    /// static/): its path in the site and its source file (which may be gone).
-    Copy(String, PathBuf),
-    /// A file under templates/.
-    Template,
-    /// A file under data/ (people.yaml, countries.yaml): the index is built
-    /// again from the articles in memory.
-    Data,
-    /// site.toml or data/: everything is reloaded.
-    Everything,
-}
-
-/// Sorts a changed path into a [`Change`]; `None` for paths gazette does
-/// not read (the output, editor temp files...).
-pub(crate) fn classify(root: &Path, path: &Path) -> Option<Change> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-    let top = parts.next()?;
-    let name = path.file_name()?.to_string_lossy();
-    if crate::load::is_ignored_name(&name) {
-        return None;
-    }
-    match top.as_ref() {
-        "site.toml" => Some(Change::Everything),
-        "data" => Some(Change::Data),
-        "templates" => Some(Change::Template),
-        // A folder appearing or going under static/ changes many files at once.
-        "static" if path.is_dir() || rel.components().count() == 1 => Some(Change::Everything),
-        "static" => {
-            let rest: Vec<_> = parts.collect();
-            Some(Change::Copy(rest.join("/"), path.to_path_buf()))
-        }
-        "content" if name.ends_with(".md") && !path.is_dir() => {
-            Some(Change::Article(path.to_path_buf()))
-        }
-        "content" => Some(Change::ContentOther(path.to_path_buf())),
-        _ => None,
-    }
-}
+use crate::load::LoadOptions;
+use crate::output::WriteStats;
+use crate::site::Site;
 
 /// What one rebuild did.
 #[derive(Debug, Clone)]
@@ -153,8 +59,46 @@ pub struct Rebuild {
     pub pending: bool,
 }
 
-/// The reporter of the background work, settable after the worker started.
-type ReporterSlot = Arc<Mutex<Option<worker::Reporter>>>;
+impl Rebuild {
+    /// A rebuild of `route` that wrote nothing yet.
+    fn pending(route: Route, started: Instant, errors: Vec<Diagnostic>) -> Rebuild {
+        Rebuild {
+            route,
+            files: WriteStats::default(),
+            elapsed: started.elapsed(),
+            errors,
+            pending: true,
+        }
+    }
+}
+
+/// How long the files stay quiet before the search index catches up.
+const SETTLE_AFTER: Duration = Duration::from_millis(150);
+
+/// Who hears of the background work: the preview (its open pages) and
+/// the caller's report (the terminal), settable after the worker started.
+#[derive(Default)]
+struct Listeners {
+    preview: Option<Preview>,
+    report: Option<worker::Reporter>,
+}
+
+impl Listeners {
+    /// Tells the open pages what they need to know of `done`, then the
+    /// caller's report.
+    fn hear(&self, done: &Background) {
+        if let Some(p) = &self.preview {
+            match done {
+                Background::Search { .. } => p.search_updated(),
+                Background::Failed(e) => p.failed(e.to_string()),
+                Background::Pages { .. } => {}
+            }
+        }
+        if let Some(report) = &self.report {
+            report(done);
+        }
+    }
+}
 
 /// A site kept in memory between rebuilds.
 pub struct Live {
@@ -167,7 +111,9 @@ pub struct Live {
     memory: Arc<Memory>,
     /// Writes the files that are behind, in the background.
     worker: Worker,
-    reporter: ReporterSlot,
+    listeners: Arc<Mutex<Listeners>>,
+    /// The preview, once asked for ([`Live::preview`]).
+    preview: Option<Preview>,
     /// Paths of batches that failed, to be taken in again.
     pending: BTreeSet<PathBuf>,
     /// The search index is older than the pages ([`Live::catch_up_search`]).
@@ -178,17 +124,15 @@ impl Live {
     /// A live site rooted at `root`, written to `out`; nothing is loaded yet.
     pub fn new(root: &Path, out: &Path, options: LoadOptions, force: bool) -> Live {
         let memory = Arc::new(Memory::new());
-        let reporter: ReporterSlot = Arc::new(Mutex::new(None));
-        let slot = reporter.clone();
+        let listeners = Arc::new(Mutex::new(Listeners::default()));
+        let heard = listeners.clone();
         let worker = Worker::start(worker::Target {
             memory: memory.clone(),
             out: out.to_path_buf(),
             cache: cache_file(root, out),
             force,
             report: Some(Box::new(move |b: &Background| {
-                if let Some(report) = slot.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-                    report(b);
-                }
+                heard.lock().unwrap_or_else(|e| e.into_inner()).hear(b);
             })),
         });
         Live {
@@ -198,58 +142,69 @@ impl Live {
             options,
             memory,
             worker,
-            reporter,
+            listeners,
+            preview: None,
             pending: BTreeSet::new(),
             search_behind: false,
         }
     }
 
     /// Calls `report` with each piece of background work done (on the
-    /// worker's thread).
+    /// worker's thread), after the preview heard of it.
     pub fn on_background(&self, report: impl Fn(&Background) + Send + Sync + 'static) {
-        *self.reporter.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(report));
+        self.listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .report = Some(Box::new(report));
     }
 
     /// The preview server's view of this site: it answers from memory what
-    /// the files on disk do not hold yet.
-    pub fn preview(&self) -> Preview {
-        Preview::of_memory(&self.out, self.memory.clone())
+    /// the files on disk do not hold yet, and its open pages are told of
+    /// every rebuild and of the background work.
+    pub fn preview(&mut self) -> Preview {
+        if let Some(p) = &self.preview {
+            return p.clone();
+        }
+        let preview = Preview::of_memory(&self.out, self.memory.clone());
+        self.listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .preview = Some(preview.clone());
+        self.preview = Some(preview.clone());
+        preview
     }
 
     /// Loads everything; the files are written in the background
-    /// ([`Live::settle`] waits for them).
+    /// ([`Live::settle`] waits for them). A failure is shown on the open
+    /// pages.
     pub fn full_build(&mut self) -> Result<Rebuild> {
+        let result = self.load();
+        if let (Err(e), Some(p)) = (&result, &self.preview) {
+            p.failed(e.to_string());
+        }
+        result
+    }
+
+    fn load(&mut self) -> Result<Rebuild> {
         let started = Instant::now();
         self.search_behind = false;
-        let loaded = Site::load_for_preview(
-            &self.root,
-            &self.options,
-            &cache_file(&self.root, &self.out),
-        );
+        let cache = cache_file(&self.root, &self.out);
+        let loaded = Site::load_for_preview(&self.root, &self.options, &cache);
         let _pause = self.worker.pause();
         let mut state = self.memory.write();
-        state.changed();
-        state.keep.clear();
-        state.loads += 1;
         let result = match loaded {
             Ok(site) => {
-                state.site = Some(site);
+                state.loaded(Some(site));
                 let work = Work {
                     pages: true,
                     search: true,
                     cache: true,
                 };
-                self.worker.submit(work, state.generation);
-                Ok(Rebuild {
-                    route: Route::Full,
-                    files: WriteStats::default(),
-                    elapsed: started.elapsed(),
-                    errors: Vec::new(),
-                    pending: true,
-                })
+                self.worker.submit(work, state.generation());
+                Ok(Rebuild::pending(Route::Full, started, Vec::new()))
             }
             Err(e) => {
-                state.site = None;
+                state.loaded(None);
                 Err(e)
             }
         };
@@ -261,13 +216,14 @@ impl Live {
     /// How many articles the site in memory has.
     pub fn article_count(&self) -> usize {
         let state = self.memory.read();
-        state.site.as_ref().map_or(0, Site::article_count)
+        state.site().map_or(0, Site::article_count)
     }
 
     /// Takes in a batch of changed paths. On error the previous output and
     /// the in-memory site stay as they were, and the batch is kept: the next
     /// batch is taken in together with it, so nothing saved alongside a
     /// broken file is lost, and the error stays until that file is fixed.
+    /// The open pages reload, or show the error.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
         self.pending.extend(paths.iter().cloned());
         let batch: Vec<PathBuf> = self.pending.iter().cloned().collect();
@@ -276,7 +232,28 @@ impl Live {
             // Broken articles wait for their fix; everything else is in.
             self.pending = r.errors.iter().map(|d| d.path.clone()).collect();
         }
+        if let Some(p) = &self.preview {
+            tell_open_pages(p, &result);
+        }
         result
+    }
+
+    /// Rebuilds on every batch of `watcher` until it stops, calling
+    /// `report` with each batch and what its rebuild did; the search index
+    /// catches up once the files are quiet for a moment.
+    pub fn watch(
+        &mut self,
+        watcher: &mut Watcher,
+        mut report: impl FnMut(&Live, &[PathBuf], &Result<Rebuild>),
+    ) {
+        while let Some(batch) = watcher.next_batch() {
+            let result = self.rebuild(&batch);
+            report(self, &batch, &result);
+            // A batch that came meanwhile is taken in first.
+            if watcher.quiet_for(SETTLE_AFTER) {
+                self.catch_up_search();
+            }
+        }
     }
 
     /// Asks the worker to bring the search index up to the pages after
@@ -284,7 +261,7 @@ impl Live {
     /// that the preview reloads without waiting for it). Does not wait.
     pub fn catch_up_search(&mut self) {
         if std::mem::take(&mut self.search_behind) {
-            let generation = self.memory.read().generation;
+            let generation = self.memory.read().generation();
             let work = Work {
                 search: true,
                 ..Work::default()
@@ -334,115 +311,60 @@ impl Live {
                 pending: false,
             });
         }
-        let loaded = self.memory.read().site.is_some();
-        if !loaded || changes.contains(&Change::Everything) {
-            return self.full_build();
-        }
+        let Some(changed) = changed(changes) else {
+            return self.load();
+        };
         // The worker stops at its next page and frees the site.
         let pause = self.worker.pause();
         let memory = self.memory.clone();
-        let mut guard = memory.write();
-        let state = &mut *guard;
-        let site = state.site.as_mut().expect("checked above");
-        let mut articles = Vec::new();
-        let mut copies = Vec::new();
-        let mut templates_changed = false;
-        let mut data_changed = false;
-        for change in changes {
-            match resolve_content_change(site, change) {
-                Some(Change::Article(p)) => articles.push(p),
-                Some(Change::Copy(rel, source)) => copies.push((rel, source)),
-                Some(Change::Template) => templates_changed = true,
-                Some(Change::Data) => data_changed = true,
-                Some(Change::Everything) => {
-                    drop(guard);
-                    drop(pause);
-                    return self.full_build();
-                }
-                Some(Change::ContentOther(_)) | None => {}
-            }
-        }
-        if templates_changed {
-            site.reload_templates()?;
-        }
-        if data_changed {
-            site.reload_entities()?;
-        }
-        if data_changed {
-            state.changed();
-        } else if templates_changed {
-            state.templates_changed();
-        }
-        let site = state.site.as_mut().expect("checked above");
-        let (update, errors) = if articles.is_empty() {
-            (ArticleUpdate::BodiesOnly(Vec::new()), Vec::new())
-        } else {
-            update_articles(site, &articles, &self.options)?
+        let mut state = memory.write();
+        let Some(edited) = state.edit(changed, &self.options)? else {
+            drop(state);
+            drop(pause);
+            return self.load();
         };
-        // The pages of articles whose files are broken stay as they were.
-        state.keep = errors
-            .iter()
-            .filter_map(|d| site.page_of_file(&d.path))
-            .map(str::to_string)
-            .collect();
-        // A generated file may have been shadowed by a static file that is now gone.
-        let unshadows = copies
-            .iter()
-            .any(|(rel, source)| !source.is_file() && GENERATED.contains(&rel.as_str()));
-        let route = match &update {
-            _ if data_changed && !templates_changed => Route::Data,
-            _ if templates_changed || unshadows => Route::Templates,
-            ArticleUpdate::BodiesOnly(ids) if ids.is_empty() => Route::Copy,
-            ArticleUpdate::BodiesOnly(_) => Route::Body,
-            ArticleUpdate::Reindexed(Affected::Pages { .. }) => Route::Metadata,
-            ArticleUpdate::Reindexed(Affected::Everything) => Route::Everything,
-        };
-        let index_changed = data_changed || !matches!(route, Route::Copy | Route::Templates);
-        // The narrow routes write their few pages at once, unless the
-        // worker has the files: then it takes them up in its next pass.
-        let narrow = matches!(route, Route::Copy | Route::Body | Route::Metadata);
-        if narrow && state.disk_current && self.worker.idle() {
-            let (check, removed) = match update {
-                ArticleUpdate::BodiesOnly(ids) => (
-                    ids.into_iter().map(Page::Article).collect(),
-                    BTreeSet::new(),
-                ),
-                ArticleUpdate::Reindexed(Affected::Pages { check, removed }) => (check, removed),
-                ArticleUpdate::Reindexed(Affected::Everything) => unreachable!("not narrow"),
-            };
-            let site = state.site.as_ref().expect("checked above");
-            let files = write_only(site, &self.out, &check, &removed, &copies, &state.keep)?;
-            state.changed_on_disk_too();
-            self.search_behind |= index_changed;
+        let route = Route::of(&edited.reach);
+        // A narrow edit is written at once, unless the worker has the
+        // files: then it takes the edit up in its next pass.
+        if edited.is_narrow() && state.disk_current() && self.worker.idle() {
+            let files = state.write_reached(&self.out, &edited)?;
+            self.search_behind |= edited.index_changed();
             return Ok(Rebuild {
                 route,
                 files,
                 elapsed: started.elapsed(),
-                errors,
+                errors: edited.errors,
                 pending: false,
             });
         }
-        // Templates do not move pages: what each file is stays known.
-        if route == Route::Templates && articles.is_empty() && copies.is_empty() {
-            state.templates_changed();
-        } else {
-            state.changed();
-        }
-        memory.render_open_pages(state);
-        let search = index_changed || std::mem::take(&mut self.search_behind);
+        state.behind(edited.files_moved);
+        memory.render_open_pages(&mut state);
         let work = Work {
             pages: true,
-            search,
+            search: edited.index_changed() || std::mem::take(&mut self.search_behind),
             cache: false,
         };
-        self.worker.submit(work, state.generation);
-        Ok(Rebuild {
-            route,
-            files: WriteStats::default(),
-            elapsed: started.elapsed(),
-            errors,
-            pending: true,
-        })
+        self.worker.submit(work, state.generation());
+        Ok(Rebuild::pending(route, started, edited.errors))
+    }
+}
+
+/// Tells the open pages what a rebuild did: reload, unless an article is
+/// still broken and nothing else changed; the error, if any, shown over
+/// the page until it is fixed.
+fn tell_open_pages(preview: &Preview, result: &Result<Rebuild>) {
+    match result {
+        Ok(r) if r.route == Route::None => {}
+        Ok(r) => {
+            let changed = r.pending || r.files.written + r.files.removed > 0;
+            if r.errors.is_empty() || changed {
+                preview.reloaded();
+            }
+            if !r.errors.is_empty() {
+                preview.failed(Error::Input(r.errors.clone()).to_string());
+            }
+        }
+        Err(e) => preview.failed(e.to_string()),
     }
 }
 
@@ -469,65 +391,5 @@ fn stable(path: &Path) -> PathBuf {
     ) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => path.to_path_buf(),
-    }
-}
-
-/// Turns a non-article change under content/ into what it means for the
-/// loaded site: an asset copied or removed, a folder that needs a full
-/// reload, or nothing (an editor's temp file that is already gone).
-fn resolve_content_change(site: &mut Site, change: Change) -> Option<Change> {
-    let Change::ContentOther(path) = change else {
-        return Some(change);
-    };
-    let rel = load::relative(&load::content_dir(&site.root), &path);
-    if path.is_dir() {
-        return Some(Change::Everything);
-    }
-    if site.note_asset(&rel, &path, path.is_file()) {
-        return Some(Change::Copy(rel, path));
-    }
-    site.has_files_under(&path).then_some(Change::Everything)
-}
-
-/// Checks just the pages at `check` (rendering those whose fingerprint
-/// changed), removes the pages at `removed`, and copies (or removes) just
-/// these files, keeping every other file of the previous build.
-fn write_only(
-    site: &Site,
-    out: &Path,
-    check: &[Page],
-    removed: &BTreeSet<String>,
-    copies: &[(String, PathBuf)],
-    keep: &BTreeSet<String>,
-) -> Result<WriteStats> {
-    let output = Output::open(out, &site.root, false)?;
-    output.keep_previous();
-    for path in removed {
-        output.forget(path);
-    }
-    let renderer = site.renderer();
-    let check: Vec<Page> = check
-        .iter()
-        .copied()
-        .filter(|&p| !keep.contains(&renderer.path(p)))
-        .collect();
-    for page in &check {
-        output.forget(&renderer.path(*page));
-    }
-    let mut errors = renderer.render_all(&check, &output);
-    for (rel, file) in copies {
-        let site_path = format!("/{rel}");
-        output.forget(&site_path);
-        if !file.exists() {
-            continue;
-        }
-        let written = load::read_source(file).and_then(|bytes| output.write(&site_path, &bytes, 0));
-        errors.extend(written.err());
-    }
-    if errors.is_empty() {
-        output.commit()
-    } else {
-        output.abort();
-        Err(Error::Input(errors))
     }
 }

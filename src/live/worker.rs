@@ -8,7 +8,7 @@
 //! of one state), the lock is free for the edit, and the work not done is
 //! taken up again after it, merged with what the edit asks. A pass made the
 //! disk current only if the site did not change while it was written
-//! ([`State::generation`](super::memory::State)).
+//! ([`State::pages_written`](super::memory::State::pages_written)).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,8 +19,7 @@ use std::time::{Duration, Instant};
 use super::memory::Memory;
 use crate::error::{Error, Result};
 use crate::load;
-use crate::output::{Output, WriteStats};
-use crate::site::stage_search;
+use crate::output::WriteStats;
 
 /// What the disk needs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +305,7 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
         done.left.cache = true;
     } else if work.cache {
         let state = target.memory.read();
-        if let Some(site) = &state.site {
+        if let Some(site) = state.site() {
             // Without it, the next start only reads every file again.
             let _ = site.write_cache(&target.cache);
         }
@@ -335,27 +334,19 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
 /// overtaken by an edit: the next pass follows).
 fn write_pages(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats, u64)>> {
     let state = target.memory.read();
-    let Some(site) = state.site.as_ref() else {
+    let Some(site) = state.site() else {
         // No site (its load failed): nothing to write until one loads.
-        return Ok(Some((WriteStats::default(), state.generation)));
+        return Ok(Some((WriteStats::default(), state.generation())));
     };
-    let generation = state.generation;
-    let output = Output::open(&target.out, &site.root, target.force)?;
-    let stopped = match site.write_pages(&output, &state.keep, stop) {
-        Ok(stopped) => stopped,
-        Err(errors) => {
-            output.abort();
-            return Err(Error::Input(errors));
-        }
-    };
+    let generation = state.generation();
+    let pass = site.render_pass(&target.out, state.keep(), stop, target.force)?;
     // The files are written without the lock: the next edit goes on.
     drop(state);
-    let files = output.commit()?;
-    let mut state = target.memory.write();
-    if stopped || state.generation != generation {
+    let stopped = pass.stopped();
+    let files = pass.commit()?;
+    if stopped || !target.memory.write().pages_written(generation) {
         return Ok(None);
     }
-    state.disk_current = true;
     Ok(Some((files, generation)))
 }
 
@@ -363,33 +354,28 @@ fn write_pages(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats,
 /// what it wrote, and for which generation of the site (`None` when the
 /// site was replaced meanwhile).
 fn write_search(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats, u64)>> {
-    let (wanted, loads, root) = {
+    let (wanted, loads) = {
         let state = target.memory.read();
-        let Some(site) = state.site.as_ref() else {
-            return Ok(Some((WriteStats::default(), state.generation)));
+        let Some(site) = state.site() else {
+            return Ok(Some((WriteStats::default(), state.generation())));
         };
         (
             site.words_pending().then(|| site.wanted_words()),
-            state.loads,
-            site.root.clone(),
+            state.loads(),
         )
     };
     if let Some(wanted) = wanted {
         // Read without the lock: the bodies are most of a load's time.
         let words = load::words_of_bodies(&wanted);
-        let mut state = target.memory.write();
-        if state.loads != loads {
+        if !target.memory.write().set_words(loads, wanted, words) {
             return Ok(None);
         }
-        if let Some(site) = state.site.as_mut() {
-            site.set_words(wanted, words);
-        }
     }
-    let (files, generation) = {
+    let (pass, generation) = {
         let state = target.memory.read();
-        match state.site.as_ref() {
-            Some(site) if !site.words_pending() => match site.search_files_until(stop) {
-                Some(files) => (files, state.generation),
+        match state.site() {
+            Some(site) if !site.words_pending() => match site.search_pass(stop) {
+                Some(pass) => (pass, state.generation()),
                 // Stopped by an edit: asked again after it.
                 None => return Ok(None),
             },
@@ -397,10 +383,59 @@ fn write_search(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats
             _ => return Ok(None),
         }
     };
-    let output = Output::open(&target.out, &root, false)?;
-    if let Err(e) = stage_search(&output, files) {
-        output.abort();
-        return Err(e);
+    Ok(Some((pass.write(&target.out)?, generation)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::fixture;
+
+    #[test]
+    fn work_merges_and_is_empty_only_when_nothing_is_asked() {
+        let pages = Work {
+            pages: true,
+            ..Work::default()
+        };
+        let search = Work {
+            search: true,
+            ..Work::default()
+        };
+        assert!(Work::default().is_empty() && !pages.is_empty());
+        let both = pages.merge(search);
+        assert!(both.pages && both.search && !both.cache);
     }
-    Ok(Some((output.commit()?, generation)))
+
+    #[test]
+    fn a_pass_writes_the_site_and_makes_the_disk_current_unless_paused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+        let a = fixture::article("A", "2026-02-01", "", "One.");
+        let memory = Arc::new(Memory::new());
+        memory
+            .write()
+            .loaded(Some(fixture::site(&root, &[("content/a.md", &a)])));
+        let worker = Worker::start(Target {
+            memory: memory.clone(),
+            out: out.clone(),
+            cache: dir.path().join("cache.json"),
+            force: false,
+            report: None,
+        });
+        let pause = worker.pause();
+        let all = Work {
+            pages: true,
+            search: true,
+            cache: true,
+        };
+        worker.submit(all, memory.read().generation());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!out.exists(), "no work starts while paused");
+        drop(pause);
+        assert_eq!(worker.wait_idle(), None);
+        assert!(memory.read().disk_current());
+        assert!(out.join("2026/02/a/index.html").is_file());
+        assert!(out.join("search/index.json").is_file());
+        assert!(dir.path().join("cache.json").is_file());
+    }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -64,7 +64,7 @@ pub(crate) struct Article {
     /// Hash of the markdown body, to tell a body edit from a metadata edit.
     pub(crate) body_hash: u64,
     /// The body's distinct folded words, for the search index
-    /// (`search::body_words`): the body itself is not kept.
+    /// (`words::body_words`): the body itself is not kept.
     pub(crate) words: String,
 }
 
@@ -348,94 +348,23 @@ fn parse_with(
     };
     let mut fm = frontmatter::parse(split.yaml, split.yaml_line)
         .map_err(|errors| bounded(errors.into_iter().map(invalid).collect()))?;
-    let mut errors: Vec<Diagnostic> = std::mem::take(&mut fm.errors)
+    let errors = std::mem::take(&mut fm.errors)
         .into_iter()
         .map(invalid)
         .collect();
-    let failed = |key: &str| fm.failed.iter().any(|k| k == key);
-    let key_at = |key: &str| frontmatter::value_position(split.yaml, split.yaml_line, key);
-    let title = match fm.title {
-        Some(Text(t)) if !t.trim().is_empty() => t.trim().to_string(),
-        Some(_) => {
-            let (l, c) = key_at("title");
-            errors.push(Diagnostic::at(
-                &file,
-                l,
-                c,
-                "`title` is empty: expected the article's title",
-            ));
-            String::new()
-        }
-        None => {
-            if !failed("title") {
-                errors.push(Diagnostic::at(
-                    &file,
-                    1,
-                    1,
-                    "missing `title`: expected e.g. `title: \"Talks resume in Geneva\"`",
-                ));
-            }
-            String::new()
-        }
+    let mut fields = Fields {
+        file: &file,
+        split: &split,
+        failed: &fm.failed,
+        errors,
     };
-    let date = match fm.date {
-        Some(Text(raw)) => resolve_date(&raw, tz).unwrap_or_else(|m| {
-            let (l, c) = key_at("date");
-            errors.push(Diagnostic::at(&file, l, c, m));
-            DateTime::UNIX_EPOCH.fixed_offset()
-        }),
-        None => {
-            if !failed("date") {
-                errors.push(Diagnostic::at(
-                    &file,
-                    1,
-                    1,
-                    "missing `date`: expected e.g. `date: 2026-02-20` or `date: 2026-02-20T09:30:00Z`",
-                ));
-            }
-            DateTime::UNIX_EPOCH.fixed_offset()
-        }
-    };
-    let updated = fm.updated.and_then(|Text(raw)| {
-        resolve_date(&raw, tz)
-            .map_err(|m| {
-                let (l, c) = key_at("updated");
-                errors.push(Diagnostic::at(&file, l, c, m));
-            })
-            .ok()
-    });
-    let url = fm.url.map(|Text(u)| u.trim().to_string());
-    if let Some(u) = &url {
-        if !is_safe_link(u) {
-            let (l, c) = key_at("url");
-            errors.push(Diagnostic::at(
-                &file,
-                l,
-                c,
-                format!("`url` `{u}` is not a link: expected an absolute http(s) URL"),
-            ));
-        }
-    }
-    for (key, names) in [
-        ("people", &fm.people),
-        ("countries", &fm.countries),
-        ("tags", &fm.tags),
-    ] {
-        if names.0.len() > MAX_NAMES {
-            let (l, c) = key_at(key);
-            errors.push(Diagnostic::at(
-                &file,
-                l,
-                c,
-                format!(
-                    "`{key}` lists {} names: an article may name at most {MAX_NAMES} (each name's page lists the article)",
-                    names.0.len()
-                ),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(bounded(errors));
+    let title = fields.title(fm.title.take());
+    let date = fields.date(fm.date.take(), tz);
+    let updated = fields.updated(fm.updated.take(), tz);
+    let url = fields.url(fm.url.take());
+    fields.name_limits(&fm);
+    if !fields.errors.is_empty() {
+        return Err(bounded(fields.errors));
     }
     let slug = match fm.slug {
         Some(Text(s)) => slugify(&s),
@@ -445,7 +374,7 @@ fn parse_with(
         Some(Text(s)) => s.trim().to_string(),
         None => crate::markdown::first_paragraph_text(split.body),
     };
-    let path = crate::render::article_path(&date, &slug);
+    let path = article_path(&date, &slug);
     Ok(Article {
         rel,
         title,
@@ -464,12 +393,114 @@ fn parse_with(
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
         words: if words {
-            crate::search::body_words(split.body)
+            crate::words::body_words(split.body)
         } else {
             String::new()
         },
         file,
     })
+}
+
+/// The checks of an article's required and constrained fields, each
+/// problem an error at the key's line and column.
+struct Fields<'a> {
+    file: &'a Path,
+    split: &'a frontmatter::Split<'a>,
+    /// Keys whose values failed to parse (already reported).
+    failed: &'a [String],
+    errors: Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    /// An error at the value of `key`.
+    fn at_key(&mut self, key: &str, message: impl Into<String>) {
+        let (l, c) = frontmatter::value_position(self.split.yaml, self.split.yaml_line, key);
+        self.errors.push(Diagnostic::at(self.file, l, c, message));
+    }
+
+    /// An error for a missing `key`, unless its value failed to parse.
+    fn missing(&mut self, key: &str, message: &str) {
+        if !self.failed.iter().any(|k| k == key) {
+            self.errors.push(Diagnostic::at(self.file, 1, 1, message));
+        }
+    }
+
+    fn title(&mut self, title: Option<Text>) -> String {
+        match title {
+            Some(Text(t)) if !t.trim().is_empty() => t.trim().to_string(),
+            Some(_) => {
+                self.at_key("title", "`title` is empty: expected the article's title");
+                String::new()
+            }
+            None => {
+                self.missing(
+                    "title",
+                    "missing `title`: expected e.g. `title: \"Talks resume in Geneva\"`",
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn date(&mut self, date: Option<Text>, tz: chrono_tz::Tz) -> DateTime<FixedOffset> {
+        match date {
+            Some(Text(raw)) => resolve_date(&raw, tz).unwrap_or_else(|m| {
+                self.at_key("date", m);
+                DateTime::UNIX_EPOCH.fixed_offset()
+            }),
+            None => {
+                self.missing(
+                    "date",
+                    "missing `date`: expected e.g. `date: 2026-02-20` or `date: 2026-02-20T09:30:00Z`",
+                );
+                DateTime::UNIX_EPOCH.fixed_offset()
+            }
+        }
+    }
+
+    fn updated(
+        &mut self,
+        updated: Option<Text>,
+        tz: chrono_tz::Tz,
+    ) -> Option<DateTime<FixedOffset>> {
+        let Text(raw) = updated?;
+        resolve_date(&raw, tz)
+            .map_err(|m| self.at_key("updated", m))
+            .ok()
+    }
+
+    fn url(&mut self, url: Option<Text>) -> Option<String> {
+        let url = url.map(|Text(u)| u.trim().to_string());
+        if let Some(u) = url.as_deref().filter(|u| !is_safe_link(u)) {
+            let message = format!("`url` `{u}` is not a link: expected an absolute http(s) URL");
+            self.at_key("url", message);
+        }
+        url
+    }
+
+    /// Each list of names at most [`MAX_NAMES`] long.
+    fn name_limits(&mut self, fm: &frontmatter::FrontMatter) {
+        for (key, names) in [
+            ("people", &fm.people),
+            ("countries", &fm.countries),
+            ("tags", &fm.tags),
+        ] {
+            if names.0.len() > MAX_NAMES {
+                let message = format!(
+                    "`{key}` lists {} names: an article may name at most {MAX_NAMES} (each name's page lists the article)",
+                    names.0.len()
+                );
+                self.at_key(key, message);
+            }
+        }
+    }
+}
+
+/// The page of an article, `/YYYY/MM/<slug>/`, by the date it was written:
+/// part of the article value (its `path`), so `load` owns it and
+/// `render::paths` uses it.
+pub(crate) fn article_path(date: &DateTime<FixedOffset>, slug: &str) -> String {
+    format!("/{:04}/{:02}/{slug}/", date.year(), date.month())
 }
 
 /// The most errors reported for one file: past them, one more line says
@@ -490,7 +521,7 @@ fn bounded(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
-/// The bodies' words (`search::body_words`) of article files, read again
+/// The bodies' words (`words::body_words`) of article files, read again
 /// for a site loaded without them, by file and body hash: `None` for a file
 /// that cannot be read or whose body is no longer the one with that hash
 /// (it was edited since, and was read again with its words).
@@ -501,7 +532,7 @@ pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<String>> {
             let text = std::fs::read_to_string(file).ok()?;
             let body = body(&text)?;
             (xxhash_rust::xxh3::xxh3_64(body.as_bytes()) == *hash)
-                .then(|| crate::search::body_words(body))
+                .then(|| crate::words::body_words(body))
         })
         .collect()
 }

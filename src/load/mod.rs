@@ -9,7 +9,9 @@
 //! when its page is rendered (`render::Renderer::finish`), so that a large
 //! archive keeps only metadata in memory. Loading never stops at the first
 //! error: every stage's errors are collected, so that one run reports all.
-//! It produces plain values and knows nothing of indexes or pages.
+//! It produces plain values and knows nothing of indexes or pages but
+//! one: an article's own page path (`content::article_path`), part of the
+//! article value, which `render::paths` takes from here.
 
 mod cache;
 mod config;
@@ -32,6 +34,8 @@ pub(crate) use data::load_entities;
 
 #[cfg(test)]
 pub(crate) use config::DEFAULT_THEME;
+#[cfg(test)]
+pub(crate) use content::article_path;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use content::parse_article;
 #[cfg(feature = "fuzzing")]

@@ -324,21 +324,32 @@ impl Registry {
                 index
             }
         };
-        if let (Some(name), Some(key)) = (name, &name_key) {
+        self.name_and_aliases(index, name.zip(name_key.as_deref()), &entry.aliases)
+    }
+
+    /// Gives country `index` the entry's `name` (with its key), keeping
+    /// its old name as an alias, and its `aliases`; what was wrong.
+    fn name_and_aliases(
+        &mut self,
+        index: usize,
+        name: Option<(&str, &str)>,
+        aliases: &[String],
+    ) -> Vec<String> {
+        if let Some((name, key)) = name {
             if let Err(owner) = self.claim(key, index) {
                 return vec![self.taken("name", name, owner)];
             }
             let country = &mut self.countries[index];
             if country.name != name {
                 let old = std::mem::replace(&mut country.name, name.to_string());
-                country.aliases.retain(|a| country_key(a) != *key);
-                if country_key(&old) != *key {
+                country.aliases.retain(|a| country_key(a) != key);
+                if country_key(&old) != key {
                     country.aliases.insert(0, old);
                 }
             }
         }
         let mut errors = Vec::new();
-        for alias in &entry.aliases {
+        for alias in aliases {
             let key = country_key(alias);
             if key.is_empty() {
                 errors.push(format!("alias `{alias}` has no letters or digits"));

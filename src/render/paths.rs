@@ -1,5 +1,6 @@
 //! Every URL path of the site, and the file each is written to, in one
-//! place: the path of a [`Page`], of a list's page `n`, of a term, a feed,
+//! place (but an article's own, `/YYYY/MM/<slug>/`, which is part of the
+//! article value and made by `load::article_path`): the path of a [`Page`], of a list's page `n`, of a term, a feed,
 //! a year or a month, which pages a sitemap lists, and the file a site
 //! path becomes on disk. Templates, feeds, the sitemap, the incremental
 //! routes and the writer all ask here, so two of them cannot disagree.
@@ -8,18 +9,14 @@
 //! name the file for the rest (`/atom.xml`); [`crate::load::Config::permalink`]
 //! turns one into an absolute URL under `base_url`.
 
-use chrono::{DateTime, Datelike, FixedOffset};
-
 use super::{Page, Renderer};
 use crate::model::Kind;
 
 /// The site feed.
 pub(crate) const FEED_PATH: &str = "/atom.xml";
 
-/// The page of an article: `/YYYY/MM/<slug>/`, by the date it was written.
-pub(crate) fn article_path(date: &DateTime<FixedOffset>, slug: &str) -> String {
-    format!("/{:04}/{:02}/{slug}/", date.year(), date.month())
-}
+/// Where the search page and its files are (`search` writes under it).
+pub(crate) const SEARCH_DIR: &str = "/search/";
 
 /// `/people/`, `/countries/`, `/tags/`.
 pub(crate) fn taxonomy_path(kind: Kind) -> String {
@@ -112,7 +109,7 @@ impl Renderer<'_> {
             Page::NewsSitemap => "/news-sitemap.xml".into(),
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
-            Page::Search => crate::search::SEARCH_DIR.into(),
+            Page::Search => SEARCH_DIR.into(),
         }
     }
 }
@@ -155,8 +152,8 @@ mod tests {
         assert_eq!(year_path(987), "/0987/");
         assert_eq!(month_path(2026, 2), "/2026/02/");
         assert_eq!(sitemap_part_path(3), "/sitemap-3.xml");
-        let date = DateTime::parse_from_rfc3339("2026-02-21T08:00:00+01:00").unwrap();
-        assert_eq!(article_path(&date, "talks"), "/2026/02/talks/");
+        let date = chrono::DateTime::parse_from_rfc3339("2026-02-21T08:00:00+01:00").unwrap();
+        assert_eq!(crate::load::article_path(&date, "talks"), "/2026/02/talks/");
     }
 
     #[test]

@@ -13,12 +13,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::fold::words;
 use super::sets::{put_set, put_varint};
 use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
+use crate::words::words;
 
 /// A shard is closed once it holds this many bytes (one term's sets may
 /// make it larger: at most two bitmaps of the whole archive).

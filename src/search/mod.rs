@@ -1,7 +1,6 @@
 //! Search: a static, chunked index of every article and the small browser
 //! client that queries it. What it owns:
 //!
-//! - [`fold`]: how text becomes words (the same steps as the client's);
 //! - `sets`: how a set of articles is stored (gap list or bitmap);
 //! - `build`: the index files, made from what the site already holds (the
 //!   articles' metadata, the words of each body read once by `load`, and
@@ -21,15 +20,15 @@
 //! files go to `output.rs` like the pages.
 
 mod build;
-mod fold;
 mod sets;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use build::Sources;
 
-/// Where the search page and its files are.
-pub(crate) const SEARCH_DIR: &str = "/search/";
+/// Where the search page and its files are: a URL path, so `render::paths`
+/// owns it (search uses render, never the other way round).
+pub(crate) use crate::render::SEARCH_DIR;
 /// The entry file, under [`SEARCH_DIR`].
 const ENTRY: &str = "index.json";
 /// The shards' folder, under [`SEARCH_DIR`].
@@ -46,24 +45,6 @@ const CLIENT_JS: &str = include_str!("client.js");
 
 /// Files by site path, with their bytes.
 pub(crate) type Files = Vec<(String, Vec<u8>)>;
-
-/// The distinct folded words of an article's markdown body, sorted and
-/// joined by spaces: what the index needs of a body, kept in memory so
-/// that the body is read once.
-pub(crate) fn body_words(markdown: &str) -> String {
-    let text = crate::markdown::plain_text(markdown);
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut folded = String::new();
-    for word in fold::segments(&text) {
-        fold::fold_into(word, &mut folded);
-        if !folded.is_empty() && !seen.contains(folded.as_str()) {
-            seen.insert(folded.clone());
-        }
-    }
-    let mut all: Vec<String> = seen.into_iter().collect();
-    all.sort_unstable();
-    all.join(" ")
-}
 
 /// Every file of the search: the index and the client.
 #[cfg(test)]

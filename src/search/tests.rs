@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::build::filter_term;
-use super::fold::words;
 use super::sets::{get_set, get_varint};
 use super::*;
 use crate::load::{self, Article};
 use crate::model::{Entities, Index, Kind, People, PersonEntry, Registry};
+use crate::words::words;
 
 /// Articles, entities and index of a random site; the body of each article
 /// is its last front-matter-free part.

@@ -6,8 +6,8 @@
 //! case, the Latin letters that do not decompose spelled out (`Støre` ->
 //! `store`, `Łódź` -> `lodz`, `ß` -> `ss`), and anything that is not a
 //! letter or a digit removed (`U.S.` -> `us`, `O'Brien` -> `obrien`). The
-//! client in `client.js` implements the same steps; a change here is a
-//! change there (the node test in `tests.rs` runs both).
+//! client in `search/client.js` implements the same steps; a change here is a
+//! change there (the node test in `search/tests.rs` runs both).
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;

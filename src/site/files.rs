@@ -1,0 +1,201 @@
+//! What each output file is and where its bytes come from: a page of
+//! `render`, a file of the default theme made here ([`GENERATED`]), a file
+//! copied as it is, or the search files. The preview's server asks here
+//! for one file at a time ([`Site::quick_source`], [`Site::produce`]), a
+//! pass asks for all of them; either way the bytes are those a build writes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use super::Site;
+use crate::error::Diagnostic;
+use crate::load;
+use crate::markdown;
+use crate::render::{file_of, Page, SEARCH_DIR};
+use crate::search;
+
+/// The theme's files that are not pages: its stylesheet, the code
+/// highlighting stylesheet and its icon.
+pub(crate) const GENERATED: [&str; 3] = ["theme.css", "syntax.css", "favicon.svg"];
+
+/// Where the bytes of one output file come from, as
+/// [`Site::file_sources`] lists them.
+#[derive(Debug, Clone)]
+pub(crate) enum FileSource {
+    /// A page, rendered.
+    Page(Page),
+    /// A file of the default theme ([`GENERATED`], by position).
+    Generated(usize),
+    /// A file copied as it is, from this source.
+    Copy(PathBuf),
+}
+
+/// The file under the output that a request names, from the request's
+/// path under the site (`rel`): `a/b`, or for a folder (`dir`, the request
+/// ended with `/`, or the root) `a/b/index.html`.
+pub(crate) fn file_for_request(rel: &Path, dir: bool) -> String {
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    if dir || joined.is_empty() {
+        file_of(&format!("/{joined}/"))
+    } else {
+        joined
+    }
+}
+
+/// True for a file (under the output) of the search index, which only a
+/// pass writes: nothing renders it on request.
+pub(crate) fn is_search_file(file: &str) -> bool {
+    file.starts_with(SEARCH_DIR.trim_start_matches('/'))
+}
+
+impl Site {
+    /// Every file of the site but the search index, by file path under the
+    /// output (`a/b/index.html`), with where its bytes come from: what the
+    /// preview serves from memory while the files are behind.
+    pub(crate) fn file_sources(&self) -> HashMap<String, FileSource> {
+        let renderer = self.renderer();
+        let mut files: HashMap<String, FileSource> = renderer
+            .pages()
+            .into_iter()
+            .map(|page| (file_of(&renderer.path(page)), FileSource::Page(page)))
+            .collect();
+        for (n, name) in GENERATED.iter().enumerate() {
+            files.insert(name.to_string(), FileSource::Generated(n));
+        }
+        for (rel, source) in self.files_to_copy() {
+            files.insert(rel, FileSource::Copy(source));
+        }
+        files
+    }
+
+    /// Where the file `file` (under the output) comes from, when it is the
+    /// home page or an article's page: found without listing every file
+    /// (which takes half a second at 100k articles), for the first request
+    /// and the open pages after an edit.
+    pub(crate) fn quick_source(&self, file: &str) -> Option<FileSource> {
+        if file == "index.html" {
+            return Some(FileSource::Page(Page::Home(1)));
+        }
+        let site_path = format!("/{}", file.strip_suffix("index.html")?);
+        let id = self
+            .content
+            .articles
+            .iter()
+            .position(|a| a.path == site_path)?;
+        Some(FileSource::Page(Page::Article(id)))
+    }
+
+    /// The bytes of one file of [`Site::file_sources`], as a build writes them.
+    pub(crate) fn produce(&self, source: &FileSource) -> Result<Vec<u8>, Diagnostic> {
+        match source {
+            FileSource::Page(page) => {
+                let renderer = self.renderer();
+                let prepared = renderer.prepare(*page);
+                renderer.finish(prepared).map(String::into_bytes)
+            }
+            FileSource::Generated(n) => {
+                let mut files = self.generated_files();
+                Ok(std::mem::take(&mut files[*n].1).into_bytes())
+            }
+            FileSource::Copy(file) => load::read_source(file),
+        }
+    }
+
+    /// The files of the default theme that are not pages, by site path
+    /// without its `/` ([`GENERATED`]): a static file of the same path
+    /// replaces one.
+    pub(super) fn generated_files(&self) -> [(&'static str, String); 3] {
+        let syntax = markdown::stylesheet(&self.config.highlight_theme);
+        [
+            (GENERATED[0], load::THEME_CSS.to_string()),
+            (GENERATED[1], syntax),
+            (GENERATED[2], load::FAVICON_SVG.to_string()),
+        ]
+    }
+
+    /// Files copied as they are (site path without its `/` -> source file).
+    pub(crate) fn files_to_copy(&self) -> HashMap<String, PathBuf> {
+        load::files_to_copy(&self.root, &self.content.assets)
+    }
+
+    /// The search index and client (none when `[search] enabled = false`).
+    pub(super) fn search_files(&self) -> search::Files {
+        let never = AtomicBool::new(false);
+        self.search_files_until(&never).expect("never stopped")
+    }
+
+    /// [`Site::search_files`], or `None` once `stop` is set: the preview's
+    /// next edit does not wait for the index.
+    pub(super) fn search_files_until(&self, stop: &AtomicBool) -> Option<search::Files> {
+        debug_assert!(!self.words_pending, "the index needs the bodies' words");
+        if !self.config.search {
+            return Some(Vec::new());
+        }
+        let sources = search::Sources {
+            articles: &self.content.articles,
+            index: &self.index,
+            entities: &self.entities,
+        };
+        search::files_until(&sources, stop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::fixture;
+    use super::*;
+
+    #[test]
+    fn a_request_names_a_file_under_the_output() {
+        assert_eq!(file_for_request(Path::new(""), false), "index.html");
+        assert_eq!(
+            file_for_request(Path::new("people/ann"), true),
+            "people/ann/index.html"
+        );
+        assert_eq!(file_for_request(Path::new("atom.xml"), false), "atom.xml");
+        assert!(is_search_file("search/words/0.bin"));
+        assert!(!is_search_file("searching/index.html"));
+    }
+
+    #[test]
+    fn every_file_has_a_source_and_the_quick_one_agrees() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = fixture::article("A", "2026-02-01", "people: [Ann Lee]\n", "Text.");
+        let site = fixture::site(dir.path(), &[("content/2026/02/a.md", &a)]);
+        let files = site.file_sources();
+        for file in [
+            "index.html",
+            "2026/02/a/index.html",
+            "people/ann-lee/index.html",
+        ] {
+            assert!(
+                matches!(files.get(file), Some(FileSource::Page(_))),
+                "{file}"
+            );
+        }
+        assert!(matches!(
+            files.get("theme.css"),
+            Some(FileSource::Generated(0))
+        ));
+        assert!(matches!(
+            files.get("search/index.html"),
+            Some(FileSource::Page(_))
+        ));
+        assert!(
+            !files.contains_key("search/index.json"),
+            "the index is a pass's"
+        );
+        let quick = site.quick_source("2026/02/a/index.html");
+        assert!(matches!(quick, Some(FileSource::Page(Page::Article(0)))));
+        assert!(site.quick_source("people/ann-lee/index.html").is_none());
+        let page = site.produce(&quick.unwrap()).unwrap();
+        assert!(String::from_utf8(page).unwrap().contains("Text."));
+    }
+}

@@ -1,0 +1,205 @@
+//! A loaded site, where the stages meet: [`Site::load`] runs `load` and
+//! builds `model`'s index, [`Site::build`] renders every page into the
+//! output. The site's parts are private to this folder, and the invariants
+//! between them (one card per article, in the same order; the index built
+//! from the current articles) are kept by its methods, one file a job:
+//!
+//! - this file: the [`Site`] value, its loads and what others may read of it;
+//! - `edit.rs`: every change to a loaded site (articles, assets, templates,
+//!   data/, the bodies' words) and the pages each change reaches;
+//! - `files.rs`: what each output file is and where its bytes come from
+//!   (pages, the theme's generated files, copies, the search files);
+//! - `write.rs`: every pass that writes (the build, the preview's narrow
+//!   write, the worker's pass, the search files, the preview's article
+//!   cache); the only caller of `Output::open`.
+//!
+//! `live/` decides when and on which thread; it asks this stage what.
+
+mod edit;
+mod files;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+pub(crate) use edit::{Changed, Edited, Reached};
+pub(crate) use files::{file_for_request, is_search_file, FileSource, GENERATED};
+pub use write::BuildReport;
+
+use crate::error::{Diagnostic, Result};
+use crate::load::{self, Article, Config, Content, LoadOptions, TemplateSet};
+use crate::model::{Entities, Index};
+use crate::progress::Progress;
+use crate::render::{Cards, Renderer};
+
+/// A loaded site: configuration, articles, indexes and compiled templates.
+pub struct Site {
+    /// The site's folder (holding site.toml).
+    root: PathBuf,
+    /// site.toml.
+    config: Config,
+    /// The articles and assets under content/.
+    content: Content,
+    /// The country registry and people directory (with data/ files).
+    entities: Entities,
+    /// Who, where, what and when.
+    index: Index,
+    /// Each article as lists show it (by article id), rendered on first use.
+    cards: Cards,
+    /// The compiled templates and their hashes.
+    templates: TemplateSet,
+    /// Counters for a progress bar, when the caller asked for them.
+    progress: Option<Progress>,
+    /// Loaded without the bodies' words ([`Site::load_for_preview`]):
+    /// the search index waits for [`Site::set_words`].
+    words_pending: bool,
+}
+
+impl Site {
+    /// Loads the site in `root`, reporting every error found in the
+    /// configuration, the articles and the templates together.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+        let progress = options.progress.clone();
+        Site::from_inputs(root, load::read_inputs(root, options)?, progress)
+    }
+
+    /// Loads what loads of the site in `root`: the articles that fail are
+    /// left out, and their errors returned beside the site (which is there
+    /// whenever site.toml and the templates loaded), so that `check`
+    /// reviews the rest of the archive in the same run.
+    pub(crate) fn load_what_loads(
+        root: &Path,
+        options: &LoadOptions,
+    ) -> Result<(Option<Site>, Vec<Diagnostic>)> {
+        let (inputs, errors) = load::read_what_loads(root, options)?;
+        let progress = options.progress.clone();
+        let site = inputs
+            .map(|i| Site::from_inputs(root, i, progress))
+            .transpose()?;
+        Ok((site, errors))
+    }
+
+    /// Loads the site in `root` for the preview: without the bodies' words
+    /// for search, which are most of a load's time (the preview serves
+    /// pages from memory first, and reads the words in the background,
+    /// [`Site::wanted_words`], [`Site::set_words`], before its index), and
+    /// taking the articles kept in `cache` ([`Site::write_cache`]) whose
+    /// files did not change.
+    pub(crate) fn load_for_preview(
+        root: &Path,
+        options: &LoadOptions,
+        cache: &Path,
+    ) -> Result<Site> {
+        let inputs = load::read_inputs_for_preview(root, options, cache)?;
+        let mut site = Site::from_inputs(root, inputs, options.progress.clone())?;
+        site.words_pending = site.config.search;
+        Ok(site)
+    }
+
+    fn from_inputs(root: &Path, inputs: load::Inputs, progress: Option<Progress>) -> Result<Site> {
+        let index = Index::build(&inputs.content.articles, &inputs.entities);
+        let cards = Cards::unrendered(inputs.content.articles.len());
+        Ok(Site {
+            root: root.to_path_buf(),
+            config: inputs.config,
+            content: inputs.content,
+            entities: inputs.entities,
+            index,
+            cards,
+            templates: inputs.templates,
+            progress,
+            words_pending: false,
+        })
+    }
+
+    /// How many articles the site has (drafts only when loaded with them).
+    pub fn article_count(&self) -> usize {
+        self.content.articles.len()
+    }
+
+    /// Non-fatal findings of the load (a symlink loop skipped...), to show
+    /// the user.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.content.warnings
+    }
+
+    /// The output directory named by site.toml, resolved against the root.
+    pub fn default_output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output_dir)
+    }
+
+    /// The site's folder (holding site.toml).
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// site.toml.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The articles, by article id.
+    pub(crate) fn articles(&self) -> &[Article] {
+        &self.content.articles
+    }
+
+    /// The indexes of people, countries, tags, years and months.
+    pub(crate) fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The country registry and the people directory.
+    pub(crate) fn entities(&self) -> &Entities {
+        &self.entities
+    }
+
+    /// A renderer over this site's current state.
+    pub(crate) fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(
+            &self.config,
+            &self.content.articles,
+            &self.index,
+            &self.entities,
+            &self.templates.tera,
+            &self.templates.hashes,
+            &self.cards,
+        )
+        .at(load::build_clock())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    //! A small site on disk for the unit tests of site/ and live/.
+
+    use std::path::Path;
+
+    use super::Site;
+    use crate::load::LoadOptions;
+
+    /// An article file's text: front matter with `title`, `date`, a
+    /// summary (so that a body edit leaves the metadata as it is) and any
+    /// `extra` YAML lines (each ending in `\n`), then `body`.
+    pub(crate) fn article(title: &str, date: &str, extra: &str, body: &str) -> String {
+        format!(
+            "---\ntitle: \"{title}\"\ndate: {date}\nsummary: About {title}.\n{extra}---\n{body}\n"
+        )
+    }
+
+    /// Writes `files` (path under the site's folder, text) into `dir`, with
+    /// a site.toml, and loads the site.
+    pub(crate) fn site(dir: &Path, files: &[(&str, &str)]) -> Site {
+        let toml = "title = \"Test\"\nbase_url = \"https://example.org/\"\nper_page = 2\n";
+        write(dir, "site.toml", toml);
+        for (path, text) in files {
+            write(dir, path, text);
+        }
+        Site::load(dir, &LoadOptions::default()).expect("the fixture loads")
+    }
+
+    /// Writes one file under `dir`, making its folders.
+    pub(crate) fn write(dir: &Path, path: &str, text: &str) {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().expect("a file has a folder")).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+}
