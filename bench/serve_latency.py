@@ -997,6 +997,8 @@ def main():
     ap.add_argument("--work", default="/tmp/gazette-bench", help="corpora and logs (default /tmp/gazette-bench)")
     ap.add_argument("--no-hugo", action="store_true", help="measure gazette only")
     ap.add_argument("--gazette", help="use this gazette binary instead of `cargo build --release`")
+    ap.add_argument("--fast-saves", type=int, default=0, metavar="ROUNDS",
+                    help="then ROUNDS fresh starts with two saves a second for a minute (bench/fast_saves.py)")
     args = ap.parse_args()
     if args.articles < 1 or args.runs < 1 or args.start_runs < 0:
         die("--articles and --runs must be positive, --start-runs at least 0")
@@ -1229,6 +1231,9 @@ def main():
 
         report(bench, args, full, version, hugo_version, body_art, person_art, g_initial, hart,
                starts, (person, data_art) if person else None)
+        if args.fast_saves:
+            import fast_saves  # the sibling script; it uses this one's helpers
+            print(fast_saves.run([gazette], ours, body_art, work, logs, rounds=args.fast_saves))
     finally:
         for s in servers:
             s.stop()

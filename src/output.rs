@@ -575,28 +575,6 @@ fn normalize(path: &Path) -> PathBuf {
     }
 }
 
-/// A sink that keeps some pages as they are and hands the others to the
-/// output.
-pub(crate) struct Keeping<'a> {
-    /// Where pages go.
-    pub(crate) output: &'a Output,
-    /// Site paths of pages to keep as the previous build wrote them.
-    pub(crate) keep: &'a BTreeSet<String>,
-}
-
-impl PageSink for Keeping<'_> {
-    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
-        if self.keep.contains(site_path) {
-            self.output.keep(site_path)
-        } else {
-            self.output.unchanged(site_path, fingerprint)
-        }
-    }
-    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
-        self.output.write(site_path, bytes, fingerprint)
-    }
-}
-
 impl PageSink for Output {
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         Output::unchanged(self, site_path, fingerprint)

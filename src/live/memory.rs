@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::load::LoadOptions;
 use crate::output::WriteStats;
-use crate::site::{file_for_request, is_search_file, Changed, Edited, FileSource, Site};
+use crate::site::{file_for_request, is_search_file, Changed, Edited, FileSource, Site, Writer};
 
 /// The site in memory and what the disk holds of it. Its fields are
 /// changed only through the methods below: by the rebuild loop ([`super::Live`]:
@@ -34,9 +34,13 @@ pub(crate) struct State {
     disk_current: bool,
     /// Site paths of pages kept as they were (their article is broken).
     keep: BTreeSet<String>,
-    /// Counts the changes to `site`: the worker's pass made the disk
-    /// current only if none came while it wrote.
+    /// Counts the changes to `site` (the search index is for one of them).
     generation: u64,
+    /// Counts the changes that put the disk behind (loads, template and
+    /// data edits, edits that every page shows): the worker's pass made
+    /// the disk current only if none came while it wrote. An edit written
+    /// at once ([`State::write_reached`]) keeps the disk as current as it was.
+    epoch: u64,
     /// Counts the loads: words read for one site are not put in the next.
     loads: u64,
     /// Every file of `site`, by path under the output (made on first use).
@@ -51,9 +55,14 @@ impl State {
         self.site.as_ref()
     }
 
-    /// The site's generation (see [`State::pages_written`]).
+    /// The site's generation: it counts every change.
     pub(crate) fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The disk's epoch (see [`State::pages_written`]).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     /// How many loads there were (see [`State::set_words`]).
@@ -62,6 +71,7 @@ impl State {
     }
 
     /// True when the output folder holds every file of the site.
+    #[cfg(test)]
     pub(crate) fn disk_current(&self) -> bool {
         self.disk_current
     }
@@ -108,10 +118,16 @@ impl State {
     }
 
     /// Writes a narrow edit into `out` at once ([`Site::write_reached`]):
-    /// the disk stays current.
-    pub(crate) fn write_reached(&mut self, out: &Path, edited: &Edited) -> Result<WriteStats> {
+    /// the disk is as current as it was (a pass still to come checks the
+    /// rest, and keeps what it had checked).
+    pub(crate) fn write_reached(
+        &mut self,
+        out: &Path,
+        edited: &Edited,
+        writer: &Writer,
+    ) -> Result<WriteStats> {
         let site = self.site.as_ref().expect("an edit has a site");
-        let files = site.write_reached(out, edited, &self.keep)?;
+        let files = site.write_reached(out, edited, &self.keep, writer)?;
         self.generation += 1;
         self.files = OnceLock::new();
         self.ahead.clear();
@@ -123,6 +139,7 @@ impl State {
     /// still what it was: a template edit).
     pub(crate) fn behind(&mut self, files_moved: bool) {
         self.generation += 1;
+        self.epoch += 1;
         self.ahead.clear();
         self.disk_current = false;
         if files_moved {
@@ -130,10 +147,10 @@ impl State {
         }
     }
 
-    /// The worker wrote every file of the site as it was at `generation`:
-    /// the disk is current, unless the site changed since (then false).
-    pub(crate) fn pages_written(&mut self, generation: u64) -> bool {
-        if generation != self.generation {
+    /// The worker wrote every file of the site as it was at `epoch`: the
+    /// disk is current, unless the disk fell behind since (then false).
+    pub(crate) fn pages_written(&mut self, epoch: u64) -> bool {
+        if epoch != self.epoch {
             return false;
         }
         self.disk_current = true;
@@ -191,6 +208,8 @@ pub(crate) struct Memory {
     loaded: tokio::sync::watch::Sender<bool>,
     /// Request paths of the pages open in a browser, with how many.
     open: Mutex<HashMap<String, usize>>,
+    /// The right to write into the output folder, one pass at a time.
+    writer: Writer,
 }
 
 impl Memory {
@@ -200,6 +219,7 @@ impl Memory {
             state: RwLock::new(State::default()),
             loaded: tokio::sync::watch::Sender::new(false),
             open: Mutex::new(HashMap::new()),
+            writer: Writer::default(),
         }
     }
 
@@ -211,6 +231,12 @@ impl Memory {
     /// The state, to change (the rebuild loop and the worker only).
     pub(crate) fn write(&self) -> RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The right to write into the output folder (taken after the state's
+    /// lock, never before it).
+    pub(crate) fn writer(&self) -> &Writer {
+        &self.writer
     }
 
     /// The first load is over (whether it worked): requests stop waiting.
@@ -321,11 +347,11 @@ mod tests {
         let memory = loaded(dir.path());
         let mut state = memory.write();
         assert!(!state.disk_current(), "a load leaves the disk behind");
-        let written = state.generation();
+        let written = state.epoch();
         state.behind(false);
         assert!(!state.pages_written(written), "overtaken by an edit");
         assert!(!state.disk_current());
-        let now = state.generation();
+        let now = state.epoch();
         assert!(state.pages_written(now));
         assert!(state.disk_current());
     }
@@ -364,8 +390,8 @@ mod tests {
             memory.answer(Path::new("search/index.json"), false),
             Answer::Disk
         );
-        let generation = memory.read().generation();
-        memory.write().pages_written(generation);
+        let epoch = memory.read().epoch();
+        memory.write().pages_written(epoch);
         assert_eq!(memory.answer(Path::new("2026/02/a"), true), Answer::Disk);
     }
 
@@ -374,8 +400,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let memory = loaded(dir.path());
         let mut state = memory.write();
-        let generation = state.generation();
-        state.pages_written(generation);
+        let epoch = state.epoch();
+        state.pages_written(epoch);
         fixture::write(dir.path(), "templates/base.html", "{% if %}");
         let changed = Changed {
             templates: true,

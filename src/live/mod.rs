@@ -197,10 +197,11 @@ impl Live {
                 state.loaded(Some(site));
                 let work = Work {
                     pages: true,
+                    fresh: true,
                     search: true,
                     cache: true,
                 };
-                self.worker.submit(work, state.generation());
+                self.worker.submit(work, &state);
                 Ok(Rebuild::pending(Route::Full, started, Vec::new()))
             }
             Err(e) => {
@@ -261,12 +262,11 @@ impl Live {
     /// that the preview reloads without waiting for it). Does not wait.
     pub fn catch_up_search(&mut self) {
         if std::mem::take(&mut self.search_behind) {
-            let generation = self.memory.read().generation();
             let work = Work {
                 search: true,
                 ..Work::default()
             };
-            self.worker.submit(work, generation);
+            self.worker.submit(work, &self.memory.read());
         }
     }
 
@@ -324,10 +324,11 @@ impl Live {
             return self.load();
         };
         let route = Route::of(&edited.reach);
-        // A narrow edit is written at once, unless the worker has the
-        // files: then it takes the edit up in its next pass.
-        if edited.is_narrow() && state.disk_current() && self.worker.idle() {
-            let files = state.write_reached(&self.out, &edited)?;
+        // A narrow edit is written at once, whatever the worker is doing
+        // (it is paused, and a pass of it still to come keeps what it had
+        // checked): its cost follows the pages it reached.
+        if edited.is_narrow() {
+            let files = state.write_reached(&self.out, &edited, memory.writer())?;
             self.search_behind |= edited.index_changed();
             return Ok(Rebuild {
                 route,
@@ -341,10 +342,11 @@ impl Live {
         memory.render_open_pages(&mut state);
         let work = Work {
             pages: true,
+            fresh: true,
             search: edited.index_changed() || std::mem::take(&mut self.search_behind),
             cache: false,
         };
-        self.worker.submit(work, state.generation());
+        self.worker.submit(work, &state);
         Ok(Rebuild::pending(route, started, edited.errors))
     }
 }

@@ -10,22 +10,27 @@
 //! disk current only if the site did not change while it was written
 //! ([`State::pages_written`](super::memory::State::pages_written)).
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::memory::Memory;
+use super::memory::{Memory, State};
 use crate::error::{Error, Result};
 use crate::load;
 use crate::output::WriteStats;
+use crate::site::PassOptions;
 
 /// What the disk needs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Work {
     /// Every page, the theme and the copied files (by fingerprint).
     pub(crate) pages: bool,
+    /// The site changed under every page: forget which pages the passes
+    /// stopped so far had checked (else a pass takes up where they were).
+    pub(crate) fresh: bool,
     /// The search index (after the bodies' words, when they are missing).
     pub(crate) search: bool,
     /// The articles kept for the next start, after a load.
@@ -36,6 +41,7 @@ impl Work {
     fn merge(self, other: Work) -> Work {
         Work {
             pages: self.pages || other.pages,
+            fresh: self.fresh || other.fresh,
             search: self.search || other.search,
             cache: self.cache || other.cache,
         }
@@ -75,8 +81,9 @@ pub(crate) type Reporter = Box<dyn Fn(&Background) + Send + Sync>;
 struct Queue {
     /// Work waiting.
     next: Work,
-    /// The newest site generation the waiting pages and index are for: a
-    /// pass that wrote that generation (or a later one) did them.
+    /// The newest disk epoch the waiting pages are for, and the newest site
+    /// generation the waiting index is for: a pass that wrote that epoch or
+    /// generation (or a later one) did them.
     pages_for: u64,
     search_for: u64,
     /// The stop flag of the work running, if any.
@@ -138,19 +145,20 @@ impl Worker {
         }
     }
 
-    /// Asks for `work` for the site's `generation` (merged with what is
-    /// waiting).
-    pub(crate) fn submit(&self, work: Work, generation: u64) {
+    /// Asks for `work` for the site as `state` holds it now (merged with
+    /// what is waiting): its pages for the disk's epoch, its search index
+    /// for the site's generation.
+    pub(crate) fn submit(&self, work: Work, state: &State) {
         if work.is_empty() {
             return;
         }
         let mut queue = self.shared.lock();
         if work.pages {
             queue.pages_since.get_or_insert_with(Instant::now);
-            queue.pages_for = queue.pages_for.max(generation);
+            queue.pages_for = queue.pages_for.max(state.epoch());
         }
         if work.search {
-            queue.search_for = queue.search_for.max(generation);
+            queue.search_for = queue.search_for.max(state.generation());
         }
         queue.next = queue.next.merge(work);
         self.shared.signal.notify_all();
@@ -168,12 +176,6 @@ impl Worker {
         Pause {
             shared: &self.shared,
         }
-    }
-
-    /// True when nothing runs and nothing waits.
-    pub(crate) fn idle(&self) -> bool {
-        let queue = self.shared.lock();
-        queue.running.is_none() && queue.next.is_empty()
     }
 
     /// Waits until the worker is idle; the last failure since the last
@@ -221,6 +223,9 @@ impl Drop for Worker {
 
 /// The worker's loop: takes the waiting work, does it, reports.
 fn run(shared: &Shared, target: &Target) {
+    // The pages that stopped passes checked, current on disk: the next
+    // pass keeps them without rendering them again.
+    let mut checked = HashSet::new();
     loop {
         let (work, stop, since) = {
             let mut queue = shared.lock();
@@ -235,7 +240,10 @@ fn run(shared: &Shared, target: &Target) {
             let since = queue.pages_since.unwrap_or_else(Instant::now);
             (std::mem::take(&mut queue.next), stop, since)
         };
-        let done = do_work(target, work, &stop, since);
+        if work.fresh {
+            checked.clear();
+        }
+        let done = do_work(target, work, &stop, since, &mut checked);
         let mut queue = shared.lock();
         queue.running = None;
         queue.next = queue.next.merge(done.left);
@@ -265,7 +273,7 @@ fn run(shared: &Shared, target: &Target) {
 struct Done {
     /// The work not done (stopped, or overtaken by an edit).
     left: Work,
-    /// The generation whose pages are all on disk now.
+    /// The epoch whose pages are all on disk now.
     pages_at: Option<u64>,
     /// The generation whose search index is on disk now.
     search_at: Option<u64>,
@@ -274,7 +282,13 @@ struct Done {
 }
 
 /// Does `work`, reporting each part as it is done.
-fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Done {
+fn do_work(
+    target: &Target,
+    work: Work,
+    stop: &AtomicBool,
+    since: Instant,
+    checked: &mut HashSet<String>,
+) -> Done {
     let report = |what: Background| {
         if let Some(report) = &target.report {
             report(&what);
@@ -282,13 +296,16 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
     };
     let mut done = Done::default();
     if work.pages {
-        match write_pages(target, stop) {
+        match write_pages(target, stop, checked) {
             Ok(None) => {
-                done.left = work;
+                done.left = Work {
+                    fresh: false,
+                    ..work
+                };
                 return done;
             }
-            Ok(Some((files, generation))) => {
-                done.pages_at = Some(generation);
+            Ok(Some((files, epoch))) => {
+                done.pages_at = Some(epoch);
                 report(Background::Pages {
                     files,
                     elapsed: since.elapsed(),
@@ -329,25 +346,38 @@ fn do_work(target: &Target, work: Work, stop: &AtomicBool, since: Instant) -> Do
     done
 }
 
-/// One pass over every page: `Some` with what it wrote when it went to the
-/// end and the site did not change meanwhile, `None` when stopped (or
-/// overtaken by an edit: the next pass follows).
-fn write_pages(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats, u64)>> {
+/// One pass over every page but those `checked` by stopped passes: `Some`
+/// with what it wrote and the disk's epoch when it went to the end and the
+/// disk did not fall behind meanwhile, `None` when stopped (or overtaken
+/// by an edit: the next pass follows, and skips what this one checked).
+fn write_pages(
+    target: &Target,
+    stop: &AtomicBool,
+    checked: &mut HashSet<String>,
+) -> Result<Option<(WriteStats, u64)>> {
     let state = target.memory.read();
     let Some(site) = state.site() else {
         // No site (its load failed): nothing to write until one loads.
-        return Ok(Some((WriteStats::default(), state.generation())));
+        return Ok(Some((WriteStats::default(), state.epoch())));
     };
-    let generation = state.generation();
-    let pass = site.render_pass(&target.out, state.keep(), stop, target.force)?;
+    let epoch = state.epoch();
+    let options = PassOptions {
+        keep: state.keep(),
+        stop,
+        done: checked,
+        force: target.force,
+    };
+    let pass = site.render_pass(&target.out, options, target.memory.writer())?;
     // The files are written without the lock: the next edit goes on.
     drop(state);
-    let stopped = pass.stopped();
-    let files = pass.commit()?;
-    if stopped || !target.memory.write().pages_written(generation) {
+    let incomplete = pass.incomplete();
+    let (files, now_checked) = pass.commit()?;
+    if incomplete || !target.memory.write().pages_written(epoch) {
+        checked.extend(now_checked);
         return Ok(None);
     }
-    Ok(Some((files, generation)))
+    checked.clear();
+    Ok(Some((files, epoch)))
 }
 
 /// The search index, after reading the bodies' words if they are missing:
@@ -383,7 +413,10 @@ fn write_search(target: &Target, stop: &AtomicBool) -> Result<Option<(WriteStats
             _ => return Ok(None),
         }
     };
-    Ok(Some((pass.write(&target.out)?, generation)))
+    Ok(Some((
+        pass.write(&target.out, target.memory.writer())?,
+        generation,
+    )))
 }
 
 #[cfg(test)]
@@ -425,10 +458,11 @@ mod tests {
         let pause = worker.pause();
         let all = Work {
             pages: true,
+            fresh: true,
             search: true,
             cache: true,
         };
-        worker.submit(all, memory.read().generation());
+        worker.submit(all, &memory.read());
         std::thread::sleep(Duration::from_millis(100));
         assert!(!out.exists(), "no work starts while paused");
         drop(pause);

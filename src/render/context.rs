@@ -16,6 +16,13 @@ use crate::load::ArticleId;
 /// Where rendered pages go; lets the renderer skip pages whose inputs have
 /// not changed since the last build.
 pub(crate) trait PageSink: Sync {
+    /// True when the page at `site_path` is not to be rendered at all, not
+    /// even prepared (a pass that was stopped, or that checked it already):
+    /// asked before anything else. A sink that skips a page keeps its
+    /// file as it is.
+    fn skip(&self, _site_path: &str) -> bool {
+        false
+    }
     /// True when `site_path` is on disk with exactly the output of a page
     /// whose inputs had this fingerprint.
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool;

@@ -47,6 +47,16 @@ use views::{ArticleView, MonthLink, Paginator, SiteView, TermSummary, YearLink};
 /// Terms in the "most mentioned" list of a taxonomy page.
 const TOP_TERMS: usize = 20;
 
+/// What a page fails with when its article's file changed since it was
+/// read (a body saved again while a pass renders).
+const CHANGED_DURING_BUILD: &str = "the file changed during the build: build again";
+
+/// True for the error of a page whose article's file changed since it was
+/// read: the preview takes it as an edit still to come, not a failure.
+pub(crate) fn is_changed_during_build(error: &Diagnostic) -> bool {
+    error.message == CHANGED_DURING_BUILD
+}
+
 /// One output page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Page {
@@ -228,7 +238,11 @@ impl<'a> Renderer<'a> {
 
     /// Builds a page's context and fingerprint, without rendering it.
     pub(crate) fn prepare(&self, page: Page) -> Prepared {
-        let path = self.path(page);
+        self.prepare_at(page, self.path(page))
+    }
+
+    /// [`Renderer::prepare`] of the page at `path` (its site path).
+    fn prepare_at(&self, page: Page, path: String) -> Prepared {
         let mut ctx = self.base.clone();
         let permalink = self.config.permalink(&path);
         ctx.insert("page_path", &path);
@@ -351,7 +365,11 @@ impl<'a> Renderer<'a> {
         pages
             .par_iter()
             .filter_map(|&page| {
-                let prepared = self.prepare(page);
+                let path = self.path(page);
+                if sink.skip(&path) {
+                    return None;
+                }
+                let prepared = self.prepare_at(page, path);
                 let (path, fingerprint) = (prepared.path.clone(), prepared.fingerprint);
                 if sink.unchanged(&path, fingerprint) {
                     return None;
@@ -375,12 +393,7 @@ impl<'a> Renderer<'a> {
             .map_err(|e| Diagnostic::file(&article.file, format!("cannot read: {e}")))?;
         let body = load::body(&text)
             .filter(|b| xxhash_rust::xxh3::xxh3_64(b.as_bytes()) == article.body_hash)
-            .ok_or_else(|| {
-                Diagnostic::file(
-                    &article.file,
-                    "the file changed during the build: build again",
-                )
-            })?;
+            .ok_or_else(|| Diagnostic::file(&article.file, CHANGED_DURING_BUILD))?;
         let targets = self.md_targets.get_or_init(|| {
             self.articles
                 .iter()

@@ -391,7 +391,7 @@ impl Site {
     }
 
     /// The page of the article read from `file`, if the site has one.
-    fn page_of_file(&self, file: &Path) -> Option<&str> {
+    pub(super) fn page_of_file(&self, file: &Path) -> Option<&str> {
         let article = self.content.articles.iter().find(|a| a.file == file)?;
         Some(&article.path)
     }

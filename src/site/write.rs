@@ -8,17 +8,18 @@
 //! rendered or copied, and commits, or aborts on the first error and
 //! leaves the output as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use super::edit::{Edited, Reached};
 use super::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
-use crate::output::{self, Output, WriteStats};
+use crate::output::{Output, WriteStats};
 use crate::progress::{self, Stage};
-use crate::render::{Page, PageSink, SEARCH_DIR};
+use crate::render::{is_changed_during_build, Page, PageSink, SEARCH_DIR};
 use crate::search;
 
 /// What a build produced.
@@ -30,23 +31,97 @@ pub struct BuildReport {
     pub files: WriteStats,
 }
 
-/// The worker's pass over every page, rendered and held by the output
-/// until [`PagesPass::commit`] (called without the site's lock).
-pub(crate) struct PagesPass {
-    output: Output,
-    stopped: bool,
+/// The right to write into one output folder. The preview's passes (the
+/// worker's, the narrow writes of edits, the search files) take it from
+/// the output's opening to its commit, one at a time, so that no pass
+/// commits a manifest made from another's stale view. Taken after the
+/// site's lock, never before it.
+#[derive(Default)]
+pub(crate) struct Writer(Mutex<()>);
+
+impl Writer {
+    fn take(&self) -> MutexGuard<'_, ()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-impl PagesPass {
-    /// True when the pass was stopped before its last page: what it
-    /// rendered is written, and every other file kept as it was.
-    pub(crate) fn stopped(&self) -> bool {
-        self.stopped
+/// How the worker's pass goes ([`Site::render_pass`]).
+pub(crate) struct PassOptions<'a> {
+    /// Site paths of the pages of broken articles, kept as they are.
+    pub(crate) keep: &'a BTreeSet<String>,
+    /// Set to stop the pass at its next page.
+    pub(crate) stop: &'a AtomicBool,
+    /// Site paths checked by an earlier pass of the same state.
+    pub(crate) done: &'a HashSet<String>,
+    /// Write into a folder that is not gazette's output.
+    pub(crate) force: bool,
+}
+
+/// The worker's pass over every page, rendered and held by the output
+/// until [`PagesPass::commit`] (called without the site's lock).
+pub(crate) struct PagesPass<'w> {
+    output: Output,
+    incomplete: bool,
+    checked: Vec<String>,
+    _writing: MutexGuard<'w, ()>,
+}
+
+impl PagesPass<'_> {
+    /// True when the pass did not check every page: it was stopped, or a
+    /// page's file changed while it rendered (the edit that follows brings
+    /// the pass back). What it rendered is written, every other file kept.
+    pub(crate) fn incomplete(&self) -> bool {
+        self.incomplete
     }
 
-    /// Writes what the pass rendered.
-    pub(crate) fn commit(self) -> Result<WriteStats> {
-        self.output.commit()
+    /// Writes what the pass rendered; the site paths of the pages it
+    /// checked (each now current on disk), for the next pass to skip.
+    pub(crate) fn commit(self) -> Result<(WriteStats, Vec<String>)> {
+        Ok((self.output.commit()?, self.checked))
+    }
+}
+
+/// The sink of the worker's pass: pages already checked by an earlier pass
+/// of the same state are kept without being prepared; a stop skips the
+/// rest; the pages of broken articles are kept as they were.
+struct Resumable<'a> {
+    output: &'a Output,
+    /// Site paths of pages of broken articles, kept as they are.
+    keep: &'a BTreeSet<String>,
+    stop: &'a AtomicBool,
+    /// Site paths checked by an earlier pass of this state.
+    done: &'a HashSet<String>,
+    /// Site paths this pass checked.
+    checked: Mutex<Vec<String>>,
+}
+
+impl Resumable<'_> {
+    fn checked(&self, site_path: &str) {
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        checked.push(site_path.to_string());
+    }
+}
+
+impl PageSink for Resumable<'_> {
+    fn skip(&self, site_path: &str) -> bool {
+        self.stop.load(Ordering::Relaxed)
+            || (self.done.contains(site_path) && self.output.keep(site_path))
+    }
+    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
+        let unchanged = if self.keep.contains(site_path) {
+            self.output.keep(site_path)
+        } else {
+            self.output.unchanged(site_path, fingerprint)
+        };
+        if unchanged {
+            self.checked(site_path);
+        }
+        unchanged
+    }
+    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
+        self.output.write(site_path, bytes, fingerprint)?;
+        self.checked(site_path);
+        Ok(())
     }
 }
 
@@ -60,7 +135,8 @@ pub(crate) struct SearchPass {
 impl SearchPass {
     /// Puts the index into `out` in place of the previous one, keeping
     /// every other file (the preview writes it after the pages).
-    pub(crate) fn write(self, out: &Path) -> Result<WriteStats> {
+    pub(crate) fn write(self, out: &Path, writer: &Writer) -> Result<WriteStats> {
+        let _writing = writer.take();
         let output = Output::open(out, &self.root, false)?;
         output.keep_previous();
         // Fewer articles may need fewer shards and chunks.
@@ -97,22 +173,6 @@ impl PageSink for Counting<'_> {
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         progress::step(self.progress);
         self.inner.unchanged(site_path, fingerprint)
-    }
-    fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
-        self.inner.write(site_path, bytes, fingerprint)
-    }
-}
-
-/// A sink that stops asking for pages once `stop` is set: the pages not
-/// rendered yet are skipped (and kept as they were on disk).
-struct Stoppable<'a> {
-    inner: &'a dyn PageSink,
-    stop: &'a AtomicBool,
-}
-
-impl PageSink for Stoppable<'_> {
-    fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
-        self.stop.load(Ordering::Relaxed) || self.inner.unchanged(site_path, fingerprint)
     }
     fn write(&self, site_path: &str, bytes: &[u8], fingerprint: u64) -> Result<(), Diagnostic> {
         self.inner.write(site_path, bytes, fingerprint)
@@ -180,35 +240,45 @@ impl Site {
     /// Renders into `out` every file but the search index (the pages whose
     /// fingerprint changed, keeping the pages at `keep`, of broken
     /// articles, and the index as they are): the preview's background pass.
-    /// When `stop` is set the rendering stops, and every file not rendered
-    /// yet is kept as it was, so that each file is always wholly of one
-    /// state. The pass is written by [`PagesPass::commit`].
-    pub(crate) fn render_pass(
+    /// The pages at `done` were checked by an earlier pass of this state
+    /// and are kept unless their file is gone. When `stop` is set the
+    /// rendering stops, and every file not rendered yet is kept as it was,
+    /// so that each file is always wholly of one state. The pass is written
+    /// by [`PagesPass::commit`]; it holds `writer` until then.
+    pub(crate) fn render_pass<'w>(
         &self,
         out: &Path,
-        keep: &BTreeSet<String>,
-        stop: &AtomicBool,
-        force: bool,
-    ) -> Result<PagesPass> {
-        let output = Output::open(out, &self.root, force)?;
-        let keeping = output::Keeping {
+        pass: PassOptions<'_>,
+        writer: &'w Writer,
+    ) -> Result<PagesPass<'w>> {
+        let writing = writer.take();
+        let output = Output::open(out, &self.root, pass.force)?;
+        let sink = Resumable {
             output: &output,
-            keep,
-        };
-        let sink = Stoppable {
-            inner: &keeping,
-            stop,
+            keep: pass.keep,
+            stop: pass.stop,
+            done: pass.done,
+            checked: Mutex::new(Vec::new()),
         };
         let renderer = self.renderer();
-        let mut errors = renderer.render_all(&renderer.pages(), &sink);
+        let errors = renderer.render_all(&renderer.pages(), &sink);
+        // A body saved again while its page rendered: the next edit follows.
+        let (changed, mut errors): (Vec<_>, Vec<_>) =
+            errors.into_iter().partition(is_changed_during_build);
         errors.extend(self.write_theme_and_copies(&output));
         output.keep_under(SEARCH_DIR);
-        let stopped = stop.load(Ordering::Relaxed);
-        if stopped {
+        let incomplete = pass.stop.load(Ordering::Relaxed) || !changed.is_empty();
+        if incomplete {
             output.keep_previous();
         }
         if errors.is_empty() {
-            Ok(PagesPass { output, stopped })
+            let checked = sink.checked.into_inner().unwrap_or_else(|e| e.into_inner());
+            Ok(PagesPass {
+                output,
+                incomplete,
+                checked,
+                _writing: writing,
+            })
         } else {
             output.abort();
             sort_errors(&mut errors);
@@ -226,6 +296,7 @@ impl Site {
         out: &Path,
         edited: &Edited,
         keep: &BTreeSet<String>,
+        writer: &Writer,
     ) -> Result<WriteStats> {
         let (check, removed) = match &edited.reach {
             Reached::Copies => (Vec::new(), None),
@@ -233,6 +304,7 @@ impl Site {
             Reached::Pages { check, removed } => (check.clone(), Some(removed)),
             _ => unreachable!("only a narrow edit is written at once"),
         };
+        let _writing = writer.take();
         let output = Output::open(out, &self.root, false)?;
         output.keep_previous();
         for path in removed.into_iter().flatten() {
@@ -246,7 +318,14 @@ impl Site {
         for page in &check {
             output.forget(&renderer.path(*page));
         }
-        let mut errors = renderer.render_all(&check, &output);
+        let errors = renderer.render_all(&check, &output);
+        // A body saved again since the edit read it: its page stays as it
+        // is, and the edit that follows writes it.
+        let (changed, mut errors): (Vec<_>, Vec<_>) =
+            errors.into_iter().partition(is_changed_during_build);
+        for page in changed.iter().filter_map(|d| self.page_of_file(&d.path)) {
+            output.keep(page);
+        }
         for (rel, file) in &edited.copies {
             let site_path = format!("/{rel}");
             output.forget(&site_path);
@@ -287,6 +366,37 @@ mod tests {
         std::fs::metadata(path).unwrap().modified().unwrap()
     }
 
+    /// Saves `content/2026/02/a.md` with `body` and takes the edit in.
+    fn save_a(site: &mut Site, root: &Path, extra: &str, body: &str) -> Edited {
+        let text = fixture::article("A", "2026-02-01", extra, body);
+        fixture::write(root, "content/2026/02/a.md", &text);
+        let changed = Changed {
+            articles: vec![root.join("content/2026/02/a.md")],
+            ..Changed::default()
+        };
+        site.edit(changed, &LoadOptions::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    fn pass<'w>(
+        site: &Site,
+        out: &Path,
+        stop: bool,
+        keep: &BTreeSet<String>,
+        done: &HashSet<String>,
+        writer: &'w Writer,
+    ) -> PagesPass<'w> {
+        let stop = AtomicBool::new(stop);
+        let options = PassOptions {
+            keep,
+            stop: &stop,
+            done,
+            force: false,
+        };
+        site.render_pass(out, options, writer).unwrap()
+    }
+
     #[test]
     fn a_body_edit_writes_its_page_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
@@ -301,22 +411,37 @@ mod tests {
         assert!(built.files.written > 10);
         let home = mtime(out.join("index.html"));
         let other = mtime(out.join("2026/02/b/index.html"));
-        let edited_text = fixture::article("A", "2026-02-01", "people: [Ann Lee]\n", "Changed.");
-        fixture::write(&root, "content/2026/02/a.md", &edited_text);
-        let changed = Changed {
-            articles: vec![root.join("content/2026/02/a.md")],
-            ..Changed::default()
-        };
-        let edited = site
-            .edit(changed, &LoadOptions::default())
-            .unwrap()
-            .unwrap();
-        let files = site.write_reached(&out, &edited, &BTreeSet::new()).unwrap();
+        let edited = save_a(&mut site, &root, "people: [Ann Lee]\n", "Changed.");
+        let writer = Writer::default();
+        let keep = BTreeSet::new();
+        let files = site.write_reached(&out, &edited, &keep, &writer).unwrap();
         assert_eq!((files.written, files.removed), (1, 0));
         let page = std::fs::read_to_string(out.join("2026/02/a/index.html")).unwrap();
         assert!(page.contains("Changed."));
         assert_eq!(mtime(out.join("index.html")), home);
         assert_eq!(mtime(out.join("2026/02/b/index.html")), other);
+    }
+
+    #[test]
+    fn a_body_saved_again_during_the_write_keeps_its_page_without_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+        let a = fixture::article("A", "2026-02-01", "", "One.");
+        let mut site = fixture::site(&root, &[("content/2026/02/a.md", &a)]);
+        site.build(&out, false).unwrap();
+        let edited = save_a(&mut site, &root, "", "Two.");
+        let again = fixture::article("A", "2026-02-01", "", "Three.");
+        fixture::write(&root, "content/2026/02/a.md", &again);
+        let writer = Writer::default();
+        let files = site
+            .write_reached(&out, &edited, &BTreeSet::new(), &writer)
+            .unwrap();
+        assert_eq!((files.written, files.removed), (0, 0));
+        let page = std::fs::read_to_string(out.join("2026/02/a/index.html")).unwrap();
+        assert!(page.contains("One."), "the last page written stays");
+        let done = HashSet::new();
+        let p = pass(&site, &out, false, &BTreeSet::new(), &done, &writer);
+        assert!(p.incomplete(), "the pass waits for the edit to come");
     }
 
     #[test]
@@ -327,36 +452,51 @@ mod tests {
         let mut site = fixture::site(&root, &[("content/2026/02/a.md", &a)]);
         site.build(&out, false).unwrap();
         let page = out.join("2026/02/a/index.html");
-        let text = fixture::article("A", "2026-02-01", "", "Changed.");
-        fixture::write(&root, "content/2026/02/a.md", &text);
-        let changed = Changed {
-            articles: vec![root.join("content/2026/02/a.md")],
-            ..Changed::default()
-        };
-        site.edit(changed, &LoadOptions::default())
-            .unwrap()
-            .unwrap();
-        let stop = AtomicBool::new(true);
-        let pass = site
-            .render_pass(&out, &BTreeSet::new(), &stop, false)
-            .unwrap();
-        assert!(pass.stopped());
-        assert_eq!(pass.commit().unwrap().written, 0);
+        save_a(&mut site, &root, "", "Changed.");
+        let (writer, none, done) = (Writer::default(), BTreeSet::new(), HashSet::new());
+        let p = pass(&site, &out, true, &none, &done, &writer);
+        assert!(p.incomplete());
+        let (files, checked) = p.commit().unwrap();
+        assert_eq!((files.written, checked.len()), (0, 0));
         assert!(std::fs::read_to_string(&page).unwrap().contains("One."));
         assert!(out.join("search/index.json").is_file(), "the index is kept");
-        let go = AtomicBool::new(false);
         let keep = BTreeSet::from(["/2026/02/a/".to_string()]);
-        let pass = site.render_pass(&out, &keep, &go, false).unwrap();
-        assert!(!pass.stopped());
-        pass.commit().unwrap();
+        let p = pass(&site, &out, false, &keep, &done, &writer);
+        assert!(!p.incomplete());
+        p.commit().unwrap();
         assert!(
             std::fs::read_to_string(&page).unwrap().contains("One."),
             "kept"
         );
-        let pass = site
-            .render_pass(&out, &BTreeSet::new(), &go, false)
-            .unwrap();
-        assert_eq!(pass.commit().unwrap().written, 1, "the one changed page");
+        let p = pass(&site, &out, false, &none, &done, &writer);
+        let (files, checked) = p.commit().unwrap();
+        assert_eq!(files.written, 1, "the one changed page");
+        assert!(checked.contains(&"/2026/02/a/".to_string()));
         assert!(std::fs::read_to_string(&page).unwrap().contains("Changed."));
+    }
+
+    #[test]
+    fn a_pass_skips_what_an_earlier_pass_checked_unless_its_file_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+        let a = fixture::article("A", "2026-02-01", "", "One.");
+        let mut site = fixture::site(&root, &[("content/2026/02/a.md", &a)]);
+        site.build(&out, false).unwrap();
+        save_a(&mut site, &root, "", "Changed.");
+        let (writer, none) = (Writer::default(), BTreeSet::new());
+        // As if a stopped pass had checked the article's page (in truth it is
+        // stale, which shows that the pass did not render it again).
+        let done = HashSet::from(["/2026/02/a/".to_string(), "/".to_string()]);
+        let (files, checked) = pass(&site, &out, false, &none, &done, &writer)
+            .commit()
+            .unwrap();
+        assert_eq!(files.written, 0);
+        assert!(!checked.contains(&"/2026/02/a/".to_string()));
+        assert!(checked.contains(&"/2026/".to_string()), "{checked:?}");
+        std::fs::remove_file(out.join("2026/02/a/index.html")).unwrap();
+        let (files, _) = pass(&site, &out, false, &none, &done, &writer)
+            .commit()
+            .unwrap();
+        assert_eq!(files.written, 1, "a file gone is rendered again");
     }
 }
