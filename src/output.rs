@@ -14,6 +14,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -68,6 +69,22 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
+/// The manifest of an output folder as gazette last wrote it, kept in
+/// memory by the preview between its passes: opening the output with it
+/// ([`Output::open_known`]) skips reading and parsing the file, as long as
+/// the file on disk is still the one written (same length and mtime).
+pub(crate) struct Manifest {
+    files: BTreeMap<String, Stamp>,
+    /// The manifest file's length and modification time once written.
+    id: (u64, SystemTime),
+}
+
+/// The length and modification time of `dir`'s manifest file.
+fn manifest_id(dir: &Path) -> Option<(u64, SystemTime)> {
+    let meta = fs::metadata(dir.join(MANIFEST)).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
 /// An output directory opened for one build.
 pub(crate) struct Output {
     dir: PathBuf,
@@ -95,8 +112,20 @@ impl Output {
     /// Opens `dir` for writing, refusing it when it holds files gazette did
     /// not write (unless `force`) or when it is the site itself.
     pub(crate) fn open(dir: &Path, site_root: &Path, force: bool) -> Result<Output> {
+        Output::open_known(dir, site_root, force, None)
+    }
+
+    /// [`Output::open`], taking the manifest as `known` when the file on
+    /// disk is still the one it was read from (else the file is read).
+    pub(crate) fn open_known(
+        dir: &Path,
+        site_root: &Path,
+        force: bool,
+        known: Option<Manifest>,
+    ) -> Result<Output> {
         check_not_site(dir, site_root)?;
-        let previous = match read_manifest(dir) {
+        let known = known.filter(|m| manifest_id(dir) == Some(m.id));
+        let previous = match known.map(|m| m.files).or_else(|| read_manifest(dir)) {
             Some(manifest) => manifest,
             None if is_empty_or_missing(dir)? || force => BTreeMap::new(),
             None => {
@@ -301,39 +330,60 @@ impl Output {
     /// the held ones, removes files of the previous build that were not
     /// produced again, and writes the new manifest.
     pub(crate) fn commit(self) -> Result<WriteStats> {
-        let mut produced = self.produced.into_inner().expect("lock not poisoned");
-        let staged = self.staged.into_inner().expect("lock not poisoned");
-        let held = self.held.into_inner().expect("lock not poisoned");
-        let forgotten = self.forgotten.into_inner().expect("lock not poisoned");
+        self.commit_known().map(|(stats, _)| stats)
+    }
+
+    /// [`Output::commit`], and the manifest now on disk, to open the next
+    /// build with ([`Output::open_known`]).
+    pub(crate) fn commit_known(mut self) -> Result<(WriteStats, Option<Manifest>)> {
+        let previous = std::mem::take(&mut self.previous);
+        let mut produced = std::mem::take(&mut self.produced)
+            .into_inner()
+            .expect("lock not poisoned");
+        let staged = std::mem::take(&mut self.staged)
+            .into_inner()
+            .expect("lock not poisoned");
+        let held = std::mem::take(&mut self.held)
+            .into_inner()
+            .expect("lock not poisoned");
+        let forgotten = std::mem::take(&mut self.forgotten)
+            .into_inner()
+            .expect("lock not poisoned");
         let written = staged.len() + held.len();
+        let mut unchanged_manifest = false;
         // Files of the previous build that go: all those not produced again,
         // or, when keeping the rest, only the forgotten ones (no pass over
         // every file for a one-page rebuild).
         let stale: BTreeSet<String> = if self.keep_rest.load(Ordering::Relaxed) {
             let stale = forgotten
                 .into_iter()
-                .filter(|k| self.previous.contains_key(k) && !produced.contains_key(k))
+                .filter(|k| previous.contains_key(k) && !produced.contains_key(k))
                 .collect::<BTreeSet<_>>();
-            let mut all = self.previous.clone();
+            let mut all = previous;
             all.retain(|k, _| !stale.contains(k));
             all.append(&mut produced);
             produced = all;
             if written == 0 && stale.is_empty() {
                 let _ = fs::remove_dir_all(&self.staging);
-                return Ok(WriteStats {
+                let stats = WriteStats {
                     files: produced.len(),
                     written: 0,
                     unchanged: produced.len(),
                     removed: 0,
-                });
+                };
+                return Ok((stats, self.known(produced)));
             }
             stale
         } else {
-            self.previous
+            let stale = previous
                 .keys()
                 .filter(|k| !produced.contains_key(*k))
                 .cloned()
-                .collect()
+                .collect();
+            // A build that changed nothing leaves the manifest (and its
+            // mtime) alone.
+            unchanged_manifest = produced == previous;
+            stale
         };
         let stats = WriteStats {
             files: produced.len(),
@@ -344,7 +394,7 @@ impl Output {
         if held.is_empty() && !self.dir.exists() {
             write_manifest(&self.staging, &produced)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
-            return Ok(stats);
+            return Ok((stats, self.known(produced)));
         }
         // Check before changing anything, so a refusal leaves the output as it was.
         let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
@@ -367,8 +417,18 @@ impl Output {
         });
         let _ = fs::remove_dir_all(&self.staging);
         placed?;
-        write_manifest(&self.dir, &produced)?;
-        Ok(stats)
+        if !unchanged_manifest {
+            write_manifest(&self.dir, &produced)?;
+        }
+        Ok((stats, self.known(produced)))
+    }
+
+    /// `files` as the manifest now on disk.
+    fn known(&self, files: BTreeMap<String, Stamp>) -> Option<Manifest> {
+        Some(Manifest {
+            files,
+            id: manifest_id(&self.dir)?,
+        })
     }
 }
 
@@ -503,12 +563,6 @@ fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
             "{:016x} {} {:016x} {path}",
             stamp.hash, stamp.size, stamp.fingerprint
         );
-    }
-    // A build that changed nothing leaves the manifest (and its mtime) alone.
-    if fs::metadata(dir.join(MANIFEST)).is_ok_and(|m| m.len() == text.len() as u64)
-        && fs::read_to_string(dir.join(MANIFEST)).is_ok_and(|old| old == text)
-    {
-        return Ok(());
     }
     let tmp = dir.join(format!("{MANIFEST}.tmp"));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::load::LoadOptions;
 use crate::output::WriteStats;
-use crate::site::{file_for_request, is_search_file, Changed, Edited, FileSource, Site, Writer};
+use crate::site::{
+    file_for_request, is_search_file, Changed, Edited, FileSource, Site, Writer, Writing,
+};
 
 /// The site in memory and what the disk holds of it. Its fields are
 /// changed only through the methods below: by the rebuild loop ([`super::Live`]:
@@ -71,7 +73,6 @@ impl State {
     }
 
     /// True when the output folder holds every file of the site.
-    #[cfg(test)]
     pub(crate) fn disk_current(&self) -> bool {
         self.disk_current
     }
@@ -124,10 +125,10 @@ impl State {
         &mut self,
         out: &Path,
         edited: &Edited,
-        writer: &Writer,
+        writing: &mut Writing,
     ) -> Result<WriteStats> {
         let site = self.site.as_ref().expect("an edit has a site");
-        let files = site.write_reached(out, edited, &self.keep, writer)?;
+        let files = site.write_reached(out, edited, &self.keep, writing)?;
         self.generation += 1;
         self.files = OnceLock::new();
         self.ahead.clear();
@@ -233,8 +234,8 @@ impl Memory {
         self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The right to write into the output folder (taken after the state's
-    /// lock, never before it).
+    /// The right to write into the output folder (taken before the state's
+    /// lock, never after it).
     pub(crate) fn writer(&self) -> &Writer {
         &self.writer
     }

@@ -197,7 +197,6 @@ impl Live {
                 state.loaded(Some(site));
                 let work = Work {
                     pages: true,
-                    fresh: true,
                     search: true,
                     cache: true,
                 };
@@ -314,22 +313,45 @@ impl Live {
         let Some(changed) = changed(changes) else {
             return self.load();
         };
-        // The worker stops at its next page and frees the site.
+        // The worker stops at its next page and frees the site; the right
+        // to write is taken before the site's lock (never the other way
+        // round), so that requests are answered while it is waited for.
         let pause = self.worker.pause();
         let memory = self.memory.clone();
+        let mut writing = memory.writer().take();
         let mut state = memory.write();
-        let Some(edited) = state.edit(changed, &self.options)? else {
-            drop(state);
-            drop(pause);
-            return self.load();
+        let edited = match state.edit(changed, &self.options) {
+            Ok(Some(edited)) => edited,
+            Ok(None) => {
+                drop((state, writing, pause));
+                return self.load();
+            }
+            Err(e) => {
+                // What a failed template or data/ edit read is in.
+                pages_if_behind(&self.worker, &mut self.search_behind, &state);
+                return Err(e);
+            }
         };
         let route = Route::of(&edited.reach);
         // A narrow edit is written at once, whatever the worker is doing
         // (it is paused, and a pass of it still to come keeps what it had
         // checked): its cost follows the pages it reached.
         if edited.is_narrow() {
-            let files = state.write_reached(&self.out, &edited, memory.writer())?;
+            let written = state.write_reached(&self.out, &edited, &mut writing);
             self.search_behind |= edited.index_changed();
+            let files = match written {
+                Ok(files) => files,
+                Err(e) => {
+                    // The site has the edit and the disk does not: every
+                    // page is checked in the background.
+                    state.behind(true);
+                    pages_if_behind(&self.worker, &mut self.search_behind, &state);
+                    return Err(e);
+                }
+            };
+            // A pass that failed, or stopped for a file saved again, is
+            // asked again: the disk catches up with this edit too.
+            pages_if_behind(&self.worker, &mut self.search_behind, &state);
             return Ok(Rebuild {
                 route,
                 files,
@@ -338,16 +360,29 @@ impl Live {
                 pending: false,
             });
         }
+        drop(writing);
         state.behind(edited.files_moved);
         memory.render_open_pages(&mut state);
         let work = Work {
             pages: true,
-            fresh: true,
             search: edited.index_changed() || std::mem::take(&mut self.search_behind),
             cache: false,
         };
         self.worker.submit(work, &state);
         Ok(Rebuild::pending(route, started, edited.errors))
+    }
+}
+
+/// Asks `worker` for a pass over every page (and the search index after
+/// it, if it is `search_behind`) when the disk is behind the site in `state`.
+fn pages_if_behind(worker: &Worker, search_behind: &mut bool, state: &memory::State) {
+    if !state.disk_current() {
+        let work = Work {
+            pages: true,
+            search: std::mem::take(search_behind),
+            cache: false,
+        };
+        worker.submit(work, state);
     }
 }
 

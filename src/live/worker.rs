@@ -28,9 +28,6 @@ use crate::site::PassOptions;
 pub(crate) struct Work {
     /// Every page, the theme and the copied files (by fingerprint).
     pub(crate) pages: bool,
-    /// The site changed under every page: forget which pages the passes
-    /// stopped so far had checked (else a pass takes up where they were).
-    pub(crate) fresh: bool,
     /// The search index (after the bodies' words, when they are missing).
     pub(crate) search: bool,
     /// The articles kept for the next start, after a load.
@@ -41,7 +38,6 @@ impl Work {
     fn merge(self, other: Work) -> Work {
         Work {
             pages: self.pages || other.pages,
-            fresh: self.fresh || other.fresh,
             search: self.search || other.search,
             cache: self.cache || other.cache,
         }
@@ -92,6 +88,9 @@ struct Queue {
     pages_since: Option<Instant>,
     /// The last failure, until [`Worker::wait_idle`] takes it.
     failed: Option<String>,
+    /// Work that waits for the next edit ([`Done::parked`]): taken up with
+    /// the next work asked for, or after the next pause.
+    parked: Work,
     /// Pauses held ([`Worker::pause`]): no work starts meanwhile.
     paused: usize,
     quit: bool,
@@ -160,7 +159,8 @@ impl Worker {
         if work.search {
             queue.search_for = queue.search_for.max(state.generation());
         }
-        queue.next = queue.next.merge(work);
+        let parked = std::mem::take(&mut queue.parked);
+        queue.next = queue.next.merge(work).merge(parked);
         self.shared.signal.notify_all();
     }
 
@@ -200,7 +200,12 @@ pub(crate) struct Pause<'a> {
 
 impl Drop for Pause<'_> {
     fn drop(&mut self) {
-        self.shared.lock().paused -= 1;
+        let mut queue = self.shared.lock();
+        queue.paused -= 1;
+        // An edit came: what waited for it is taken up.
+        let parked = std::mem::take(&mut queue.parked);
+        queue.next = queue.next.merge(parked);
+        drop(queue);
         self.shared.signal.notify_all();
     }
 }
@@ -223,9 +228,7 @@ impl Drop for Worker {
 
 /// The worker's loop: takes the waiting work, does it, reports.
 fn run(shared: &Shared, target: &Target) {
-    // The pages that stopped passes checked, current on disk: the next
-    // pass keeps them without rendering them again.
-    let mut checked = HashSet::new();
+    let mut checked = Checked::default();
     loop {
         let (work, stop, since) = {
             let mut queue = shared.lock();
@@ -240,13 +243,11 @@ fn run(shared: &Shared, target: &Target) {
             let since = queue.pages_since.unwrap_or_else(Instant::now);
             (std::mem::take(&mut queue.next), stop, since)
         };
-        if work.fresh {
-            checked.clear();
-        }
         let done = do_work(target, work, &stop, since, &mut checked);
         let mut queue = shared.lock();
         queue.running = None;
         queue.next = queue.next.merge(done.left);
+        queue.parked = queue.parked.merge(done.parked);
         // Work asked for a generation this work has written is done.
         if done.pages_at.is_some_and(|g| g >= queue.pages_for) {
             queue.next.pages = false;
@@ -273,6 +274,8 @@ fn run(shared: &Shared, target: &Target) {
 struct Done {
     /// The work not done (stopped, or overtaken by an edit).
     left: Work,
+    /// The work that waits for the next edit (a file changed under it).
+    parked: Work,
     /// The epoch whose pages are all on disk now.
     pages_at: Option<u64>,
     /// The generation whose search index is on disk now.
@@ -287,7 +290,7 @@ fn do_work(
     work: Work,
     stop: &AtomicBool,
     since: Instant,
-    checked: &mut HashSet<String>,
+    checked: &mut Checked,
 ) -> Done {
     let report = |what: Background| {
         if let Some(report) = &target.report {
@@ -298,13 +301,14 @@ fn do_work(
     if work.pages {
         match write_pages(target, stop, checked) {
             Ok(None) => {
-                done.left = Work {
-                    fresh: false,
-                    ..work
-                };
+                done.left = work;
                 return done;
             }
-            Ok(Some((files, epoch))) => {
+            Ok(Some(Written::WaitsForAnEdit)) => {
+                done.parked = work;
+                return done;
+            }
+            Ok(Some(Written::All(files, epoch))) => {
                 done.pages_at = Some(epoch);
                 report(Background::Pages {
                     files,
@@ -346,38 +350,64 @@ fn do_work(
     done
 }
 
-/// One pass over every page but those `checked` by stopped passes: `Some`
-/// with what it wrote and the disk's epoch when it went to the end and the
-/// disk did not fall behind meanwhile, `None` when stopped (or overtaken
-/// by an edit: the next pass follows, and skips what this one checked).
+/// The pages that stopped passes checked, current on disk for the disk's
+/// epoch they were checked at: the next pass of the same epoch keeps them
+/// without rendering them again (an edit written at once keeps the epoch,
+/// and writes what it reached itself).
+#[derive(Default)]
+struct Checked {
+    epoch: u64,
+    paths: HashSet<String>,
+}
+
+/// What a pass over every page did.
+enum Written {
+    /// Every file written, for this disk epoch.
+    All(WriteStats, u64),
+    /// A page's file changed while it rendered: nothing more until the
+    /// edit that follows.
+    WaitsForAnEdit,
+}
+
+/// One pass over every page but those `checked` by stopped passes: what
+/// it did, or `None` when it was stopped or overtaken by an edit (the next
+/// pass follows, and skips what this one checked).
 fn write_pages(
     target: &Target,
     stop: &AtomicBool,
-    checked: &mut HashSet<String>,
-) -> Result<Option<(WriteStats, u64)>> {
+    checked: &mut Checked,
+) -> Result<Option<Written>> {
+    // The right to write first, then the site (the rebuild loop's order).
+    let writing = target.memory.writer().take();
     let state = target.memory.read();
+    let epoch = state.epoch();
     let Some(site) = state.site() else {
         // No site (its load failed): nothing to write until one loads.
-        return Ok(Some((WriteStats::default(), state.epoch())));
+        return Ok(Some(Written::All(WriteStats::default(), epoch)));
     };
-    let epoch = state.epoch();
+    if checked.epoch != epoch {
+        *checked = Checked {
+            epoch,
+            paths: HashSet::new(),
+        };
+    }
     let options = PassOptions {
         keep: state.keep(),
         stop,
-        done: checked,
+        done: &checked.paths,
         force: target.force,
     };
-    let pass = site.render_pass(&target.out, options, target.memory.writer())?;
-    // The files are written without the lock: the next edit goes on.
+    let pass = site.render_pass(&target.out, options, writing)?;
+    // The files are written without the site's lock: the next edit goes on.
     drop(state);
-    let incomplete = pass.incomplete();
+    let (incomplete, waits) = (pass.incomplete(), pass.waits_for_an_edit());
     let (files, now_checked) = pass.commit()?;
     if incomplete || !target.memory.write().pages_written(epoch) {
-        checked.extend(now_checked);
-        return Ok(None);
+        checked.paths.extend(now_checked);
+        return Ok((waits).then_some(Written::WaitsForAnEdit));
     }
-    checked.clear();
-    Ok(Some((files, epoch)))
+    checked.paths = HashSet::new();
+    Ok(Some(Written::All(files, epoch)))
 }
 
 /// The search index, after reading the bodies' words if they are missing:
@@ -458,7 +488,6 @@ mod tests {
         let pause = worker.pause();
         let all = Work {
             pages: true,
-            fresh: true,
             search: true,
             cache: true,
         };
@@ -471,5 +500,52 @@ mod tests {
         assert!(out.join("2026/02/a/index.html").is_file());
         assert!(out.join("search/index.json").is_file());
         assert!(dir.path().join("cache.json").is_file());
+    }
+
+    #[test]
+    fn a_file_saved_again_during_a_pass_parks_it_without_a_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+        let a = fixture::article("A", "2026-02-01", "", "One.");
+        let memory = Arc::new(Memory::new());
+        memory
+            .write()
+            .loaded(Some(fixture::site(&root, &[("content/a.md", &a)])));
+        // Saved again after the load, and not taken in yet.
+        let again = fixture::article("A", "2026-02-01", "", "Two.");
+        fixture::write(&root, "content/a.md", &again);
+        let worker = Worker::start(Target {
+            memory: memory.clone(),
+            out: out.clone(),
+            cache: dir.path().join("cache.json"),
+            force: false,
+            report: None,
+        });
+        let pages = Work {
+            pages: true,
+            ..Work::default()
+        };
+        worker.submit(pages, &memory.read());
+        assert_eq!(worker.wait_idle(), None, "no failure");
+        assert!(!memory.read().disk_current(), "waiting for the edit");
+        assert!(
+            out.join("index.html").is_file(),
+            "what it rendered is written"
+        );
+        assert!(!out.join("2026/02/a/index.html").exists());
+        assert!(
+            !worker.shared.lock().parked.is_empty(),
+            "parked, not spinning"
+        );
+        drop(worker.pause());
+        assert!(
+            worker.shared.lock().parked.is_empty(),
+            "an edit takes it up"
+        );
+        assert_eq!(worker.wait_idle(), None);
+        assert!(
+            !worker.shared.lock().parked.is_empty(),
+            "and it waits again"
+        );
     }
 }

@@ -73,9 +73,12 @@ pub(crate) struct Edited {
     pub(crate) errors: Vec<Diagnostic>,
     /// Site paths of the pages of those articles, kept as they were.
     pub(crate) keep: BTreeSet<String>,
-    /// The list of output files may differ (articles or copies changed,
-    /// or pages moved); false when every file is still what it was.
+    /// The list of output files may differ (articles, copies or data/
+    /// changed, or pages moved); false when every file is still what it was.
     pub(crate) files_moved: bool,
+    /// The search index may differ: it shows the articles and data/'s
+    /// names, not the templates or the copied files.
+    index_changed: bool,
 }
 
 impl Edited {
@@ -88,10 +91,9 @@ impl Edited {
         )
     }
 
-    /// True when the search index may differ (it shows articles, not
-    /// templates or copied files).
+    /// True when the search index may differ.
     pub(crate) fn index_changed(&self) -> bool {
-        !matches!(self.reach, Reached::Copies | Reached::Templates)
+        self.index_changed
     }
 }
 
@@ -143,8 +145,10 @@ impl Site {
             other => other,
         };
         let files_moved = !matches!(reach, Reached::Templates)
+            || changed.data
             || !changed.articles.is_empty()
             || !copies.is_empty();
+        let index_changed = changed.data || !changed.articles.is_empty();
         let keep = errors
             .iter()
             .filter_map(|d| self.page_of_file(&d.path))
@@ -156,6 +160,7 @@ impl Site {
             errors,
             keep,
             files_moved,
+            index_changed,
         }))
     }
 
@@ -573,6 +578,18 @@ mod tests {
             .unwrap();
         assert_eq!(edited.reach, Reached::Data);
         assert!(edited.files_moved && edited.index_changed());
+        let both = Changed {
+            data: true,
+            templates: true,
+            ..Changed::default()
+        };
+        let edited = site.edit(both, &LoadOptions::default()).unwrap().unwrap();
+        assert_eq!(edited.reach, Reached::Templates);
+        assert!(
+            edited.files_moved,
+            "data/ may rename terms: their pages move"
+        );
+        assert!(edited.index_changed(), "the index holds data/'s names");
     }
 
     #[test]

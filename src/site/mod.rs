@@ -11,7 +11,7 @@
 //!   (pages, the theme's generated files, copies, the search files);
 //! - `write.rs`: every pass that writes (the build, the preview's narrow
 //!   write, the worker's pass, the search files, the preview's article
-//!   cache); the only caller of `Output::open`.
+//!   cache); the only code that opens the output for writing.
 //!
 //! `live/` decides when and on which thread; it asks this stage what.
 
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use edit::{Changed, Edited, Reached};
 pub(crate) use files::{file_for_request, is_search_file, FileSource, GENERATED};
 pub use write::BuildReport;
-pub(crate) use write::{PassOptions, Writer};
+pub(crate) use write::{PassOptions, Writer, Writing};
 
 use crate::error::{Diagnostic, Result};
 use crate::load::{self, Article, Config, Content, LoadOptions, TemplateSet};

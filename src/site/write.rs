@@ -17,7 +17,7 @@ use super::edit::{Edited, Reached};
 use super::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
-use crate::output::{Output, WriteStats};
+use crate::output::{Manifest, Output, WriteStats};
 use crate::progress::{self, Stage};
 use crate::render::{is_changed_during_build, Page, PageSink, SEARCH_DIR};
 use crate::search;
@@ -34,15 +34,43 @@ pub struct BuildReport {
 /// The right to write into one output folder. The preview's passes (the
 /// worker's, the narrow writes of edits, the search files) take it from
 /// the output's opening to its commit, one at a time, so that no pass
-/// commits a manifest made from another's stale view. Taken after the
-/// site's lock, never before it.
+/// commits a manifest made from another's stale view. Taken before the
+/// site's lock, never after it (so that the site is not locked while a
+/// commit is waited for).
+/// It keeps the manifest its last pass committed, so that the next one
+/// opens the output without reading the file again.
 #[derive(Default)]
-pub(crate) struct Writer(Mutex<()>);
+pub(crate) struct Writer(Mutex<Option<Manifest>>);
+
+/// A pass's hold on the [`Writer`], from the output's opening to its commit.
+pub(crate) type Writing<'w> = MutexGuard<'w, Option<Manifest>>;
 
 impl Writer {
-    fn take(&self) -> MutexGuard<'_, ()> {
+    /// Waits for the right to write.
+    pub(crate) fn take(&self) -> Writing<'_> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Opens `out` for a preview pass holding `writing`, with the manifest the
+/// last pass left there.
+fn open_writing(out: &Path, root: &Path, force: bool, writing: &mut Writing) -> Result<Output> {
+    Output::open_known(out, root, force, writing.take())
+}
+
+/// Commits `output` if there were no `errors` (keeping its manifest in
+/// `writing` for the next pass), else aborts it.
+fn finish_writing(
+    output: Output,
+    errors: Vec<Diagnostic>,
+    writing: &mut Writing,
+) -> Result<WriteStats> {
+    if !errors.is_empty() {
+        return finish(output, errors);
+    }
+    let (stats, manifest) = output.commit_known()?;
+    **writing = manifest;
+    Ok(stats)
 }
 
 /// How the worker's pass goes ([`Site::render_pass`]).
@@ -62,8 +90,9 @@ pub(crate) struct PassOptions<'a> {
 pub(crate) struct PagesPass<'w> {
     output: Output,
     incomplete: bool,
+    waits: bool,
     checked: Vec<String>,
-    _writing: MutexGuard<'w, ()>,
+    writing: Writing<'w>,
 }
 
 impl PagesPass<'_> {
@@ -74,10 +103,17 @@ impl PagesPass<'_> {
         self.incomplete
     }
 
+    /// True when the pass was not stopped but a page's file changed while
+    /// it rendered: nothing is to be done before the edit that follows.
+    pub(crate) fn waits_for_an_edit(&self) -> bool {
+        self.waits
+    }
+
     /// Writes what the pass rendered; the site paths of the pages it
     /// checked (each now current on disk), for the next pass to skip.
-    pub(crate) fn commit(self) -> Result<(WriteStats, Vec<String>)> {
-        Ok((self.output.commit()?, self.checked))
+    pub(crate) fn commit(mut self) -> Result<(WriteStats, Vec<String>)> {
+        let stats = finish_writing(self.output, Vec::new(), &mut self.writing)?;
+        Ok((stats, self.checked))
     }
 }
 
@@ -109,7 +145,10 @@ impl PageSink for Resumable<'_> {
     }
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         let unchanged = if self.keep.contains(site_path) {
-            self.output.keep(site_path)
+            // A broken article's page stays as it is, or absent: its body
+            // on disk is not the one its metadata was read with.
+            self.output.keep(site_path);
+            true
         } else {
             self.output.unchanged(site_path, fingerprint)
         };
@@ -136,8 +175,8 @@ impl SearchPass {
     /// Puts the index into `out` in place of the previous one, keeping
     /// every other file (the preview writes it after the pages).
     pub(crate) fn write(self, out: &Path, writer: &Writer) -> Result<WriteStats> {
-        let _writing = writer.take();
-        let output = Output::open(out, &self.root, false)?;
+        let mut writing = writer.take();
+        let output = open_writing(out, &self.root, false, &mut writing)?;
         output.keep_previous();
         // Fewer articles may need fewer shards and chunks.
         output.forget_under(SEARCH_DIR);
@@ -147,7 +186,7 @@ impl SearchPass {
             .iter()
             .filter_map(|(path, bytes)| output.write(path, bytes, 0).err())
             .collect();
-        finish(output, errors)
+        finish_writing(output, errors, &mut writing)
     }
 }
 
@@ -244,15 +283,14 @@ impl Site {
     /// and are kept unless their file is gone. When `stop` is set the
     /// rendering stops, and every file not rendered yet is kept as it was,
     /// so that each file is always wholly of one state. The pass is written
-    /// by [`PagesPass::commit`]; it holds `writer` until then.
+    /// by [`PagesPass::commit`]; it holds `writing` until then.
     pub(crate) fn render_pass<'w>(
         &self,
         out: &Path,
         pass: PassOptions<'_>,
-        writer: &'w Writer,
+        mut writing: Writing<'w>,
     ) -> Result<PagesPass<'w>> {
-        let writing = writer.take();
-        let output = Output::open(out, &self.root, pass.force)?;
+        let output = open_writing(out, &self.root, pass.force, &mut writing)?;
         let sink = Resumable {
             output: &output,
             keep: pass.keep,
@@ -267,7 +305,8 @@ impl Site {
             errors.into_iter().partition(is_changed_during_build);
         errors.extend(self.write_theme_and_copies(&output));
         output.keep_under(SEARCH_DIR);
-        let incomplete = pass.stop.load(Ordering::Relaxed) || !changed.is_empty();
+        let stopped = pass.stop.load(Ordering::Relaxed);
+        let incomplete = stopped || !changed.is_empty();
         if incomplete {
             output.keep_previous();
         }
@@ -276,8 +315,9 @@ impl Site {
             Ok(PagesPass {
                 output,
                 incomplete,
+                waits: !stopped && !changed.is_empty(),
                 checked,
-                _writing: writing,
+                writing,
             })
         } else {
             output.abort();
@@ -296,7 +336,7 @@ impl Site {
         out: &Path,
         edited: &Edited,
         keep: &BTreeSet<String>,
-        writer: &Writer,
+        writing: &mut Writing,
     ) -> Result<WriteStats> {
         let (check, removed) = match &edited.reach {
             Reached::Copies => (Vec::new(), None),
@@ -304,8 +344,7 @@ impl Site {
             Reached::Pages { check, removed } => (check.clone(), Some(removed)),
             _ => unreachable!("only a narrow edit is written at once"),
         };
-        let _writing = writer.take();
-        let output = Output::open(out, &self.root, false)?;
+        let output = open_writing(out, &self.root, false, writing)?;
         output.keep_previous();
         for path in removed.into_iter().flatten() {
             output.forget(path);
@@ -335,7 +374,7 @@ impl Site {
                 errors.extend(written.err());
             }
         }
-        finish(output, errors)
+        finish_writing(output, errors, writing)
     }
 
     /// The search files of this state of the site, or `None` once `stop`
@@ -394,7 +433,7 @@ mod tests {
             done,
             force: false,
         };
-        site.render_pass(out, options, writer).unwrap()
+        site.render_pass(out, options, writer.take()).unwrap()
     }
 
     #[test]
@@ -414,7 +453,9 @@ mod tests {
         let edited = save_a(&mut site, &root, "people: [Ann Lee]\n", "Changed.");
         let writer = Writer::default();
         let keep = BTreeSet::new();
-        let files = site.write_reached(&out, &edited, &keep, &writer).unwrap();
+        let files = site
+            .write_reached(&out, &edited, &keep, &mut writer.take())
+            .unwrap();
         assert_eq!((files.written, files.removed), (1, 0));
         let page = std::fs::read_to_string(out.join("2026/02/a/index.html")).unwrap();
         assert!(page.contains("Changed."));
@@ -434,7 +475,7 @@ mod tests {
         fixture::write(&root, "content/2026/02/a.md", &again);
         let writer = Writer::default();
         let files = site
-            .write_reached(&out, &edited, &BTreeSet::new(), &writer)
+            .write_reached(&out, &edited, &BTreeSet::new(), &mut writer.take())
             .unwrap();
         assert_eq!((files.written, files.removed), (0, 0));
         let page = std::fs::read_to_string(out.join("2026/02/a/index.html")).unwrap();
