@@ -38,11 +38,14 @@ pub(crate) struct State {
     keep: BTreeSet<String>,
     /// Counts the changes to `site` (the search index is for one of them).
     generation: u64,
-    /// Counts the changes that put the disk behind (loads, template and
-    /// data edits, edits that every page shows): the worker's pass made
-    /// the disk current only if none came while it wrote. An edit written
-    /// at once ([`State::write_reached`]) keeps the disk as current as it was.
+    /// Counts the changes that put every page behind (loads, template and
+    /// data edits, edits that every page shows): what a stopped pass of the
+    /// worker checked holds only within one epoch.
     epoch: u64,
+    /// The pages that narrow edits reached while the disk was behind (they
+    /// are not written at once then), with the generation of the last such
+    /// edit: a pass's check of one before that generation no longer holds.
+    reached: HashMap<String, u64>,
     /// Counts the loads: words read for one site are not put in the next.
     loads: u64,
     /// Every file of `site`, by path under the output (made on first use).
@@ -118,9 +121,8 @@ impl State {
         }
     }
 
-    /// Writes a narrow edit into `out` at once ([`Site::write_reached`]):
-    /// the disk is as current as it was (a pass still to come checks the
-    /// rest, and keeps what it had checked).
+    /// Writes a narrow edit into `out` at once ([`Site::write_reached`]),
+    /// the disk being current: it stays so.
     pub(crate) fn write_reached(
         &mut self,
         out: &Path,
@@ -141,6 +143,7 @@ impl State {
     pub(crate) fn behind(&mut self, files_moved: bool) {
         self.generation += 1;
         self.epoch += 1;
+        self.reached.clear();
         self.ahead.clear();
         self.disk_current = false;
         if files_moved {
@@ -148,13 +151,37 @@ impl State {
         }
     }
 
-    /// The worker wrote every file of the site as it was at `epoch`: the
-    /// disk is current, unless the disk fell behind since (then false).
-    pub(crate) fn pages_written(&mut self, epoch: u64) -> bool {
-        if epoch != self.epoch {
+    /// Takes a narrow edit while the disk is behind: not written at once
+    /// (a pass of the worker is due anyway, and writing would wait for its
+    /// commit), but the pages it reached are marked, so that the pass
+    /// renders them again even if it had checked them.
+    pub(crate) fn reached_while_behind(&mut self, edited: &Edited) {
+        let site = self.site.as_ref().expect("an edit has a site");
+        let paths = site.reached_paths(edited);
+        self.generation += 1;
+        self.ahead.clear();
+        if edited.files_moved {
+            self.files = OnceLock::new();
+        }
+        for path in paths {
+            self.reached.insert(path, self.generation);
+        }
+    }
+
+    /// The pages narrow edits reached while the disk was behind
+    /// ([`State::reached_while_behind`]), with the generation of the last.
+    pub(crate) fn reached(&self) -> &HashMap<String, u64> {
+        &self.reached
+    }
+
+    /// The worker wrote every file of the site as it was at `generation`:
+    /// the disk is current, unless the site changed since (then false).
+    pub(crate) fn pages_written(&mut self, generation: u64) -> bool {
+        if generation != self.generation {
             return false;
         }
         self.disk_current = true;
+        self.reached.clear();
         true
     }
 
@@ -348,11 +375,11 @@ mod tests {
         let memory = loaded(dir.path());
         let mut state = memory.write();
         assert!(!state.disk_current(), "a load leaves the disk behind");
-        let written = state.epoch();
+        let written = state.generation();
         state.behind(false);
         assert!(!state.pages_written(written), "overtaken by an edit");
         assert!(!state.disk_current());
-        let now = state.epoch();
+        let now = state.generation();
         assert!(state.pages_written(now));
         assert!(state.disk_current());
     }
@@ -391,8 +418,8 @@ mod tests {
             memory.answer(Path::new("search/index.json"), false),
             Answer::Disk
         );
-        let epoch = memory.read().epoch();
-        memory.write().pages_written(epoch);
+        let generation = memory.read().generation();
+        memory.write().pages_written(generation);
         assert_eq!(memory.answer(Path::new("2026/02/a"), true), Answer::Disk);
     }
 
@@ -401,8 +428,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let memory = loaded(dir.path());
         let mut state = memory.write();
-        let epoch = state.epoch();
-        state.pages_written(epoch);
+        let generation = state.generation();
+        state.pages_written(generation);
         fixture::write(dir.path(), "templates/base.html", "{% if %}");
         let changed = Changed {
             templates: true,
@@ -410,5 +437,34 @@ mod tests {
         };
         assert!(state.edit(changed, &LoadOptions::default()).is_err());
         assert!(!state.disk_current());
+    }
+
+    #[test]
+    fn a_narrow_edit_while_the_disk_is_behind_marks_what_it_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = loaded(dir.path());
+        let mut state = memory.write();
+        let (epoch, before) = (state.epoch(), state.generation());
+        let text = fixture::article("A", "2026-02-01", "people: [Ann Lee]\n", "Two.");
+        fixture::write(dir.path(), "content/a.md", &text);
+        let changed = Changed {
+            articles: vec![dir.path().join("content/a.md")],
+            ..Changed::default()
+        };
+        let edited = state
+            .edit(changed, &LoadOptions::default())
+            .unwrap()
+            .unwrap();
+        assert!(edited.is_narrow());
+        state.reached_while_behind(&edited);
+        assert_eq!(state.epoch(), epoch, "the others' checks hold");
+        assert_eq!(
+            state.reached().get("/2026/02/a/"),
+            Some(&state.generation())
+        );
+        assert!(!state.pages_written(before), "a pass of before the edit");
+        let now = state.generation();
+        assert!(state.pages_written(now));
+        assert!(state.reached().is_empty(), "the disk has every page");
     }
 }

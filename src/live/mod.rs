@@ -318,7 +318,9 @@ impl Live {
         // round), so that requests are answered while it is waited for.
         let pause = self.worker.pause();
         let memory = self.memory.clone();
-        let mut writing = memory.writer().take();
+        // Only an edit to a current disk is written at once (below).
+        let current = memory.read().disk_current();
+        let mut writing = current.then(|| memory.writer().take());
         let mut state = memory.write();
         let edited = match state.edit(changed, &self.options) {
             Ok(Some(edited)) => edited,
@@ -333,11 +335,19 @@ impl Live {
             }
         };
         let route = Route::of(&edited.reach);
-        // A narrow edit is written at once, whatever the worker is doing
-        // (it is paused, and a pass of it still to come keeps what it had
-        // checked): its cost follows the pages it reached.
-        if edited.is_narrow() {
-            let written = state.write_reached(&self.out, &edited, &mut writing);
+        // A narrow edit to a current disk is written at once: its cost
+        // follows the pages it reached. While the disk is behind, a pass of
+        // the worker is due anyway: the edit marks the pages it reached for
+        // that pass (which keeps what it had checked of the others), and is
+        // served from memory meanwhile.
+        if edited.is_narrow() && !state.disk_current() {
+            state.reached_while_behind(&edited);
+            self.search_behind |= edited.index_changed();
+            pages_if_behind(&self.worker, &mut self.search_behind, &state);
+            return Ok(Rebuild::pending(route, started, edited.errors));
+        }
+        if let (true, Some(writing)) = (edited.is_narrow(), writing.as_mut()) {
+            let written = state.write_reached(&self.out, &edited, writing);
             self.search_behind |= edited.index_changed();
             let files = match written {
                 Ok(files) => files,
@@ -349,9 +359,6 @@ impl Live {
                     return Err(e);
                 }
             };
-            // A pass that failed, or stopped for a file saved again, is
-            // asked again: the disk catches up with this edit too.
-            pages_if_behind(&self.worker, &mut self.search_behind, &state);
             return Ok(Rebuild {
                 route,
                 files,

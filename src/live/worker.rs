@@ -10,7 +10,7 @@
 //! disk current only if the site did not change while it was written
 //! ([`State::pages_written`](super::memory::State::pages_written)).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -77,9 +77,8 @@ pub(crate) type Reporter = Box<dyn Fn(&Background) + Send + Sync>;
 struct Queue {
     /// Work waiting.
     next: Work,
-    /// The newest disk epoch the waiting pages are for, and the newest site
-    /// generation the waiting index is for: a pass that wrote that epoch or
-    /// generation (or a later one) did them.
+    /// The newest site generation the waiting pages and index are for: a
+    /// pass that wrote that generation (or a later one) did them.
     pages_for: u64,
     search_for: u64,
     /// The stop flag of the work running, if any.
@@ -145,8 +144,8 @@ impl Worker {
     }
 
     /// Asks for `work` for the site as `state` holds it now (merged with
-    /// what is waiting): its pages for the disk's epoch, its search index
-    /// for the site's generation.
+    /// what is waiting): a pass that wrote this generation (or a later
+    /// one) did it.
     pub(crate) fn submit(&self, work: Work, state: &State) {
         if work.is_empty() {
             return;
@@ -154,7 +153,7 @@ impl Worker {
         let mut queue = self.shared.lock();
         if work.pages {
             queue.pages_since.get_or_insert_with(Instant::now);
-            queue.pages_for = queue.pages_for.max(state.epoch());
+            queue.pages_for = queue.pages_for.max(state.generation());
         }
         if work.search {
             queue.search_for = queue.search_for.max(state.generation());
@@ -276,7 +275,7 @@ struct Done {
     left: Work,
     /// The work that waits for the next edit (a file changed under it).
     parked: Work,
-    /// The epoch whose pages are all on disk now.
+    /// The generation whose pages are all on disk now.
     pages_at: Option<u64>,
     /// The generation whose search index is on disk now.
     search_at: Option<u64>,
@@ -308,8 +307,8 @@ fn do_work(
                 done.parked = work;
                 return done;
             }
-            Ok(Some(Written::All(files, epoch))) => {
-                done.pages_at = Some(epoch);
+            Ok(Some(Written::All(files, generation))) => {
+                done.pages_at = Some(generation);
                 report(Background::Pages {
                     files,
                     elapsed: since.elapsed(),
@@ -350,19 +349,20 @@ fn do_work(
     done
 }
 
-/// The pages that stopped passes checked, current on disk for the disk's
-/// epoch they were checked at: the next pass of the same epoch keeps them
-/// without rendering them again (an edit written at once keeps the epoch,
-/// and writes what it reached itself).
+/// The pages that stopped passes checked, current on disk, each with the
+/// site's generation when it was checked; they hold within one epoch of the
+/// disk, for the pages no narrow edit reached since
+/// ([`State::reached`](super::memory::State::reached)): the next pass keeps
+/// those without rendering them again.
 #[derive(Default)]
 struct Checked {
     epoch: u64,
-    paths: HashSet<String>,
+    paths: HashMap<String, u64>,
 }
 
 /// What a pass over every page did.
 enum Written {
-    /// Every file written, for this disk epoch.
+    /// Every file written, for this generation of the site.
     All(WriteStats, u64),
     /// A page's file changed while it rendered: nothing more until the
     /// edit that follows.
@@ -380,21 +380,26 @@ fn write_pages(
     // The right to write first, then the site (the rebuild loop's order).
     let writing = target.memory.writer().take();
     let state = target.memory.read();
-    let epoch = state.epoch();
+    let (epoch, generation) = (state.epoch(), state.generation());
     let Some(site) = state.site() else {
         // No site (its load failed): nothing to write until one loads.
-        return Ok(Some(Written::All(WriteStats::default(), epoch)));
+        return Ok(Some(Written::All(WriteStats::default(), generation)));
     };
     if checked.epoch != epoch {
         *checked = Checked {
             epoch,
-            paths: HashSet::new(),
+            paths: HashMap::new(),
         };
     }
+    let reached = state.reached();
+    let done = |path: &str| {
+        let since = reached.get(path).copied().unwrap_or(0);
+        checked.paths.get(path).is_some_and(|&at| at >= since)
+    };
     let options = PassOptions {
         keep: state.keep(),
         stop,
-        done: &checked.paths,
+        done: &done,
         force: target.force,
     };
     let pass = site.render_pass(&target.out, options, writing)?;
@@ -402,12 +407,14 @@ fn write_pages(
     drop(state);
     let (incomplete, waits) = (pass.incomplete(), pass.waits_for_an_edit());
     let (files, now_checked) = pass.commit()?;
-    if incomplete || !target.memory.write().pages_written(epoch) {
-        checked.paths.extend(now_checked);
-        return Ok((waits).then_some(Written::WaitsForAnEdit));
+    if incomplete || !target.memory.write().pages_written(generation) {
+        checked
+            .paths
+            .extend(now_checked.into_iter().map(|p| (p, generation)));
+        return Ok(waits.then_some(Written::WaitsForAnEdit));
     }
-    checked.paths = HashSet::new();
-    Ok(Some(Written::All(files, epoch)))
+    checked.paths = HashMap::new();
+    Ok(Some(Written::All(files, generation)))
 }
 
 /// The search index, after reading the bodies' words if they are missing:

@@ -401,6 +401,20 @@ impl Site {
         Some(&article.path)
     }
 
+    /// The site paths of the pages `edited` reached (a narrow edit's: its
+    /// articles' pages, the pages it checked and those it removed).
+    pub(crate) fn reached_paths(&self, edited: &Edited) -> Vec<String> {
+        let r = self.renderer();
+        match &edited.reach {
+            Reached::Bodies(ids) => ids.iter().map(|&id| r.path(Page::Article(id))).collect(),
+            Reached::Pages { check, removed } => {
+                let checked = check.iter().map(|&p| r.path(p));
+                checked.chain(removed.iter().cloned()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The article files whose bodies' words the search index needs (with
     /// their body hashes), while [`Site::words_pending`].
     pub(crate) fn wanted_words(&self) -> Vec<(PathBuf, u64)> {

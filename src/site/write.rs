@@ -8,7 +8,7 @@
 //! rendered or copied, and commits, or aborts on the first error and
 //! leaves the output as it was.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -79,8 +79,8 @@ pub(crate) struct PassOptions<'a> {
     pub(crate) keep: &'a BTreeSet<String>,
     /// Set to stop the pass at its next page.
     pub(crate) stop: &'a AtomicBool,
-    /// Site paths checked by an earlier pass of the same state.
-    pub(crate) done: &'a HashSet<String>,
+    /// True for the site paths an earlier pass checked that still hold.
+    pub(crate) done: &'a (dyn Fn(&str) -> bool + Sync),
     /// Write into a folder that is not gazette's output.
     pub(crate) force: bool,
 }
@@ -125,8 +125,8 @@ struct Resumable<'a> {
     /// Site paths of pages of broken articles, kept as they are.
     keep: &'a BTreeSet<String>,
     stop: &'a AtomicBool,
-    /// Site paths checked by an earlier pass of this state.
-    done: &'a HashSet<String>,
+    /// True for the site paths an earlier pass checked that still hold.
+    done: &'a (dyn Fn(&str) -> bool + Sync),
     /// Site paths this pass checked.
     checked: Mutex<Vec<String>>,
 }
@@ -140,8 +140,7 @@ impl Resumable<'_> {
 
 impl PageSink for Resumable<'_> {
     fn skip(&self, site_path: &str) -> bool {
-        self.stop.load(Ordering::Relaxed)
-            || (self.done.contains(site_path) && self.output.keep(site_path))
+        self.stop.load(Ordering::Relaxed) || ((self.done)(site_path) && self.output.keep(site_path))
     }
     fn unchanged(&self, site_path: &str, fingerprint: u64) -> bool {
         let unchanged = if self.keep.contains(site_path) {
@@ -397,6 +396,8 @@ impl Site {
 mod tests {
     use std::path::PathBuf;
 
+    use std::collections::HashSet;
+
     use super::super::{fixture, Changed};
     use super::*;
     use crate::load::LoadOptions;
@@ -427,10 +428,11 @@ mod tests {
         writer: &'w Writer,
     ) -> PagesPass<'w> {
         let stop = AtomicBool::new(stop);
+        let done = |path: &str| done.contains(path);
         let options = PassOptions {
             keep,
             stop: &stop,
-            done,
+            done: &done,
             force: false,
         };
         site.render_pass(out, options, writer.take()).unwrap()
