@@ -83,11 +83,19 @@ impl Watcher {
                 break;
             }
         }
+        // Only a change keeps the batch open: a file read (the preview
+        // reads an article's body to answer a request) is not one, or a
+        // page polled while its file is saved would hold every batch for
+        // MAX_WAIT.
         let started = Instant::now();
+        let mut last_change = started;
         while started.elapsed() < MAX_WAIT {
-            match self.events.recv_timeout(DEBOUNCE) {
+            let quiet_left = DEBOUNCE.saturating_sub(last_change.elapsed());
+            match self.events.recv_timeout(quiet_left) {
                 Ok(event) => {
-                    self.take(event, &mut paths);
+                    if self.take(event, &mut paths) {
+                        last_change = Instant::now();
+                    }
                 }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -184,5 +192,35 @@ mod tests {
         writer.join().unwrap();
         let next = watcher.next_batch().unwrap();
         assert!(next.iter().any(|p| p.ends_with("content/b.md")), "{next:?}");
+    }
+
+    #[test]
+    fn reads_do_not_hold_a_batch_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("content").join("a.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "one").unwrap();
+        let mut watcher = Watcher::new(dir.path()).unwrap();
+        let reading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let reader = {
+            let (file, reading) = (file.clone(), reading.clone());
+            std::thread::spawn(move || {
+                while reading.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = std::fs::read(&file);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        let saved = Instant::now();
+        std::fs::write(&file, "two").unwrap();
+        let batch = watcher.next_batch().unwrap();
+        let took = saved.elapsed();
+        reading.store(false, std::sync::atomic::Ordering::Relaxed);
+        reader.join().unwrap();
+        assert!(batch.iter().any(|p| p.ends_with("a.md")), "{batch:?}");
+        // Reads went on all along: the batch closed on the quiet after the
+        // write, not at MAX_WAIT.
+        assert!(took < MAX_WAIT * 3 / 4, "{took:?}");
     }
 }
