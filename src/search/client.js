@@ -2,7 +2,7 @@
    Loads the entry file, then only the shards of the query's words and the
    record chunks of the results it shows. Text from the index is only ever
    set as text (textContent), never as markup. The folding of words must
-   match src/search/fold.rs. Under node (the tests), `module.exports` is the
+   match src/words/fold.rs. Under node (the tests), `module.exports` is the
    index reader without the page parts. */
 (function () {
   'use strict';

@@ -177,7 +177,7 @@ fn forbidden_characters_reach_no_page_feed_or_sitemap() {
     assert!(title.starts_with("Red alert"), "{title:?}");
     for (rel, bytes) in built.files() {
         // The search shards are binary; the words in them are letters and
-        // digits only (src/search/fold.rs), and the records are JSON here.
+        // digits only (src/words/fold.rs), and the records are JSON here.
         if rel.ends_with(".bin") {
             continue;
         }
