@@ -7,7 +7,7 @@
 (function () {
   'use strict';
 
-  // ---- words: the same steps as fold.rs --------------------------------
+  // ---- words: the same steps as words/fold.rs ---------------------------
   var SPELLED = { 'ø': 'o', 'ł': 'l', 'đ': 'd', 'ð': 'd', 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ı': 'i', 'ħ': 'h' };
   var MAX_WORD = 40;
   var MARK = /\p{M}/u;
