@@ -11,7 +11,9 @@ usage() {
     cat <<'EOF'
 usage: bench/run.sh [--articles "1000 10000"] [--runs 3] [--work DIR] [--no-hugo] [--hugo-max N]
 
-  --articles LIST  space-separated corpus sizes (default: "10000")
+  --articles LIST  space-separated corpus sizes (default: "10000"); a gazette
+                   corpus of a multiple of 100000 above it (1000000) is made of
+                   renamed, hard-linked copies of the 100000 one
   --runs N         full builds per tool and size; medians are reported (default: 3)
   --work DIR       corpora, outputs and logs go here (default: /tmp/gazette-bench)
   --no-hugo        benchmark gazette only
@@ -110,13 +112,26 @@ fi
 # ---------------------------------------------------------------- corpora
 GEN_SUM="$(cksum <"$GEN_CORPUS" | awk '{print $1}')"
 
+# Past this size (a multiple of it), the gazette corpus is made of copies of
+# the corpus of this size, hard-linked: generating a million articles takes
+# too long.
+COPIED_FROM=100000
+
 # ensure_corpus FLAVOR N DIR: generate DIR unless its marker says it is already
 # the corpus of N articles of FLAVOR from this very generator.
 ensure_corpus() {
     local flavor="$1" n="$2" dir="$3"
     local marker="$dir.corpus" want="articles=$n flavor=$flavor seed=1 per_page=50 gen-corpus-cksum=$GEN_SUM"
+    if [[ "$flavor" == ours && $n -gt $COPIED_FROM && $((n % COPIED_FROM)) -eq 0 ]]; then
+        want="$want copies-of=$COPIED_FROM"
+    fi
     if [[ -f "$marker" && -d "$dir/content" && "$(cat "$marker")" == "$want" ]]; then
         log "reusing $flavor corpus of $n articles: $dir"
+        return
+    fi
+    if [[ "$want" == *copies-of=* ]]; then
+        copied_corpus "$n" "$dir"
+        echo "$want" >"$marker"
         return
     fi
     rm -f "$marker"
@@ -130,6 +145,35 @@ ensure_corpus() {
         grep -q '^per_page' "$dir/site.toml" || echo 'per_page = 50' >>"$dir/site.toml"
     fi
     echo "$want" >"$marker"
+}
+
+# copied_corpus N DIR: N / COPIED_FROM renamed copies of the corpus of
+# COPIED_FROM articles, hard links to its files: copy K of
+# content/YYYY/MM/<slug>.md is content/YYYY/MM/<slug>-cK.md, so every
+# article has a page of its own (the slug comes from the file name).
+copied_corpus() {
+    local n="$1" dir="$2" base="$WORK/ours-$COPIED_FROM"
+    ensure_corpus ours "$COPIED_FROM" "$base"
+    [[ -e "$dir" ]] && DELETED=1
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp "$base/site.toml" "$dir/"
+    [[ -d "$base/data" ]] && cp -r "$base/data" "$dir/"
+    log "linking $((n / COPIED_FROM)) renamed copies of $base into $dir"
+    python3 - "$base/content" "$dir/content" "$((n / COPIED_FROM))" <<'PY' \
+        || die "could not link the copies into $dir"
+import os, sys
+src, dst, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for folder, _, files in os.walk(src):
+    rel = os.path.relpath(folder, src)
+    os.makedirs(os.path.join(dst, rel), exist_ok=True)
+    for name in files:
+        stem, ext = os.path.splitext(name)
+        for k in range(copies):
+            target = f"{stem}-c{k}{ext}" if ext == ".md" else (name if k == 0 else None)
+            if target:
+                os.link(os.path.join(folder, name), os.path.join(dst, rel, target))
+PY
 }
 
 # ---------------------------------------------------------------- measuring
