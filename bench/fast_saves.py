@@ -18,6 +18,7 @@ resident memory. Progress goes to stderr, the markdown report to stdout.
 """
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -32,28 +33,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve_latency import (  # noqa: E402 -- the sibling script's helpers
     GAZETTE_FILES, REPO, Client, Server, ensure_corpus, first_200, free_port, log, die,
-    pick_articles, write_text,
+    pick_articles, rss_kb, write_text,
 )
 
 FAST_LIMIT_MS = 100.0  # the goal: every save served within this
 
 
-def peak_rss_kb(pid):
-    """VmHWM (peak resident set) of process `pid` in kB, or None."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def percentile(values, p):
     """The p-th percentile (nearest rank) of `values`."""
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, int(round(p / 100.0 * len(ordered) + 0.5)) - 1))
+    k = max(0, min(len(ordered) - 1, math.ceil(p / 100.0 * len(ordered)) - 1))
     return ordered[k]
 
 
@@ -140,7 +129,7 @@ def one_round(binary, ours, art, private, logfile, duration, interval, tag):
         c.close()
         with saves.lock:
             latencies = [served.get(n) for n in sorted(saves.times)]
-        rss = peak_rss_kb(srv.proc.pid)
+        rss = rss_kb(srv.proc.pid, "VmHWM")
         # The background work the saves started, once it is done.
         time.sleep(2.0)
         lines = srv.lines_between(saves.t0)

@@ -68,12 +68,12 @@ def median_or_none(values):
     return statistics.median(values) if values else None
 
 
-def rss_kb(pid):
-    """VmRSS of process `pid` in kB (Linux /proc), or None."""
+def rss_kb(pid, field="VmRSS"):
+    """VmRSS (or another field, VmHWM: the peak) of process `pid` in kB (Linux /proc), or None."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass

@@ -1,4 +1,4 @@
-//! Every pass that writes, and the only caller of `Output::open`: the
+//! Every pass that writes, and the only code that opens the output: the
 //! build ([`Site::build`]), the preview's narrow write of the pages an edit
 //! reached ([`Site::write_reached`]), the background worker's pass over
 //! every page ([`Site::render_pass`], committed by [`PagesPass::commit`]
@@ -37,6 +37,7 @@ pub struct BuildReport {
 /// commits a manifest made from another's stale view. Taken before the
 /// site's lock, never after it (so that the site is not locked while a
 /// commit is waited for).
+///
 /// It keeps the manifest its last pass committed, so that the next one
 /// opens the output without reading the file again.
 #[derive(Default)]
@@ -89,7 +90,9 @@ pub(crate) struct PassOptions<'a> {
 /// until [`PagesPass::commit`] (called without the site's lock).
 pub(crate) struct PagesPass<'w> {
     output: Output,
-    incomplete: bool,
+    /// Stopped before its last page.
+    stopped: bool,
+    /// A page's file changed while it rendered.
     waits: bool,
     checked: Vec<String>,
     writing: Writing<'w>,
@@ -100,13 +103,13 @@ impl PagesPass<'_> {
     /// page's file changed while it rendered (the edit that follows brings
     /// the pass back). What it rendered is written, every other file kept.
     pub(crate) fn incomplete(&self) -> bool {
-        self.incomplete
+        self.stopped || self.waits
     }
 
     /// True when the pass was not stopped but a page's file changed while
     /// it rendered: nothing is to be done before the edit that follows.
     pub(crate) fn waits_for_an_edit(&self) -> bool {
-        self.waits
+        self.waits && !self.stopped
     }
 
     /// Writes what the pass rendered; the site paths of the pages it
@@ -304,17 +307,16 @@ impl Site {
             errors.into_iter().partition(is_changed_during_build);
         errors.extend(self.write_theme_and_copies(&output));
         output.keep_under(SEARCH_DIR);
-        let stopped = pass.stop.load(Ordering::Relaxed);
-        let incomplete = stopped || !changed.is_empty();
-        if incomplete {
+        let (stopped, waits) = (pass.stop.load(Ordering::Relaxed), !changed.is_empty());
+        if stopped || waits {
             output.keep_previous();
         }
         if errors.is_empty() {
             let checked = sink.checked.into_inner().unwrap_or_else(|e| e.into_inner());
             Ok(PagesPass {
                 output,
-                incomplete,
-                waits: !stopped && !changed.is_empty(),
+                stopped,
+                waits,
                 checked,
                 writing,
             })
