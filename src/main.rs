@@ -10,7 +10,10 @@ use gazette::{Background, Error, Live, LoadOptions, Rebuild, Route, Severity, Si
 
 /// mimalloc instead of the system allocator: a build allocates millions of
 /// small strings for template contexts, and glibc's malloc/free took 18 % of
-/// a 10k-article build's CPU (perf); see bench/RESULTS.md.
+/// a 10k-article build's CPU (perf); see bench/RESULTS.md. The feature
+/// `system-alloc` keeps glibc's, for heap profilers (heaptrack) that see
+/// only malloc.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
