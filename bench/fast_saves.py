@@ -5,7 +5,7 @@ twice a second for a minute. Each save's latency is the time from the save
 to the first answer of the article's URL that shows it (or a later save).
 
     bench/fast_saves.py [--articles 10000] [--rounds 3] [--duration 60] [--interval 0.5]
-                        [--gazette BIN [--gazette BIN2 ...]] [--work /tmp/gazette-bench]
+                        [--after-ready] [--gazette BIN [--gazette BIN2 ...]] [--work /tmp/gazette-bench]
 
 With several --gazette binaries the rounds alternate between them (A, B, A,
 B...), each on a fresh output folder and a fresh temporary folder (no
@@ -84,8 +84,10 @@ class Saves:
         return not self.thread.is_alive()
 
 
-def one_round(binary, ours, art, private, logfile, duration, interval, tag):
-    """One fresh start and a minute of saves; (latencies in ms, server lines, peak RSS kB)."""
+def one_round(binary, ours, art, private, logfile, duration, interval, tag, after_ready=False):
+    """One fresh start and a minute of saves; (latencies in ms, server lines, peak RSS kB).
+    With `after_ready`, the saves start 1 s after the server's `site ready` line
+    (every file written, the search index included) instead of the first page."""
     out = private / "out"
     tmp = private / "tmp"
     for d in (out, tmp):
@@ -104,6 +106,8 @@ def one_round(binary, ours, art, private, logfile, duration, interval, tag):
         c = Client(port, timeout=60)
         if first_200(srv, c, "/", srv.t_spawn) is None:
             die(f"gazette serve never answered / ; see {logfile}")
+        if after_ready and srv.wait_line(re.compile(r"site ready"), srv.t_spawn, 1800) is None:
+            die(f"gazette serve never said `site ready`; see {logfile}")
         time.sleep(1.0)
         saves = Saves(art, tag, duration, interval)
         pattern = re.compile(re.escape(f"fastsave{tag}n") + r"(\d+)x")
@@ -150,7 +154,7 @@ def background(lines):
     return passes, checked
 
 
-def run(binaries, ours, art, work, logs, rounds=3, duration=60.0, interval=0.5):
+def run(binaries, ours, art, work, logs, rounds=3, duration=60.0, interval=0.5, after_ready=False):
     """The measurement over `binaries` (alternating), as a markdown section."""
     private = Path(tempfile.mkdtemp(prefix="fast-saves.", dir=work))
     results = {b: {"lat": [], "passes": 0, "checked": 0, "rss": [], "missed": 0} for b in binaries}
@@ -164,7 +168,7 @@ def run(binaries, ours, art, work, logs, rounds=3, duration=60.0, interval=0.5):
                 tag = "%d%d%d" % (r, i, os.getpid() % 1000)
                 log(f"fast saves, round {r}/{rounds}: {b}")
                 lat, lines, rss = one_round(copy, ours, art, private, logs / f"fast-saves-{n}-{i}-r{r}.log",
-                                            duration, interval, tag)
+                                            duration, interval, tag, after_ready)
                 ok = [v for v in lat if v is not None]
                 res = results[b]
                 res["lat"] += ok
@@ -179,9 +183,10 @@ def run(binaries, ours, art, work, logs, rounds=3, duration=60.0, interval=0.5):
                         f"{(rss or 0) / 1024:.0f} MB")
     finally:
         shutil.rmtree(private, ignore_errors=True)
+    since = "the site was ready (`site ready`)" if after_ready else "the first page answered"
     out = [f"### Fast saves at {n} articles\n",
            f"- {rounds} rounds per binary, alternating; each a fresh start, saves every "
-           f"{interval:g} s for {duration:g} s from 1 s after the first page answered; article {art.url}\n",
+           f"{interval:g} s for {duration:g} s from 1 s after {since}; article {art.url}\n",
            "| binary | saves | median ms | p90 ms | worst ms | over 100 ms | never served | background passes "
            "| pages checked | peak RSS MB |",
            "|---|---|---|---|---|---|---|---|---|---|"]
@@ -205,6 +210,8 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between saves (default 0.5)")
     ap.add_argument("--gazette", action="append", help="a gazette binary (repeat to alternate)")
     ap.add_argument("--work", default="/tmp/gazette-bench")
+    ap.add_argument("--after-ready", action="store_true",
+                    help="start the saves 1 s after `site ready` (every file written) instead of the first page")
     args = ap.parse_args()
     work = Path(args.work).resolve()
     logs = work / "logs"
@@ -218,7 +225,7 @@ def main():
     ours = work / f"ours-{args.articles}"
     ensure_corpus(gen, "ours", args.articles, ours, logs)
     art = pick_articles(ours, 1)[0]
-    print(run(binaries, ours, art, work, logs, args.rounds, args.duration, args.interval))
+    print(run(binaries, ours, art, work, logs, args.rounds, args.duration, args.interval, args.after_ready))
 
 
 if __name__ == "__main__":

@@ -199,6 +199,7 @@ impl Live {
                     pages: true,
                     search: true,
                     cache: true,
+                    ..Work::default()
                 };
                 self.worker.submit(work, &state);
                 Ok(Rebuild::pending(Route::Full, started, Vec::new()))
@@ -258,15 +259,15 @@ impl Live {
 
     /// Asks the worker to bring the search index up to the pages after
     /// rebuilds that wrote only some pages (they leave the index behind, so
-    /// that the preview reloads without waiting for it). Does not wait.
+    /// that the preview reloads without waiting for it), and then to fold
+    /// the manifest's journal. Does not wait.
     pub fn catch_up_search(&mut self) {
-        if std::mem::take(&mut self.search_behind) {
-            let work = Work {
-                search: true,
-                ..Work::default()
-            };
-            self.worker.submit(work, &self.memory.read());
-        }
+        let work = Work {
+            search: std::mem::take(&mut self.search_behind),
+            manifest: true,
+            ..Work::default()
+        };
+        self.worker.submit(work, &self.memory.read());
     }
 
     /// Waits until every file on disk, the search index included, is that
@@ -373,7 +374,7 @@ impl Live {
         let work = Work {
             pages: true,
             search: edited.index_changed() || std::mem::take(&mut self.search_behind),
-            cache: false,
+            ..Work::default()
         };
         self.worker.submit(work, &state);
         Ok(Rebuild::pending(route, started, edited.errors))
@@ -387,7 +388,7 @@ fn pages_if_behind(worker: &Worker, search_behind: &mut bool, state: &memory::St
         let work = Work {
             pages: true,
             search: std::mem::take(search_behind),
-            cache: false,
+            ..Work::default()
         };
         worker.submit(work, state);
     }

@@ -32,6 +32,9 @@ pub(crate) struct Work {
     pub(crate) search: bool,
     /// The articles kept for the next start, after a load.
     pub(crate) cache: bool,
+    /// The manifest written whole, its journal folded in, once nothing
+    /// else is left (the edits are quiet).
+    pub(crate) manifest: bool,
 }
 
 impl Work {
@@ -40,11 +43,12 @@ impl Work {
             pages: self.pages || other.pages,
             search: self.search || other.search,
             cache: self.cache || other.cache,
+            manifest: self.manifest || other.manifest,
         }
     }
 
     fn is_empty(self) -> bool {
-        !self.pages && !self.search && !self.cache
+        !self.pages && !self.search && !self.cache && !self.manifest
     }
 }
 
@@ -346,6 +350,13 @@ fn do_work(
             Err(e) => done.failed = Some(Background::Failed(e)),
         }
     }
+    if work.manifest && (stopped() || !done.left.is_empty()) {
+        done.left.manifest = true;
+    } else if work.manifest && done.failed.is_none() {
+        if let Err(e) = crate::site::fold_manifest(&target.out, target.memory.writer()) {
+            done.failed = Some(Background::Failed(e));
+        }
+    }
     done
 }
 
@@ -506,6 +517,7 @@ mod tests {
             pages: true,
             search: true,
             cache: true,
+            manifest: true,
         };
         worker.submit(all, &memory.read());
         std::thread::sleep(Duration::from_millis(100));

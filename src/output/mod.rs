@@ -4,9 +4,11 @@
 //! place at the end; a rebuild holds its changed files in memory (up to
 //! [`HELD_BYTES`], then staged) and at the end writes each beside the old
 //! one and renames it over. Files whose bytes did not change are not
-//! touched (their mtime is kept). A manifest records what gazette wrote: only those files are ever
-//! deleted or overwritten, and a non-empty directory without one is refused
-//! unless forced.
+//! touched (their mtime is kept). A manifest records what gazette wrote
+//! (`manifest.rs`: a file written whole, and a journal that a rebuild of a
+//! few pages appends to): only those files are ever deleted or
+//! overwritten, and a non-empty directory without one is refused unless
+//! forced.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -14,15 +16,17 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::{file_of, PageSink};
 
-/// The manifest's file name inside the output directory.
-pub(crate) const MANIFEST: &str = ".gazette-manifest";
+mod manifest;
+
+#[cfg(test)]
+pub(crate) use manifest::MANIFEST;
+use manifest::{DiskId, Files};
 
 /// How many bytes of changed files a rebuild holds in memory; past this,
 /// they are staged on disk. A held file goes straight into its folder at
@@ -72,25 +76,28 @@ pub struct WriteStats {
 /// The manifest of an output folder as gazette last wrote it, kept in
 /// memory by the preview between its passes: opening the output with it
 /// ([`Output::open_known`]) skips reading and parsing the file, as long as
-/// the file on disk is still the one written (same length and mtime).
+/// the files on disk are still the ones written (same lengths and mtime).
 pub(crate) struct Manifest {
-    files: BTreeMap<String, Stamp>,
-    /// The manifest file's length and modification time once written.
-    id: (u64, SystemTime),
+    files: Files,
+    id: DiskId,
+    /// More journal batches may follow the one on disk.
+    journal_whole: bool,
 }
 
-/// The length and modification time of `dir`'s manifest file.
-fn manifest_id(dir: &Path) -> Option<(u64, SystemTime)> {
-    let meta = fs::metadata(dir.join(MANIFEST)).ok()?;
-    Some((meta.len(), meta.modified().ok()?))
-}
+/// A narrow commit appends to the journal when it changes at most one
+/// entry in this many, and the journal stays under the same fraction of
+/// the manifest's bytes; past either, the manifest is written whole.
+const JOURNAL_FRACTION: u64 = 8;
 
 /// An output directory opened for one build.
 pub(crate) struct Output {
     dir: PathBuf,
     staging: PathBuf,
-    previous: BTreeMap<String, Stamp>,
-    produced: Mutex<BTreeMap<String, Stamp>>,
+    previous: Files,
+    /// The manifest on disk that `previous` was read from, and whether a
+    /// batch may be appended to its journal.
+    on_disk: Option<(DiskId, bool)>,
+    produced: Mutex<Files>,
     staged: Mutex<Vec<String>>,
     /// Changed files held in memory, written over the old ones at commit
     /// (rebuilds only: a first build stages everything).
@@ -124,10 +131,14 @@ impl Output {
         known: Option<Manifest>,
     ) -> Result<Output> {
         check_not_site(dir, site_root)?;
-        let known = known.filter(|m| manifest_id(dir) == Some(m.id));
-        let previous = match known.map(|m| m.files).or_else(|| read_manifest(dir)) {
-            Some(manifest) => manifest,
-            None if is_empty_or_missing(dir)? || force => BTreeMap::new(),
+        let id = manifest::disk_id(dir);
+        let known = known.filter(|m| id == Some(m.id));
+        let read = known
+            .map(|m| (m.files, m.journal_whole))
+            .or_else(|| manifest::read(dir).map(|r| (r.files, r.journal_whole)));
+        let (previous, on_disk) = match read {
+            Some((files, whole)) => (files, id.map(|id| (id, whole))),
+            None if is_empty_or_missing(dir)? || force => (Files::new(), None),
             None => {
                 return Err(Error::UnsafeOutput {
                     path: dir.to_path_buf(),
@@ -151,6 +162,7 @@ impl Output {
             staging,
             first_build: previous.is_empty(),
             previous,
+            on_disk,
             produced: Mutex::new(BTreeMap::new()),
             staged: Mutex::new(Vec::new()),
             held: Mutex::new(Vec::new()),
@@ -336,65 +348,28 @@ impl Output {
     /// [`Output::commit`], and the manifest now on disk, to open the next
     /// build with ([`Output::open_known`]).
     pub(crate) fn commit_known(mut self) -> Result<(WriteStats, Option<Manifest>)> {
-        let previous = std::mem::take(&mut self.previous);
-        let mut produced = std::mem::take(&mut self.produced)
-            .into_inner()
-            .expect("lock not poisoned");
         let staged = std::mem::take(&mut self.staged)
             .into_inner()
             .expect("lock not poisoned");
         let held = std::mem::take(&mut self.held)
             .into_inner()
             .expect("lock not poisoned");
-        let forgotten = std::mem::take(&mut self.forgotten)
-            .into_inner()
-            .expect("lock not poisoned");
         let written = staged.len() + held.len();
-        let mut unchanged_manifest = false;
-        // Files of the previous build that go: all those not produced again,
-        // or, when keeping the rest, only the forgotten ones (no pass over
-        // every file for a one-page rebuild).
-        let stale: BTreeSet<String> = if self.keep_rest.load(Ordering::Relaxed) {
-            let stale = forgotten
-                .into_iter()
-                .filter(|k| previous.contains_key(k) && !produced.contains_key(k))
-                .collect::<BTreeSet<_>>();
-            let mut all = previous;
-            all.retain(|k, _| !stale.contains(k));
-            all.append(&mut produced);
-            produced = all;
-            if written == 0 && stale.is_empty() {
-                let _ = fs::remove_dir_all(&self.staging);
-                let stats = WriteStats {
-                    files: produced.len(),
-                    written: 0,
-                    unchanged: produced.len(),
-                    removed: 0,
-                };
-                return Ok((stats, self.known(produced)));
-            }
-            stale
-        } else {
-            let stale = previous
-                .keys()
-                .filter(|k| !produced.contains_key(*k))
-                .cloned()
-                .collect();
-            // A build that changed nothing leaves the manifest (and its
-            // mtime) alone.
-            unchanged_manifest = produced == previous;
-            stale
-        };
+        let Settled {
+            files,
+            stale,
+            record,
+        } = self.settle();
         let stats = WriteStats {
-            files: produced.len(),
+            files: files.len(),
             written,
-            unchanged: produced.len() - written,
+            unchanged: files.len() - written,
             removed: stale.len(),
         };
         if held.is_empty() && !self.dir.exists() {
-            write_manifest(&self.staging, &produced)?;
+            manifest::write(&self.staging, &files)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
-            return Ok((stats, self.known(produced)));
+            return Ok((stats, self.known(files, true)));
         }
         // Check before changing anything, so a refusal leaves the output as it was.
         let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
@@ -417,19 +392,147 @@ impl Output {
         });
         let _ = fs::remove_dir_all(&self.staging);
         placed?;
-        if !unchanged_manifest {
-            write_manifest(&self.dir, &produced)?;
+        let journal_whole = match record {
+            Record::Unchanged => self.on_disk.is_none_or(|(_, whole)| whole),
+            Record::Journal(changes) => {
+                let changes: Vec<(&str, Option<Stamp>)> =
+                    changes.iter().map(|(p, s)| (p.as_str(), *s)).collect();
+                manifest::append(&self.dir, &changes)?;
+                true
+            }
+            Record::Whole => {
+                manifest::write(&self.dir, &files)?;
+                true
+            }
+        };
+        Ok((stats, self.known(files, journal_whole)))
+    }
+
+    /// The files of the output once this build is committed, those of the
+    /// previous build that go, and how the manifest records the change.
+    /// A build writing every file removes all those not produced again; a
+    /// build keeping the rest only the forgotten ones (no pass over every
+    /// file for a one-page rebuild) and, when it changed few entries, says
+    /// so in the journal.
+    fn settle(&mut self) -> Settled {
+        let mut previous = std::mem::take(&mut self.previous);
+        let produced = std::mem::take(&mut self.produced)
+            .into_inner()
+            .expect("lock not poisoned");
+        let forgotten = std::mem::take(&mut self.forgotten)
+            .into_inner()
+            .expect("lock not poisoned");
+        if !self.keep_rest.load(Ordering::Relaxed) {
+            let stale = previous
+                .keys()
+                .filter(|k| !produced.contains_key(*k))
+                .cloned()
+                .collect();
+            // A build that changed nothing leaves the manifest (and its
+            // mtime) alone; one over every file folds the journal in.
+            let journal = self.on_disk.is_some_and(|(id, _)| id.journal > 0);
+            let record = if produced == previous && !journal {
+                Record::Unchanged
+            } else {
+                Record::Whole
+            };
+            return Settled {
+                files: produced,
+                stale,
+                record,
+            };
         }
-        Ok((stats, self.known(produced)))
+        let stale: BTreeSet<String> = forgotten
+            .into_iter()
+            .filter(|k| previous.contains_key(k) && !produced.contains_key(k))
+            .collect();
+        let mut changes: Vec<(String, Option<Stamp>)> =
+            stale.iter().map(|rel| (rel.clone(), None)).collect();
+        for rel in &stale {
+            previous.remove(rel);
+        }
+        for (rel, stamp) in produced {
+            if previous.get(&rel) != Some(&stamp) {
+                changes.push((rel.clone(), Some(stamp)));
+                previous.insert(rel, stamp);
+            }
+        }
+        let record = self.record_of(changes, previous.len());
+        Settled {
+            files: previous,
+            stale,
+            record,
+        }
+    }
+
+    /// How a build keeping the rest records `changes` in a manifest of
+    /// `files` entries: not at all, in the journal, or whole.
+    fn record_of(&self, changes: Vec<(String, Option<Stamp>)>, files: usize) -> Record {
+        const ENTRY_BYTES: u64 = 100;
+        if changes.is_empty() {
+            return Record::Unchanged;
+        }
+        let Some((id, true)) = self.on_disk else {
+            return Record::Whole;
+        };
+        let few = changes.len() as u64 * JOURNAL_FRACTION <= files as u64;
+        let journal_after = id.journal + changes.len() as u64 * ENTRY_BYTES;
+        if few && journal_after * JOURNAL_FRACTION <= id.manifest_len() {
+            Record::Journal(changes)
+        } else {
+            Record::Whole
+        }
     }
 
     /// `files` as the manifest now on disk.
-    fn known(&self, files: BTreeMap<String, Stamp>) -> Option<Manifest> {
+    fn known(&self, files: Files, journal_whole: bool) -> Option<Manifest> {
         Some(Manifest {
             files,
-            id: manifest_id(&self.dir)?,
+            id: manifest::disk_id(&self.dir)?,
+            journal_whole,
         })
     }
+}
+
+/// What a commit leaves: see [`Output::settle`].
+struct Settled {
+    files: Files,
+    stale: BTreeSet<String>,
+    record: Record,
+}
+
+/// How a commit records its files in the manifest.
+enum Record {
+    /// Nothing changed: the manifest stays as it is.
+    Unchanged,
+    /// These entries changed (`None`: removed): appended to the journal.
+    Journal(Vec<(String, Option<Stamp>)>),
+    /// Written whole.
+    Whole,
+}
+
+/// Writes `dir`'s manifest whole when it has a journal, folding the
+/// journal in: what a settled preview does once its edits are quiet, so
+/// that its folder is what a build makes. `known` is the manifest the last
+/// pass committed (kept, and updated, when it is still the one on disk).
+pub(crate) fn fold_journal(dir: &Path, known: &mut Option<Manifest>) -> Result<()> {
+    let Some(id) = manifest::disk_id(dir).filter(|id| id.journal > 0) else {
+        return Ok(());
+    };
+    let files = match known.take().filter(|m| m.id == id) {
+        Some(m) => m.files,
+        None => match manifest::read(dir) {
+            Some(read) => read.files,
+            None => return Ok(()),
+        },
+    };
+    manifest::write(dir, &files)?;
+    *known = manifest::disk_id(dir).map(|id| Manifest {
+        files,
+        id,
+        journal_whole: true,
+    });
+    Ok(())
 }
 
 /// Runs `put`, which creates the file `to`, creating `to`'s folder first
@@ -520,55 +623,6 @@ fn is_safe_relative(rel: &str) -> bool {
     !rel.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-fn read_manifest(dir: &Path) -> Option<BTreeMap<String, Stamp>> {
-    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != "gazette-manifest 2" {
-        return Some(BTreeMap::new());
-    }
-    let mut out = BTreeMap::new();
-    for line in lines {
-        let mut parts = line.splitn(4, ' ');
-        let (Some(hash), Some(size), Some(fp), Some(path)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        let (Ok(hash), Ok(size), Ok(fingerprint)) = (
-            u64::from_str_radix(hash, 16),
-            size.parse(),
-            u64::from_str_radix(fp, 16),
-        ) else {
-            continue;
-        };
-        out.insert(
-            path.to_string(),
-            Stamp {
-                size,
-                hash,
-                fingerprint,
-            },
-        );
-    }
-    Some(out)
-}
-
-fn write_manifest(dir: &Path, files: &BTreeMap<String, Stamp>) -> Result<()> {
-    use std::fmt::Write as _;
-    let mut text = String::with_capacity(files.len() * 96 + 32);
-    text.push_str("gazette-manifest 2\n");
-    for (path, stamp) in files {
-        let _ = writeln!(
-            text,
-            "{:016x} {} {:016x} {path}",
-            stamp.hash, stamp.size, stamp.fingerprint
-        );
-    }
-    let tmp = dir.join(format!("{MANIFEST}.tmp"));
-    fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-    fs::rename(&tmp, dir.join(MANIFEST)).map_err(|e| Error::io(dir, e))
-}
-
 fn is_empty_or_missing(dir: &Path) -> Result<bool> {
     match fs::read_dir(dir) {
         Ok(mut entries) => Ok(entries.next().is_none()),
@@ -639,48 +693,4 @@ impl PageSink for Output {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_rebuild_past_its_memory_budget_stages_the_rest() {
-        let tmp = tempfile::tempdir().unwrap();
-        let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
-        fs::create_dir_all(&root).unwrap();
-        let first = Output::open(&out, &root, false).unwrap();
-        first.write("/a/", b"old a", 0).unwrap();
-        first.write("/b/", b"old b", 0).unwrap();
-        first.commit().unwrap();
-
-        let mut second = Output::open(&out, &root, false).unwrap();
-        second.held_budget = 6;
-        second.write("/a/", b"new a!", 0).unwrap();
-        second.write("/b/", b"new b!", 0).unwrap();
-        second.write("/c/d/", b"new c", 0).unwrap();
-        assert_eq!(second.held.lock().unwrap().len(), 1);
-        assert_eq!(second.staged.lock().unwrap().len(), 2);
-        let stats = second.commit().unwrap();
-
-        assert_eq!((stats.written, stats.files), (3, 3));
-        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
-        assert_eq!(read("a/index.html"), "new a!");
-        assert_eq!(read("b/index.html"), "new b!");
-        assert_eq!(read("c/d/index.html"), "new c");
-        assert!(!tmp.path().join(".out.gazette-staging").exists());
-        let mut names: Vec<_> = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("gazette"))
-            .collect();
-        names.sort();
-        assert_eq!(names, [MANIFEST]);
-    }
-
-    #[test]
-    fn manifest_paths_must_stay_inside() {
-        assert!(is_safe_relative("a/b.html"));
-        assert!(!is_safe_relative("../x"));
-        assert!(!is_safe_relative("/etc/passwd"));
-        assert!(!is_safe_relative(""));
-    }
-}
+mod tests;

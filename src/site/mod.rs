@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use edit::{Changed, Edited, Reached};
 pub(crate) use files::{file_for_request, is_search_file, FileSource, GENERATED};
 pub use write::BuildReport;
-pub(crate) use write::{PassOptions, Writer, Writing};
+pub(crate) use write::{fold_manifest, PassOptions, Writer, Writing};
 
 use crate::error::{Diagnostic, Result};
 use crate::load::{self, Article, Config, Content, LoadOptions, TemplateSet};

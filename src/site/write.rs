@@ -74,6 +74,14 @@ fn finish_writing(
     Ok(stats)
 }
 
+/// Writes the output's manifest whole if narrow writes left a journal
+/// beside it (see output's `manifest.rs`): the preview's last step once
+/// its edits are quiet.
+pub(crate) fn fold_manifest(out: &Path, writer: &Writer) -> Result<()> {
+    let mut writing = writer.take();
+    crate::output::fold_journal(out, &mut writing)
+}
+
 /// How the worker's pass goes ([`Site::render_pass`]).
 pub(crate) struct PassOptions<'a> {
     /// Site paths of the pages of broken articles, kept as they are.
