@@ -75,6 +75,10 @@ impl Rebuild {
 /// How long the files stay quiet before the search index catches up.
 const SETTLE_AFTER: Duration = Duration::from_millis(150);
 
+/// How much longer before the manifest's journal is folded in: an editor
+/// typing saves every second or two, and the fold holds the output.
+const FOLD_AFTER: Duration = Duration::from_secs(3);
+
 /// Who hears of the background work: the preview (its open pages) and
 /// the caller's report (the terminal), settable after the worker started.
 #[derive(Default)]
@@ -253,17 +257,31 @@ impl Live {
             // A batch that came meanwhile is taken in first.
             if watcher.quiet_for(SETTLE_AFTER) {
                 self.catch_up_search();
+                if watcher.quiet_for(FOLD_AFTER) {
+                    self.fold_manifest();
+                }
             }
         }
     }
 
     /// Asks the worker to bring the search index up to the pages after
     /// rebuilds that wrote only some pages (they leave the index behind, so
-    /// that the preview reloads without waiting for it), and then to fold
-    /// the manifest's journal. Does not wait.
+    /// that the preview reloads without waiting for it). Does not wait.
     pub fn catch_up_search(&mut self) {
+        if std::mem::take(&mut self.search_behind) {
+            let work = Work {
+                search: true,
+                ..Work::default()
+            };
+            self.worker.submit(work, &self.memory.read());
+        }
+    }
+
+    /// Asks the worker to write the output's manifest whole once the rest
+    /// of its work is done, folding in the journal the narrow writes
+    /// appended to (13.7 MB at 100k articles: not while the editor types).
+    fn fold_manifest(&mut self) {
         let work = Work {
-            search: std::mem::take(&mut self.search_behind),
             manifest: true,
             ..Work::default()
         };
@@ -274,6 +292,7 @@ impl Live {
     /// of the site in memory; the error of background work that failed.
     pub fn settle(&mut self) -> Result<()> {
         self.catch_up_search();
+        self.fold_manifest();
         match self.worker.wait_idle() {
             None => Ok(()),
             Some(message) => Err(Error::Input(vec![Diagnostic::file(&self.out, message)])),

@@ -162,7 +162,13 @@ impl Worker {
         if work.search {
             queue.search_for = queue.search_for.max(state.generation());
         }
-        let parked = std::mem::take(&mut queue.parked);
+        // Work parked for the next edit goes with any but the manifest's.
+        let edit = work.pages || work.search || work.cache;
+        let parked = if edit {
+            std::mem::take(&mut queue.parked)
+        } else {
+            Work::default()
+        };
         queue.next = queue.next.merge(work).merge(parked);
         self.shared.signal.notify_all();
     }

@@ -7,14 +7,17 @@
 //! one saved article (13.7 MB at 100,000 articles); the next whole write
 //! folds the journal in.
 //!
-//! The journal is a run of batches, each applied whole or not at all:
-//! `@ N`, then N lines (`+ HASH SIZE FINGERPRINT PATH` for a file written
-//! or kept, `- PATH` for one removed), then `= CHECK`, the xxh3 of those
-//! lines. A batch cut short by a crash is ignored, and the next commit
-//! writes the manifest whole. A whole write removes the journal before it
-//! renames the new manifest into place: a crash between the two forgets
-//! the journal's files, which are then never deleted, rather than
-//! recording files that are not there.
+//! The journal's first line names the manifest it follows (the xxh3 of
+//! its bytes): a journal left beside another manifest (a whole write cut
+//! short after its rename, or made by an older gazette) is ignored. Then
+//! come batches, each applied whole or not at all: `@ N`, N lines
+//! (`+ HASH SIZE FINGERPRINT PATH` for a file written or kept, `- PATH`
+//! for one removed), and `= CHECK`, the xxh3 of those lines. A batch cut
+//! short by a crash is ignored, and the next commit writes the manifest
+//! whole. A batch is appended once the files it names are in place, and a
+//! whole write renames the new manifest into place before it removes the
+//! journal: a crash at any point leaves, at worst, files the manifest
+//! does not name (never deleted), never a name without its file.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,6 +38,9 @@ pub(crate) const JOURNAL: &str = ".gazette-manifest.journal";
 /// The first line of a manifest of this format.
 const HEADER: &str = "gazette-manifest 2";
 
+/// The start of a journal's first line, before its manifest's hash.
+const JOURNAL_HEADER: &str = "gazette-journal 1 ";
+
 /// Every file gazette wrote, by its path in the output folder.
 pub(super) type Files = BTreeMap<String, Stamp>;
 
@@ -48,10 +54,71 @@ pub(super) struct DiskId {
 }
 
 impl DiskId {
+    /// A placeholder, for a manifest whose id is read next.
+    pub(super) const NONE: DiskId = DiskId {
+        manifest: (0, SystemTime::UNIX_EPOCH),
+        journal: 0,
+    };
+
     /// The manifest's length in bytes.
     pub(super) fn manifest_len(&self) -> u64 {
         self.manifest.0
     }
+}
+
+/// The manifest of an output folder as gazette last wrote it, kept in
+/// memory by the preview between its passes: opening the output with it
+/// ([`Output::open_known`]) skips reading and parsing the file, as long as
+/// the files on disk are still the ones written (same lengths and mtime).
+pub(crate) struct Manifest {
+    pub(super) files: Files,
+    pub(super) on_disk: OnDisk,
+}
+
+/// Which manifest is on disk, as a commit needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct OnDisk {
+    pub(super) id: DiskId,
+    /// The manifest file's hash, which its journal names.
+    pub(super) base: u64,
+    /// More journal batches may follow the ones on disk.
+    pub(super) journal_whole: bool,
+}
+
+/// A manifest just written whole, hashed `base`: without a journal. Its
+/// [`DiskId`] is read by `Output::known`.
+pub(super) fn written_whole(base: u64) -> OnDisk {
+    OnDisk {
+        id: DiskId::NONE,
+        base,
+        journal_whole: true,
+    }
+}
+
+/// Writes `dir`'s manifest whole when it has a journal, folding the
+/// journal in: what a settled preview does once its edits are quiet, so
+/// that its folder is what a build makes. `known` is the manifest the last
+/// pass committed (kept, and updated, when it is still the one on disk).
+pub(crate) fn fold_journal(dir: &Path, known: &mut Option<Manifest>) -> Result<()> {
+    let Some(id) = disk_id(dir).filter(|id| id.journal > 0) else {
+        return Ok(());
+    };
+    let files = match known.take().filter(|m| m.on_disk.id == id) {
+        Some(m) => m.files,
+        None => match read(dir) {
+            Some(read) => read.files,
+            None => return Ok(()),
+        },
+    };
+    let base = write(dir, &files)?;
+    *known = disk_id(dir).map(|id| Manifest {
+        files,
+        on_disk: OnDisk {
+            id,
+            ..written_whole(base)
+        },
+    });
+    Ok(())
 }
 
 /// The manifest and journal on disk in `dir`, if there is a manifest.
@@ -64,23 +131,27 @@ pub(super) fn disk_id(dir: &Path) -> Option<DiskId> {
     })
 }
 
-/// A manifest read from disk: its files, and whether its journal (if any)
-/// was whole, so that more batches may follow it.
+/// A manifest read from disk: its files, whether its journal (if any) was
+/// whole, so that more batches may follow it, and the manifest file's hash
+/// (which a journal names).
 pub(super) struct Read {
     pub(super) files: Files,
     pub(super) journal_whole: bool,
+    pub(super) base: u64,
 }
 
 /// Reads `dir`'s manifest and applies its journal; `None` when there is no
 /// manifest. A manifest of another format reads as empty.
 pub(super) fn read(dir: &Path) -> Option<Read> {
     let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    let base = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
     let mut lines = text.lines();
     let mut files = Files::new();
     if lines.next()? != HEADER {
         return Some(Read {
             files,
             journal_whole: false,
+            base,
         });
     }
     for line in lines {
@@ -89,13 +160,25 @@ pub(super) fn read(dir: &Path) -> Option<Read> {
         }
     }
     let journal_whole = match fs::read_to_string(dir.join(JOURNAL)) {
-        Ok(journal) => apply_journal(&journal, &mut files),
+        Ok(journal) => match journal.split_once('\n') {
+            Some((first, batches)) if first == journal_header(base) => {
+                apply_journal(batches, &mut files)
+            }
+            // Another manifest's: its changes are in this one, or lost.
+            _ => false,
+        },
         Err(_) => true,
     };
     Some(Read {
         files,
         journal_whole,
+        base,
     })
+}
+
+/// The first line of the journal that follows the manifest hashed `base`.
+fn journal_header(base: u64) -> String {
+    format!("{JOURNAL_HEADER}{base:016x}")
 }
 
 /// One manifest line, `HASH SIZE FINGERPRINT PATH`.
@@ -167,22 +250,24 @@ fn batch_check(lines: &[&str]) -> String {
     format!("{:016x}", hasher.digest())
 }
 
-/// Writes `files` as `dir`'s manifest, whole, removing the journal first.
-pub(super) fn write(dir: &Path, files: &Files) -> Result<()> {
+/// Writes `files` as `dir`'s manifest, whole, then removes the journal;
+/// the new manifest's hash.
+pub(super) fn write(dir: &Path, files: &Files) -> Result<u64> {
     let mut text = String::with_capacity(files.len() * 96 + 32);
     text.push_str(HEADER);
     text.push('\n');
     for (path, stamp) in files {
         push_entry(&mut text, path, stamp);
     }
+    let base = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
     let tmp = dir.join(format!("{MANIFEST}.tmp"));
     fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, dir.join(MANIFEST)).map_err(|e| Error::io(dir, e))?;
     let journal = dir.join(JOURNAL);
     match fs::remove_file(&journal) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&journal, e)),
-        _ => {}
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&journal, e)),
+        _ => Ok(base),
     }
-    fs::rename(&tmp, dir.join(MANIFEST)).map_err(|e| Error::io(dir, e))
 }
 
 fn push_entry(text: &mut String, path: &str, stamp: &Stamp) {
@@ -197,7 +282,8 @@ fn push_entry(text: &mut String, path: &str, stamp: &Stamp) {
 /// `None` for a file removed. Called once the files it names are in
 /// place: a crash between the two leaves files the manifest does not name
 /// (never deleted), never a name without its file.
-pub(super) fn append(dir: &Path, changes: &[(&str, Option<Stamp>)]) -> Result<()> {
+/// A new journal starts with the name of the manifest hashed `base`.
+pub(super) fn append(dir: &Path, base: u64, changes: &[(&str, Option<Stamp>)]) -> Result<()> {
     let mut lines: Vec<String> = Vec::with_capacity(changes.len());
     for (path, stamp) in changes {
         let mut line = String::new();
@@ -217,6 +303,9 @@ pub(super) fn append(dir: &Path, changes: &[(&str, Option<Stamp>)]) -> Result<()
     batch.extend(refs.iter().copied());
     let _ = writeln!(batch, "= {}", batch_check(&refs));
     let path = dir.join(JOURNAL);
+    if fs::metadata(&path).map_or(0, |m| m.len()) == 0 {
+        batch.insert_str(0, &format!("{}\n", journal_header(base)));
+    }
     let mut file = fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -248,10 +337,16 @@ mod tests {
     #[test]
     fn the_journal_s_batches_apply_in_order_over_the_manifest() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &files(&[("a.html", 1), ("b.html", 2)])).unwrap();
-        append(dir.path(), &[("c.html", Some(stamp(3))), ("a.html", None)]).unwrap();
+        let base = write(dir.path(), &files(&[("a.html", 1), ("b.html", 2)])).unwrap();
         append(
             dir.path(),
+            base,
+            &[("c.html", Some(stamp(3))), ("a.html", None)],
+        )
+        .unwrap();
+        append(
+            dir.path(),
+            base,
             &[("b.html", Some(stamp(9))), ("a.html", Some(stamp(4)))],
         )
         .unwrap();
@@ -266,10 +361,15 @@ mod tests {
     #[test]
     fn a_batch_cut_short_is_ignored_and_marks_the_journal_broken() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &files(&[("a.html", 1)])).unwrap();
-        append(dir.path(), &[("b.html", Some(stamp(2)))]).unwrap();
+        let base = write(dir.path(), &files(&[("a.html", 1)])).unwrap();
+        append(dir.path(), base, &[("b.html", Some(stamp(2)))]).unwrap();
         let whole = fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
-        append(dir.path(), &[("c.html", Some(stamp(3))), ("a.html", None)]).unwrap();
+        append(
+            dir.path(),
+            base,
+            &[("c.html", Some(stamp(3))), ("a.html", None)],
+        )
+        .unwrap();
         let both = fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
         // Every cut of the second batch: the first applies, the second not.
         for cut in whole.len()..both.len() {
@@ -290,8 +390,8 @@ mod tests {
     #[test]
     fn a_whole_write_folds_the_journal_away() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &files(&[("a.html", 1)])).unwrap();
-        append(dir.path(), &[("b.html", Some(stamp(2)))]).unwrap();
+        let base = write(dir.path(), &files(&[("a.html", 1)])).unwrap();
+        append(dir.path(), base, &[("b.html", Some(stamp(2)))]).unwrap();
         assert!(disk_id(dir.path()).unwrap().journal > 0);
         write(dir.path(), &files(&[("c.html", 3)])).unwrap();
         assert!(!dir.path().join(JOURNAL).exists());
@@ -300,10 +400,24 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_beside_another_manifest_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = write(dir.path(), &files(&[("a.html", 1), ("b.html", 2)])).unwrap();
+        append(dir.path(), base, &[("c.html", Some(stamp(3)))]).unwrap();
+        let journal = fs::read(dir.path().join(JOURNAL)).unwrap();
+        // A whole write cut short after its rename: the old journal stays.
+        write(dir.path(), &files(&[("b.html", 2)])).unwrap();
+        fs::write(dir.path().join(JOURNAL), &journal).unwrap();
+        let read = read(dir.path()).unwrap();
+        assert_eq!(read.files, files(&[("b.html", 2)]));
+        assert!(!read.journal_whole, "the next commit writes it whole");
+    }
+
+    #[test]
     fn paths_with_spaces_survive_both_files() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &files(&[("a b/c d.html", 1)])).unwrap();
-        append(dir.path(), &[("e f.html", Some(stamp(2)))]).unwrap();
+        let base = write(dir.path(), &files(&[("a b/c d.html", 1)])).unwrap();
+        append(dir.path(), base, &[("e f.html", Some(stamp(2)))]).unwrap();
         assert_eq!(
             read(dir.path()).unwrap().files,
             files(&[("a b/c d.html", 1), ("e f.html", 2)])

@@ -26,7 +26,8 @@ mod manifest;
 
 #[cfg(test)]
 pub(crate) use manifest::MANIFEST;
-use manifest::{DiskId, Files};
+pub(crate) use manifest::{fold_journal, Manifest};
+use manifest::{written_whole, Files, OnDisk};
 
 /// How many bytes of changed files a rebuild holds in memory; past this,
 /// they are staged on disk. A held file goes straight into its folder at
@@ -73,17 +74,6 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-/// The manifest of an output folder as gazette last wrote it, kept in
-/// memory by the preview between its passes: opening the output with it
-/// ([`Output::open_known`]) skips reading and parsing the file, as long as
-/// the files on disk are still the ones written (same lengths and mtime).
-pub(crate) struct Manifest {
-    files: Files,
-    id: DiskId,
-    /// More journal batches may follow the one on disk.
-    journal_whole: bool,
-}
-
 /// A narrow commit appends to the journal when it changes at most one
 /// entry in this many, and the journal stays under the same fraction of
 /// the manifest's bytes; past either, the manifest is written whole.
@@ -94,9 +84,8 @@ pub(crate) struct Output {
     dir: PathBuf,
     staging: PathBuf,
     previous: Files,
-    /// The manifest on disk that `previous` was read from, and whether a
-    /// batch may be appended to its journal.
-    on_disk: Option<(DiskId, bool)>,
+    /// The manifest on disk that `previous` was read from.
+    manifest: Option<OnDisk>,
     produced: Mutex<Files>,
     staged: Mutex<Vec<String>>,
     /// Changed files held in memory, written over the old ones at commit
@@ -132,12 +121,18 @@ impl Output {
     ) -> Result<Output> {
         check_not_site(dir, site_root)?;
         let id = manifest::disk_id(dir);
-        let known = known.filter(|m| id == Some(m.id));
-        let read = known
-            .map(|m| (m.files, m.journal_whole))
-            .or_else(|| manifest::read(dir).map(|r| (r.files, r.journal_whole)));
+        let known = known.filter(|m| id == Some(m.on_disk.id));
+        let read = known.map(|m| (m.files, Some(m.on_disk))).or_else(|| {
+            let read = manifest::read(dir)?;
+            let on_disk = id.map(|id| OnDisk {
+                id,
+                base: read.base,
+                journal_whole: read.journal_whole,
+            });
+            Some((read.files, on_disk))
+        });
         let (previous, on_disk) = match read {
-            Some((files, whole)) => (files, id.map(|id| (id, whole))),
+            Some(read) => read,
             None if is_empty_or_missing(dir)? || force => (Files::new(), None),
             None => {
                 return Err(Error::UnsafeOutput {
@@ -162,7 +157,7 @@ impl Output {
             staging,
             first_build: previous.is_empty(),
             previous,
-            on_disk,
+            manifest: on_disk,
             produced: Mutex::new(BTreeMap::new()),
             staged: Mutex::new(Vec::new()),
             held: Mutex::new(Vec::new()),
@@ -366,10 +361,14 @@ impl Output {
             unchanged: files.len() - written,
             removed: stale.len(),
         };
+        if written == 0 && stale.is_empty() && matches!(record, Record::Unchanged) {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Ok((stats, self.known(files, self.manifest)));
+        }
         if held.is_empty() && !self.dir.exists() {
-            manifest::write(&self.staging, &files)?;
+            let base = manifest::write(&self.staging, &files)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
-            return Ok((stats, self.known(files, true)));
+            return Ok((stats, self.known(files, Some(written_whole(base)))));
         }
         // Check before changing anything, so a refusal leaves the output as it was.
         let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
@@ -392,20 +391,18 @@ impl Output {
         });
         let _ = fs::remove_dir_all(&self.staging);
         placed?;
-        let journal_whole = match record {
-            Record::Unchanged => self.on_disk.is_none_or(|(_, whole)| whole),
+        let now = match record {
+            Record::Unchanged => self.manifest,
             Record::Journal(changes) => {
+                let base = self.manifest.map_or(0, |m| m.base);
                 let changes: Vec<(&str, Option<Stamp>)> =
                     changes.iter().map(|(p, s)| (p.as_str(), *s)).collect();
-                manifest::append(&self.dir, &changes)?;
-                true
+                manifest::append(&self.dir, base, &changes)?;
+                self.manifest
             }
-            Record::Whole => {
-                manifest::write(&self.dir, &files)?;
-                true
-            }
+            Record::Whole => Some(written_whole(manifest::write(&self.dir, &files)?)),
         };
-        Ok((stats, self.known(files, journal_whole)))
+        Ok((stats, self.known(files, now)))
     }
 
     /// The files of the output once this build is committed, those of the
@@ -430,7 +427,7 @@ impl Output {
                 .collect();
             // A build that changed nothing leaves the manifest (and its
             // mtime) alone; one over every file folds the journal in.
-            let journal = self.on_disk.is_some_and(|(id, _)| id.journal > 0);
+            let journal = self.manifest.is_some_and(|m| m.id.journal > 0);
             let record = if produced == previous && !journal {
                 Record::Unchanged
             } else {
@@ -472,7 +469,12 @@ impl Output {
         if changes.is_empty() {
             return Record::Unchanged;
         }
-        let Some((id, true)) = self.on_disk else {
+        let Some(OnDisk {
+            id,
+            journal_whole: true,
+            ..
+        }) = self.manifest
+        else {
             return Record::Whole;
         };
         let few = changes.len() as u64 * JOURNAL_FRACTION <= files as u64;
@@ -484,12 +486,16 @@ impl Output {
         }
     }
 
-    /// `files` as the manifest now on disk.
-    fn known(&self, files: Files, journal_whole: bool) -> Option<Manifest> {
+    /// `files` as the manifest now on disk, which is `now` but for its
+    /// lengths and mtime (`None`: not known, the next pass reads it).
+    fn known(&self, files: Files, now: Option<OnDisk>) -> Option<Manifest> {
+        let now = now?;
         Some(Manifest {
             files,
-            id: manifest::disk_id(&self.dir)?,
-            journal_whole,
+            on_disk: OnDisk {
+                id: manifest::disk_id(&self.dir)?,
+                ..now
+            },
         })
     }
 }
@@ -509,30 +515,6 @@ enum Record {
     Journal(Vec<(String, Option<Stamp>)>),
     /// Written whole.
     Whole,
-}
-
-/// Writes `dir`'s manifest whole when it has a journal, folding the
-/// journal in: what a settled preview does once its edits are quiet, so
-/// that its folder is what a build makes. `known` is the manifest the last
-/// pass committed (kept, and updated, when it is still the one on disk).
-pub(crate) fn fold_journal(dir: &Path, known: &mut Option<Manifest>) -> Result<()> {
-    let Some(id) = manifest::disk_id(dir).filter(|id| id.journal > 0) else {
-        return Ok(());
-    };
-    let files = match known.take().filter(|m| m.id == id) {
-        Some(m) => m.files,
-        None => match manifest::read(dir) {
-            Some(read) => read.files,
-            None => return Ok(()),
-        },
-    };
-    manifest::write(dir, &files)?;
-    *known = manifest::disk_id(dir).map(|id| Manifest {
-        files,
-        id,
-        journal_whole: true,
-    });
-    Ok(())
 }
 
 /// Runs `put`, which creates the file `to`, creating `to`'s folder first
