@@ -14,7 +14,7 @@
 //!   every URL and output path;
 //! - `search/` makes the static search index and its browser client from
 //!   the same values (it uses render's paths; render does not use it);
-//! - `output.rs` writes: staging, atomic replace, a manifest, never a file
+//! - `output/` writes: staging, atomic replace, a manifest, never a file
 //!   gazette did not write;
 //! - `site/` owns a loaded [`Site`]: its loads, every change to it and the
 //!   pages each reaches (`edit`), what each output file is (`files`), and
@@ -31,7 +31,7 @@
 //! `site/write.rs`); `render` reads an article's body again when it renders
 //! its page, `check/` when it reviews it; `live`'s server reads the output
 //! folder it serves; `editor/` writes new files into the site's folder;
-//! everything else written goes through `output.rs`.
+//! everything else written goes through `output/`.
 //!
 //! [`Site::load`] and [`Site::build`] join the stages; this file only says
 //! what the command line and the tests may use.

@@ -1,7 +1,7 @@
 //! The editor's commands that write into the site's own folder: `init`
 //! starts a site, `new` starts an article, `import` turns pasted wire
 //! copy into one. They are the only writes
-//! outside `output.rs`, and they only ever create files that do not exist
+//! outside `output/`, and they only ever create files that do not exist
 //! (`create_new`): nothing an editor wrote is overwritten. What they read
 //! of the site (site.toml, data/) they read through `load`.
 

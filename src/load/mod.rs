@@ -4,7 +4,7 @@
 //! `data/countries.yaml` ([`data`]), the templates ([`templates`]) and the
 //! files copied as they are ([`statics`]).
 //!
-//! This stage and `output.rs` are the only code that touches the file
+//! This stage and `output/` are the only code that touches the file
 //! system, with one deliberate exception: an article's body is read again
 //! when its page is rendered (`render::Renderer::finish`), so that a large
 //! archive keeps only metadata in memory. Loading never stops at the first

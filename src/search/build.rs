@@ -312,19 +312,17 @@ struct Record<'a> {
     g: Vec<(&'a str, &'a str)>,
 }
 
+/// The result records, a chunk file of [`RECORDS_PER_CHUNK`] at a time:
+/// each chunk's records live only while it is serialised.
 fn record_chunks(src: &Sources) -> Files {
-    let records: Vec<Record> = src
-        .index
+    src.index
         .newest_first
-        .par_iter()
-        .map(|&id| record(src, id))
-        .collect();
-    records
         .par_chunks(RECORDS_PER_CHUNK)
         .enumerate()
-        .map(|(n, chunk)| {
+        .map(|(n, ids)| {
+            let records: Vec<Record> = ids.iter().map(|&id| record(src, id)).collect();
             let path = format!("{}{DOCS_DIR}{n}.json", super::SEARCH_DIR);
-            (path, inert_json(chunk))
+            (path, inert_json(&records))
         })
         .collect()
 }

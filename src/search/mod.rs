@@ -17,7 +17,7 @@
 //! article, and no file grows past two bitmaps of the whole archive.
 //!
 //! This stage reads `load`'s and `model`'s values and changes none; its
-//! files go to `output.rs` like the pages.
+//! files go to `output/` like the pages.
 
 mod build;
 mod sets;
