@@ -343,12 +343,8 @@ impl Output {
     /// [`Output::commit`], and the manifest now on disk, to open the next
     /// build with ([`Output::open_known`]).
     pub(crate) fn commit_known(mut self) -> Result<(WriteStats, Option<Manifest>)> {
-        let staged = std::mem::take(&mut self.staged)
-            .into_inner()
-            .expect("lock not poisoned");
-        let held = std::mem::take(&mut self.held)
-            .into_inner()
-            .expect("lock not poisoned");
+        let staged = taken(&mut self.staged);
+        let held = taken(&mut self.held);
         let written = staged.len() + held.len();
         let Settled {
             files,
@@ -413,12 +409,8 @@ impl Output {
     /// so in the journal.
     fn settle(&mut self) -> Settled {
         let mut previous = std::mem::take(&mut self.previous);
-        let produced = std::mem::take(&mut self.produced)
-            .into_inner()
-            .expect("lock not poisoned");
-        let forgotten = std::mem::take(&mut self.forgotten)
-            .into_inner()
-            .expect("lock not poisoned");
+        let produced = taken(&mut self.produced);
+        let forgotten = taken(&mut self.forgotten);
         if !self.keep_rest.load(Ordering::Relaxed) {
             let stale = previous
                 .keys()
@@ -515,6 +507,11 @@ enum Record {
     Journal(Vec<(String, Option<Stamp>)>),
     /// Written whole.
     Whole,
+}
+
+/// What `lock` holds, left empty: a commit takes the build's records.
+fn taken<T: Default>(lock: &mut Mutex<T>) -> T {
+    std::mem::take(lock.get_mut().expect("lock not poisoned"))
 }
 
 /// Runs `put`, which creates the file `to`, creating `to`'s folder first
