@@ -54,12 +54,6 @@ pub(super) struct DiskId {
 }
 
 impl DiskId {
-    /// A placeholder, for a manifest whose id is read next.
-    pub(super) const NONE: DiskId = DiskId {
-        manifest: (0, SystemTime::UNIX_EPOCH),
-        journal: 0,
-    };
-
     /// The manifest's length in bytes.
     pub(super) fn manifest_len(&self) -> u64 {
         self.manifest.0
@@ -85,13 +79,17 @@ pub(super) struct OnDisk {
     pub(super) journal_whole: bool,
 }
 
-/// A manifest just written whole, hashed `base`: without a journal. Its
-/// [`DiskId`] is read by `Output::known`.
-pub(super) fn written_whole(base: u64) -> OnDisk {
-    OnDisk {
-        id: DiskId::NONE,
-        base,
-        journal_whole: true,
+impl Manifest {
+    /// `files` as the manifest now on disk in `dir`, whose file hashes to
+    /// `base` and whose journal is whole or not; `None` when there is no
+    /// manifest there (the next pass reads it).
+    pub(super) fn now_in(dir: &Path, files: Files, base: u64, journal_whole: bool) -> Option<Self> {
+        let on_disk = OnDisk {
+            id: disk_id(dir)?,
+            base,
+            journal_whole,
+        };
+        Some(Manifest { files, on_disk })
     }
 }
 
@@ -111,13 +109,7 @@ pub(crate) fn fold_journal(dir: &Path, known: &mut Option<Manifest>) -> Result<(
         },
     };
     let base = write(dir, &files)?;
-    *known = disk_id(dir).map(|id| Manifest {
-        files,
-        on_disk: OnDisk {
-            id,
-            ..written_whole(base)
-        },
-    });
+    *known = Manifest::now_in(dir, files, base, true);
     Ok(())
 }
 

@@ -27,7 +27,7 @@ mod manifest;
 #[cfg(test)]
 pub(crate) use manifest::MANIFEST;
 pub(crate) use manifest::{fold_journal, Manifest};
-use manifest::{written_whole, Files, OnDisk};
+use manifest::{Files, OnDisk};
 
 /// How many bytes of changed files a rebuild holds in memory; past this,
 /// they are staged on disk. A held file goes straight into its folder at
@@ -364,7 +364,7 @@ impl Output {
         if held.is_empty() && !self.dir.exists() {
             let base = manifest::write(&self.staging, &files)?;
             fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, e))?;
-            return Ok((stats, self.known(files, Some(written_whole(base)))));
+            return Ok((stats, Manifest::now_in(&self.dir, files, base, true)));
         }
         // Check before changing anything, so a refusal leaves the output as it was.
         let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
@@ -387,18 +387,19 @@ impl Output {
         });
         let _ = fs::remove_dir_all(&self.staging);
         placed?;
-        let now = match record {
-            Record::Unchanged => self.manifest,
-            Record::Journal(changes) => {
-                let base = self.manifest.map_or(0, |m| m.base);
+        match record {
+            Record::Unchanged => {}
+            Record::Journal { base, changes } => {
                 let changes: Vec<(&str, Option<Stamp>)> =
                     changes.iter().map(|(p, s)| (p.as_str(), *s)).collect();
                 manifest::append(&self.dir, base, &changes)?;
-                self.manifest
             }
-            Record::Whole => Some(written_whole(manifest::write(&self.dir, &files)?)),
-        };
-        Ok((stats, self.known(files, now)))
+            Record::Whole => {
+                let base = manifest::write(&self.dir, &files)?;
+                return Ok((stats, Manifest::now_in(&self.dir, files, base, true)));
+            }
+        }
+        Ok((stats, self.known(files, self.manifest)))
     }
 
     /// The files of the output once this build is committed, those of the
@@ -463,8 +464,8 @@ impl Output {
         }
         let Some(OnDisk {
             id,
+            base,
             journal_whole: true,
-            ..
         }) = self.manifest
         else {
             return Record::Whole;
@@ -472,23 +473,17 @@ impl Output {
         let few = changes.len() as u64 * JOURNAL_FRACTION <= files as u64;
         let journal_after = id.journal + changes.len() as u64 * ENTRY_BYTES;
         if few && journal_after * JOURNAL_FRACTION <= id.manifest_len() {
-            Record::Journal(changes)
+            Record::Journal { base, changes }
         } else {
             Record::Whole
         }
     }
 
-    /// `files` as the manifest now on disk, which is `now` but for its
-    /// lengths and mtime (`None`: not known, the next pass reads it).
-    fn known(&self, files: Files, now: Option<OnDisk>) -> Option<Manifest> {
-        let now = now?;
-        Some(Manifest {
-            files,
-            on_disk: OnDisk {
-                id: manifest::disk_id(&self.dir)?,
-                ..now
-            },
-        })
+    /// `files` as the manifest now on disk when it is still the one this
+    /// output was opened with (`was`), its journal perhaps longer.
+    fn known(&self, files: Files, was: Option<OnDisk>) -> Option<Manifest> {
+        let was = was?;
+        Manifest::now_in(&self.dir, files, was.base, was.journal_whole)
     }
 }
 
@@ -504,7 +499,11 @@ enum Record {
     /// Nothing changed: the manifest stays as it is.
     Unchanged,
     /// These entries changed (`None`: removed): appended to the journal.
-    Journal(Vec<(String, Option<Stamp>)>),
+    Journal {
+        /// The hash of the manifest the journal follows.
+        base: u64,
+        changes: Vec<(String, Option<Stamp>)>,
+    },
     /// Written whole.
     Whole,
 }
