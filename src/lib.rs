@@ -42,6 +42,7 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
+mod images;
 mod live;
 mod load;
 mod markdown;

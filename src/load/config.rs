@@ -40,6 +40,8 @@ pub struct Config {
     pub(crate) raw_html: RawHtml,
     /// Whether the site has a search page and index (`[search] enabled`).
     pub(crate) search: bool,
+    /// `[images]`: the copies made of photos, and where they are cached.
+    pub(crate) images: crate::images::Settings,
 }
 
 #[derive(Deserialize)]
@@ -63,8 +65,25 @@ struct RawConfig {
     #[serde(default)]
     search: RawSearch,
     #[serde(default)]
+    images: RawImages,
+    #[serde(default)]
     extra: toml::Table,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Spanned<Vec<u32>>>,
+    quality: Option<Spanned<u8>>,
+    cache: Option<PathBuf>,
+}
+
+/// The copies' widths when site.toml does not say: a phone's column at
+/// 1x and 2x, a desktop column at 1x and 2x, and a large screen.
+const DEFAULT_WIDTHS: [u32; 5] = [480, 800, 1200, 1600, 2400];
+
+/// JPEG quality of the copies when site.toml does not say.
+const DEFAULT_QUALITY: u8 = 80;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -115,7 +134,9 @@ impl Config {
                 format!("cannot read the site configuration: {e}"),
             ))
         })?;
-        Config::parse(&path, &text).map_err(Error::one)
+        let mut config = Config::parse(&path, &text).map_err(Error::one)?;
+        config.images.cache = root.join(&config.images.cache);
+        Ok(config)
     }
 
     /// Parses the text of a `site.toml` read from `path`.
@@ -167,6 +188,7 @@ impl Config {
                 name.clone()
             }
         };
+        let images = images_settings(raw.images, &at)?;
         Ok(Config {
             title: raw.title,
             base_url,
@@ -179,6 +201,7 @@ impl Config {
             extra: serde_json::to_value(raw.extra).unwrap_or(serde_json::Value::Null),
             raw_html: raw.markdown.raw_html,
             search: raw.search.enabled,
+            images,
         })
     }
 
@@ -192,6 +215,39 @@ impl Config {
     pub(crate) fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// `[images]`, checked: widths from 16 to 8192 pixels, a quality from 1 to 100.
+fn images_settings(
+    raw: RawImages,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Diagnostic,
+) -> Result<crate::images::Settings, Diagnostic> {
+    let widths = match raw.widths {
+        None => DEFAULT_WIDTHS.to_vec(),
+        Some(w) => {
+            let span = w.span();
+            let mut widths = w.into_inner();
+            if widths.is_empty() || widths.iter().any(|w| !(16..=8192).contains(w)) {
+                return Err(at(
+                    span,
+                    "expected a list of widths in pixels, each from 16 to 8192".into(),
+                ));
+            }
+            widths.sort_unstable();
+            widths.dedup();
+            widths
+        }
+    };
+    let quality = match raw.quality {
+        None => DEFAULT_QUALITY,
+        Some(q) if (1..=100).contains(q.get_ref()) => q.into_inner(),
+        Some(q) => return Err(at(q.span(), "expected a JPEG quality from 1 to 100".into())),
+    };
+    Ok(crate::images::Settings {
+        widths,
+        quality,
+        cache: raw.cache.unwrap_or_else(crate::images::default_cache_dir),
+    })
 }
 
 /// Validates an absolute http(s) URL and strips its trailing slash.

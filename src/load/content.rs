@@ -63,6 +63,10 @@ pub(crate) struct Article {
     pub(crate) path: String,
     /// Hash of the markdown body, to tell a body edit from a metadata edit.
     pub(crate) body_hash: u64,
+    /// `image`: the lead photo (probed by `photos::attach` after parsing).
+    pub(crate) image: Option<super::photos::Photo>,
+    /// `pictured`: the people in the photo, as written.
+    pub(crate) pictured: Vec<String>,
     /// The body's distinct folded words, for the search index
     /// (`words::body_words`): the body itself is not kept.
     pub(crate) words: String,
@@ -362,6 +366,7 @@ fn parse_with(
     let date = fields.date(fm.date.take(), tz);
     let updated = fields.updated(fm.updated.take(), tz);
     let url = fields.url(fm.url.take());
+    let image = fm.image.take().and_then(|field| fields.image(field, &rel));
     fields.name_limits(&fm);
     if !fields.errors.is_empty() {
         return Err(bounded(fields.errors));
@@ -389,6 +394,8 @@ fn parse_with(
         people: dedup(fm.people.0),
         countries: dedup(fm.countries.0),
         tags: dedup(fm.tags.0),
+        image,
+        pictured: dedup(fm.pictured.0),
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
@@ -467,6 +474,18 @@ impl Fields<'_> {
         resolve_date(&raw, tz)
             .map_err(|m| self.at_key("updated", m))
             .ok()
+    }
+
+    fn image(&mut self, field: frontmatter::ImageField, rel: &str) -> Option<super::photos::Photo> {
+        let at = frontmatter::value_position(self.split.yaml, self.split.yaml_line, "image");
+        match super::photos::resolve(field, self.file, rel, at) {
+            Ok(photo) => Some(photo),
+            Err(message) => {
+                self.errors
+                    .push(Diagnostic::at(self.file, at.0, at.1, message));
+                None
+            }
+        }
     }
 
     fn url(&mut self, url: Option<Text>) -> Option<String> {

@@ -195,6 +195,53 @@ impl<'de> Deserialize<'de> for Names {
     }
 }
 
+/// `image:` as written: a path, or a mapping `{src, alt, caption, credit,
+/// focus}`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImageField {
+    /// The file: relative to the article's file, or `/...` from `static/`.
+    pub(crate) src: Text,
+    /// What the picture shows, for readers who cannot see it.
+    pub(crate) alt: Option<Text>,
+    /// Shown under the picture.
+    pub(crate) caption: Option<Text>,
+    /// Who took or owns it, shown after the caption.
+    pub(crate) credit: Option<Text>,
+    /// The point crops keep in view: `[x, y]`, fractions from the top left.
+    pub(crate) focus: Option<[f32; 2]>,
+}
+
+/// Reads `image:` in either form.
+pub(crate) fn image_field<'de, D: Deserializer<'de>>(d: D) -> Result<ImageField, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = ImageField;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a path, or a mapping with src, alt, caption, credit and focus")
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<ImageField, E> {
+            Ok(ImageField {
+                src: Text(clean_text(s).into_owned()),
+                ..ImageField::default()
+            })
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<ImageField, A::Error> {
+            ImageField::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// The wrapper that gives [`ImageField`] its two forms to serde.
+struct AnImage(ImageField);
+
+impl<'de> Deserialize<'de> for AnImage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        image_field(d).map(AnImage)
+    }
+}
+
 /// The typed front matter of one article, before validation.
 #[derive(Debug, Default)]
 pub(crate) struct FrontMatter {
@@ -223,6 +270,10 @@ pub(crate) struct FrontMatter {
     pub(crate) countries: Names,
     /// `tags`.
     pub(crate) tags: Names,
+    /// `image`: the lead photo.
+    pub(crate) image: Option<ImageField>,
+    /// `pictured`: the people in the photo.
+    pub(crate) pictured: Names,
     /// Every other key, for templates (`article.extra`).
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
     /// The values of the wrong shape, each at its position.
@@ -273,6 +324,8 @@ impl FrontMatter {
             "people" => self.people = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "countries" => self.countries = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "tags" => self.tags = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            "image" => self.image = entry.decode::<Option<AnImage>>()?.map(|i| i.0),
+            "pictured" => self.pictured = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             _ => {
                 let json = entry.to_json();
                 self.extra.insert(entry.key.clone(), json);
@@ -390,6 +443,28 @@ mod tests {
             "{:?}",
             fm.errors
         );
+    }
+
+    #[test]
+    fn an_image_is_a_path_or_a_mapping() {
+        let fm = parse("image: photo.jpg\n", 2).unwrap();
+        assert_eq!(fm.image.unwrap().src, Text("photo.jpg".into()));
+        let fm = parse(
+            "image:\n  src: /a.jpg\n  alt: Leaders\n  caption: At the summit\n  credit: Reuters\n  focus: [0.3, 0.6]\npictured: [A, B]\n",
+            2,
+        )
+        .unwrap();
+        let image = fm.image.unwrap();
+        assert_eq!(
+            (image.src.0.as_str(), image.focus),
+            ("/a.jpg", Some([0.3, 0.6]))
+        );
+        assert_eq!(image.credit, Some(Text("Reuters".into())));
+        assert_eq!(fm.pictured.0, ["A", "B"]);
+        let fm = parse("title: A\nimage:\n  src: a.jpg\n  size: big\n", 2).unwrap();
+        assert_eq!(fm.failed, ["image"]);
+        assert!(fm.errors[0].message.contains("size"), "{:?}", fm.errors);
+        assert_eq!(fm.errors[0].line, 4, "{:?}", fm.errors);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod config;
 mod content;
 mod data;
 mod frontmatter;
+mod photos;
 mod statics;
 mod templates;
 mod yaml;
@@ -31,6 +32,7 @@ pub(crate) use content::{
     Article, ArticleId, Asset, Content, Reading,
 };
 pub(crate) use data::load_entities;
+pub(crate) use photos::{attach_one as attach_photo, Photo};
 
 #[cfg(test)]
 pub(crate) use config::DEFAULT_THEME;
@@ -132,7 +134,7 @@ fn read_what_loads_with(
         words: words && config.as_ref().is_some_and(|c| c.search),
     };
     let progress = options.progress.as_ref();
-    let content = match content::load(&root.join("content"), &reading, progress, cache) {
+    let mut content = match content::load(&root.join("content"), &reading, progress, cache) {
         Ok((c, mut broken)) => {
             errors.append(&mut broken);
             c
@@ -143,6 +145,14 @@ fn read_what_loads_with(
         }
     };
     errors.extend(content::duplicate_pages(&content.articles));
+    if let Some(config) = &config {
+        // A build makes the copies of new photos while it reads them; the
+        // preview only reads them (its pages must not wait for copies).
+        let (mut broken, warnings) =
+            photos::attach(&mut content.articles, &config.images, cache.is_none());
+        errors.append(&mut broken);
+        content.warnings.extend(warnings);
+    }
     let entities = load_entities(root).unwrap_or_else(|mut e| {
         errors.append(&mut e);
         Entities::builtin()

@@ -25,6 +25,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/pager.html",
         include_str!("../../templates/partials/pager.html"),
     ),
+    (
+        "partials/photo.html",
+        include_str!("../../templates/partials/photo.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("card.html", include_str!("../../templates/card.html")),

@@ -45,6 +45,8 @@ pub(crate) struct Meta {
     pub(crate) breadcrumbs: Vec<Crumb>,
     /// The schema.org JSON-LD, safe to print inside `<script>` as it is.
     pub(crate) json_ld: String,
+    /// The picture a shared link shows (`og:image`).
+    pub(crate) image: Option<super::photo::PhotoView>,
 }
 
 /// The breadcrumb trail of a page, from the home page: `trail` is the
@@ -111,6 +113,15 @@ impl Meta {
         if let Some(location) = &card.location {
             article["locationCreated"] = json!({"@type": "Place", "name": location});
         }
+        if let Some(photo) = &card.image {
+            // Google asks for 16x9, 4x3 and 1x1 versions of an article's image.
+            let crops = if photo.crops.is_empty() {
+                vec![photo.original.clone()]
+            } else {
+                photo.crops.clone()
+            };
+            article["image"] = json!(crops);
+        }
         let mut meta = Meta::with(
             card.summary.clone(),
             "article",
@@ -122,6 +133,7 @@ impl Meta {
         meta.published = Some(card.date.clone());
         meta.modified = Some(card.updated.clone().unwrap_or_else(|| card.date.clone()));
         meta.tags = tags.iter().map(|t| t.name.clone()).collect();
+        meta.image = card.image.clone();
         meta
     }
 
@@ -177,6 +189,7 @@ impl Meta {
             modified: None,
             tags: Vec::new(),
             breadcrumbs,
+            image: None,
         }
     }
 }

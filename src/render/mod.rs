@@ -15,6 +15,7 @@ mod feeds;
 mod links;
 mod meta;
 mod paths;
+mod photo;
 mod profile;
 mod reach;
 mod timeline;

@@ -49,6 +49,8 @@ pub(crate) struct Card {
     pub(crate) location: Option<String>,
     /// `summary` (or the first paragraph).
     pub(crate) summary: String,
+    /// The lead photo (`image`), with its copies.
+    pub(crate) image: Option<super::photo::PhotoView>,
     /// The card rendered once through `card.html` (print with `| safe`):
     /// lists show it as it is instead of rendering each article again on
     /// every list it appears in.
@@ -149,6 +151,10 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
+            image: article
+                .image
+                .as_ref()
+                .and_then(|photo| super::photo::PhotoView::of(config, photo)),
             html: String::new(),
             fingerprint: 0,
         }

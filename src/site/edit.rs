@@ -129,10 +129,16 @@ impl Site {
         if changed.data {
             self.reload_entities()?;
         }
-        let (articles, errors) = if changed.articles.is_empty() {
+        // An article is read again when its photo's file changed.
+        let mut edited_articles = changed.articles.clone();
+        edited_articles
+            .extend(self.articles_showing(copies.iter().map(|(_, file)| file.as_path())));
+        edited_articles.sort();
+        edited_articles.dedup();
+        let (articles, errors) = if edited_articles.is_empty() {
             (Reached::Bodies(Vec::new()), Vec::new())
         } else {
-            self.update_articles(&changed.articles, options)?
+            self.update_articles(&edited_articles, options)?
         };
         // A generated file may have been shadowed by a static file that is now gone.
         let unshadows = copies
@@ -148,7 +154,7 @@ impl Site {
             || changed.data
             || !changed.articles.is_empty()
             || !copies.is_empty();
-        let index_changed = changed.data || !changed.articles.is_empty();
+        let index_changed = changed.data || !edited_articles.is_empty();
         let keep = errors
             .iter()
             .filter_map(|d| self.page_of_file(&d.path))
@@ -205,7 +211,14 @@ impl Site {
             words: self.config.search,
         };
         let content_dir = load::content_dir(&self.root);
-        let (edits, broken) = load::read_articles(&content_dir, files, &reading);
+        let (mut edits, mut broken) = load::read_articles(&content_dir, files, &reading);
+        // An article whose photo cannot be read keeps its last good version.
+        edits.retain_mut(|(_, article)| {
+            let Some(article) = article else { return true };
+            let (errors, _warnings) = load::attach_photo(article, &self.config.images, false);
+            broken.extend(errors.iter().cloned());
+            errors.is_empty()
+        });
         Ok((self.take_in(edits)?, broken))
     }
 
@@ -386,6 +399,23 @@ impl Site {
             // An editor's temp file, already gone.
             (None, false) => Other::Nothing,
         }
+    }
+
+    /// The files of the articles whose photo is one of `files`.
+    fn articles_showing<'a>(&self, files: impl Iterator<Item = &'a Path>) -> Vec<PathBuf> {
+        let files: BTreeSet<&Path> = files.collect();
+        if files.is_empty() {
+            return Vec::new();
+        }
+        let articles = self.content.articles.iter();
+        articles
+            .filter(|a| {
+                a.image
+                    .as_ref()
+                    .is_some_and(|p| files.contains(p.file.as_path()))
+            })
+            .map(|a| a.file.clone())
+            .collect()
     }
 
     /// True when some article or asset lies under `path`.

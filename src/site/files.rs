@@ -4,12 +4,13 @@
 //! for one file at a time ([`Site::quick_source`], [`Site::produce`]), a
 //! pass asks for all of them; either way the bytes are those a build writes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::Site;
 use crate::error::Diagnostic;
+use crate::images;
 use crate::load;
 use crate::markdown;
 use crate::render::{file_of, Page, SEARCH_DIR};
@@ -29,6 +30,31 @@ pub(crate) enum FileSource {
     Generated(usize),
     /// A file copied as it is, from this source.
     Copy(PathBuf),
+    /// A copy of a photo, from the photo cache (made on first use).
+    Photo(Box<PhotoCopy>),
+}
+
+/// One copy of an article's photo.
+#[derive(Debug, Clone)]
+pub(crate) struct PhotoCopy {
+    /// The photo's file.
+    file: PathBuf,
+    /// The photo, as probed.
+    probe: images::Probe,
+    /// Which copy.
+    copy: images::Copy,
+}
+
+impl PhotoCopy {
+    /// Its fingerprint in the output's manifest (see [`images::copy_fingerprint`]).
+    pub(crate) fn fingerprint(&self) -> u64 {
+        images::copy_fingerprint(&self.probe, &self.copy)
+    }
+
+    /// Its photo's key, which names its folder in the photo cache.
+    pub(crate) fn key(&self) -> &str {
+        &self.probe.key
+    }
 }
 
 /// The file under the output that a request names, from the request's
@@ -70,7 +96,33 @@ impl Site {
         for (rel, source) in self.files_to_copy() {
             files.insert(rel, FileSource::Copy(source));
         }
+        for (rel, copy) in self.photo_copies() {
+            files.insert(rel, FileSource::Photo(Box::new(copy)));
+        }
         files
+    }
+
+    /// Every copy of the articles' photos, by file path under the output
+    /// (`photos/<key>/w800.jpg`).
+    pub(crate) fn photo_copies(&self) -> BTreeMap<String, PhotoCopy> {
+        let mut out = BTreeMap::new();
+        for article in &self.content.articles {
+            let Some(photo) = &article.image else {
+                continue;
+            };
+            let Some(probe) = &photo.probe else { continue };
+            for copy in images::copies(probe, &self.config.images, photo.focus) {
+                let rel = images::copy_path(probe, &copy)
+                    .trim_start_matches('/')
+                    .to_string();
+                out.entry(rel).or_insert_with(|| PhotoCopy {
+                    file: photo.file.clone(),
+                    probe: probe.clone(),
+                    copy,
+                });
+            }
+        }
+        out
     }
 
     /// Where the file `file` (under the output) comes from, when it is the
@@ -103,6 +155,10 @@ impl Site {
                 Ok(std::mem::take(&mut files[*n].1).into_bytes())
             }
             FileSource::Copy(file) => load::read_source(file),
+            FileSource::Photo(p) => {
+                images::copy_bytes(&p.file, &p.probe, &p.copy, &self.config.images)
+                    .map_err(|m| Diagnostic::file(&p.file, m))
+            }
         }
     }
 

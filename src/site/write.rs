@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::edit::{Edited, Reached};
+use super::files::FileSource;
 use super::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
@@ -263,6 +264,7 @@ impl Site {
             progress::start(self.progress.as_ref(), Stage::Writing, 0);
         }
         let files = finish(output, errors)?;
+        self.collect_photo_garbage();
         Ok(BuildReport {
             pages: pages.len(),
             files,
@@ -283,7 +285,43 @@ impl Site {
                 .and_then(|bytes| output.write(&format!("/{rel}"), &bytes, 0));
             errors.extend(written.err());
         }
+        errors.extend(self.write_photo_copies(output));
         errors
+    }
+
+    /// Writes every copy of the articles' photos that the output does not
+    /// hold already (made from the photo, in parallel, when the cache has
+    /// not got it).
+    fn write_photo_copies(&self, output: &Output) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
+        self.photo_copies()
+            .into_par_iter()
+            .filter_map(|(rel, copy)| {
+                let site_path = format!("/{rel}");
+                let fingerprint = copy.fingerprint();
+                if output.unchanged(&site_path, fingerprint) {
+                    return None;
+                }
+                let bytes = self.produce(&FileSource::Photo(Box::new(copy)));
+                bytes
+                    .and_then(|b| output.write(&site_path, &b, fingerprint))
+                    .err()
+            })
+            .collect()
+    }
+
+    /// Removes from the photo cache what no site uses, when it has grown
+    /// past twice what this one uses.
+    fn collect_photo_garbage(&self) {
+        let used: std::collections::HashSet<String> = self
+            .photo_copies()
+            .values()
+            .map(|c| c.key().to_string())
+            .collect();
+        // A site without photos leaves the cache to the sites that have some.
+        if !used.is_empty() {
+            crate::images::collect_garbage(&self.config.images.cache, &used);
+        }
     }
 
     /// Renders into `out` every file but the search index (the pages whose
@@ -373,6 +411,12 @@ impl Site {
             errors.into_iter().partition(is_changed_during_build);
         for page in changed.iter().filter_map(|d| self.page_of_file(&d.path)) {
             output.keep(page);
+        }
+        if removed.is_some() {
+            // The articles' photos may have changed: their copies are
+            // made what a build would write, the others removed.
+            output.forget_under(crate::images::PHOTOS_DIR);
+            errors.extend(self.write_photo_copies(&output));
         }
         for (rel, file) in &edited.copies {
             let site_path = format!("/{rel}");

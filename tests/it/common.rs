@@ -76,8 +76,14 @@ impl SiteFixture {
     }
 
     fn write_config(&self) {
+        // Each fixture keeps its own photo cache (not the user's).
+        let images = if self.extra_config.contains("[images]") {
+            ""
+        } else {
+            "\n[images]\ncache = \".photo-cache\"\n"
+        };
         let text = format!(
-            "title = \"Test Gazette\"\nbase_url = \"{}\"\n{}",
+            "title = \"Test Gazette\"\nbase_url = \"{}\"\n{}{images}",
             self.base_url, self.extra_config
         );
         self.put("site.toml", text);

@@ -17,6 +17,7 @@ mod errors;
 mod hostile;
 mod incremental;
 mod metadata;
+mod photos;
 mod preview;
 mod reader;
 mod search;

@@ -1,0 +1,136 @@
+//! The photo cache: one folder per photo key (its bytes' hash and the
+//! settings) holding `probe.json` and the copies made of it. Entries are
+//! written to a temporary name and renamed, so that a build killed while
+//! it wrote leaves no half copy; two processes making the same copy write
+//! the same bytes. Nothing expires by age (as in Hugo): entries this site
+//! no longer uses are removed when the cache grows past twice what the
+//! site uses ([`collect_garbage`]).
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Probe;
+
+/// `$GAZETTE_CACHE_DIR`, else the user's cache folder
+/// (`$XDG_CACHE_HOME/gazette` or `~/.cache/gazette`), with `photos` under it.
+pub(crate) fn default_cache_dir() -> PathBuf {
+    let base = std::env::var_os("GAZETTE_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from);
+            let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache"));
+            xdg.or(home).map(|d| d.join("gazette"))
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("gazette-cache"));
+    base.join("photos")
+}
+
+/// The probe stored for `key`, when there is a readable one.
+pub(crate) fn read_probe(cache: &Path, key: &str) -> Option<Probe> {
+    let bytes = fs::read(cache.join(key).join("probe.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Stores the probe of `key`. A cache that cannot be written costs only
+/// the work again next time, so failures are ignored.
+pub(crate) fn write_probe(cache: &Path, probe: &Probe) {
+    let json = serde_json::to_vec(probe).expect("a probe serialises");
+    let _ = put(&cache.join(&probe.key), "probe.json", &json);
+}
+
+/// A copy's bytes, when cached.
+pub(crate) fn read_copy(cache: &Path, key: &str, name: &str) -> Option<Vec<u8>> {
+    fs::read(cache.join(key).join(name)).ok()
+}
+
+/// Stores a copy's bytes (failures ignored, as for probes).
+pub(crate) fn write_copy(cache: &Path, key: &str, name: &str, bytes: &[u8]) {
+    let _ = put(&cache.join(key), name, bytes);
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename.
+fn put(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut file = fs::File::create(&temp)?;
+    file.write_all(bytes)?;
+    drop(file);
+    fs::rename(&temp, dir.join(name)).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })
+}
+
+/// The bytes held in one entry's folder.
+fn entry_bytes(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Removes the entries not in `used` when the cache holds more than twice
+/// the bytes of those in `used` (and more than 64 MiB): oldest first, until
+/// it is back under that. Returns how many entries were removed.
+pub(crate) fn collect_garbage(cache: &Path, used: &HashSet<String>) -> usize {
+    let Ok(entries) = fs::read_dir(cache) else {
+        return 0;
+    };
+    let mut kept = 0u64;
+    let mut unused: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let bytes = entry_bytes(&path);
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if used.contains(&name) {
+            kept += bytes;
+        } else {
+            let modified = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            unused.push((modified, bytes, path));
+        }
+    }
+    let limit = (2 * kept).max(64 << 20);
+    let mut total = kept + unused.iter().map(|u| u.1).sum::<u64>();
+    unused.sort();
+    let mut removed = 0;
+    for (_, bytes, path) in unused {
+        if total <= limit {
+            break;
+        }
+        if fs::remove_dir_all(&path).is_ok() {
+            total -= bytes;
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_the_oldest_unused_past_twice_the_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let mb = vec![0u8; 1 << 20];
+        for (key, n) in [("used", 40), ("old", 60), ("new", 10)] {
+            for i in 0..n {
+                write_copy(dir.path(), key, &format!("{i}.jpg"), &mb);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let used: HashSet<String> = ["used".to_string()].into();
+        // 110 MiB against a limit of 80: the oldest unused entry goes.
+        assert_eq!(collect_garbage(dir.path(), &used), 1);
+        assert!(!dir.path().join("old").exists());
+        assert!(dir.path().join("new").exists() && dir.path().join("used").exists());
+        assert_eq!(collect_garbage(dir.path(), &used), 0);
+    }
+}

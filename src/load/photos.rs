@@ -1,0 +1,253 @@
+//! An article's lead photo: `image:` resolved to a file of the site
+//! (beside the article, or `/...` under `static/`, never outside either),
+//! then probed (`images::probe`) for its size, colour and embedded
+//! caption and credit, which fill what the front matter leaves out.
+//! Problems name the article's file and the line of its `image` key.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::content::Article;
+use super::frontmatter::{ImageField, Text};
+use crate::error::Diagnostic;
+use crate::images::{self, Focus, Probe, Settings};
+
+/// An article's photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Photo {
+    /// The file.
+    pub(crate) file: PathBuf,
+    /// Where the original is copied on the site (`/2026/02/photo.jpg`).
+    pub(crate) site_path: String,
+    /// What the picture shows (front matter only: a caption is not a
+    /// description).
+    pub(crate) alt: Option<String>,
+    /// The caption, as the front matter gives it.
+    pub(crate) caption: Option<String>,
+    /// The credit, as the front matter gives it.
+    pub(crate) credit: Option<String>,
+    /// The crops' point of interest.
+    pub(crate) focus: Option<Focus>,
+    /// Line and column of the `image` value in the article's file.
+    pub(crate) at: (usize, usize),
+    /// The file as probed; `None` until [`attach`] ran.
+    pub(crate) probe: Option<Probe>,
+}
+
+impl Photo {
+    /// The caption shown: the front matter's, else the file's own.
+    pub(crate) fn caption(&self) -> Option<&str> {
+        let embedded = self.probe.as_ref().map(|p| &p.embedded);
+        self.caption
+            .as_deref()
+            .or(embedded.and_then(|e| e.caption.as_deref()))
+    }
+
+    /// The credit shown: the front matter's, else the file's credit, else
+    /// its photographer.
+    pub(crate) fn credit(&self) -> Option<&str> {
+        let embedded = self.probe.as_ref().map(|p| &p.embedded);
+        let file = embedded.and_then(|e| e.credit.as_deref().or(e.byline.as_deref()));
+        self.credit.as_deref().or(file)
+    }
+}
+
+/// Resolves `image:` of the article in `file` (`rel` under `content/`).
+pub(crate) fn resolve(
+    field: ImageField,
+    file: &Path,
+    rel: &str,
+    at: (usize, usize),
+) -> Result<Photo, String> {
+    let src = field.src.0.trim();
+    if src.is_empty() {
+        return Err("`image`: expected the path of a photo file".into());
+    }
+    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+        return Err(format!(
+            "`image`: `{src}` is an address: expected a photo file in the site (beside the article, or /... under static/); remote photos are not fetched"
+        ));
+    }
+    let content_dir = content_dir(file, rel);
+    let (base, site_rel) = match src.strip_prefix('/') {
+        Some(under_static) => (
+            content_dir.parent().unwrap_or(&content_dir).join("static"),
+            normal(under_static),
+        ),
+        None => {
+            let joined = match rel.rsplit_once('/') {
+                Some((article_dir, _)) => format!("{article_dir}/{src}"),
+                None => src.to_string(),
+            };
+            (content_dir.clone(), normal(&joined))
+        }
+    };
+    let Some(site_rel) = site_rel else {
+        return Err(format!("`image`: `{src}` leads outside the site's folder"));
+    };
+    let focus = match field.focus {
+        None => None,
+        Some([x, y]) if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => Some(Focus(x, y)),
+        Some(_) => {
+            return Err("`image.focus`: expected [x, y], each a fraction from 0 to 1".into())
+        }
+    };
+    let text = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
+    Ok(Photo {
+        file: base.join(&site_rel),
+        site_path: format!("/{site_rel}"),
+        alt: text(field.alt),
+        caption: text(field.caption),
+        credit: text(field.credit),
+        focus,
+        at,
+        probe: None,
+    })
+}
+
+/// The `content/` folder of an article file whose path under it is `rel`.
+fn content_dir(file: &Path, rel: &str) -> PathBuf {
+    let depth = rel.split('/').count();
+    let mut dir = file.to_path_buf();
+    for _ in 0..depth {
+        dir.pop();
+    }
+    dir
+}
+
+/// `path` with `.` and `..` resolved, `/`-separated; `None` when it leaves
+/// its base.
+fn normal(path: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for c in Path::new(path).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Probes the photo of each article that has one (in parallel).
+/// With `make`, a photo not in the cache has its copies made from the
+/// same decoding (a build); without, only read (the preview, whose pages
+/// must not wait for copies). Returns the errors (the article's file, at
+/// its `image` key) and the warnings.
+pub(crate) fn attach(
+    articles: &mut [Article],
+    settings: &Settings,
+    make: bool,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let found: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = articles
+        .par_iter_mut()
+        .map(|article| attach_one(article, settings, make))
+        .collect();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (e, w) in found {
+        errors.extend(e);
+        warnings.extend(w);
+    }
+    (errors, warnings)
+}
+
+/// [`attach`] for one article.
+pub(crate) fn attach_one(
+    article: &mut Article,
+    settings: &Settings,
+    make: bool,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let Some(photo) = article.image.as_mut() else {
+        return (Vec::new(), Vec::new());
+    };
+    let at = |message: String| Diagnostic::at(&article.file, photo.at.0, photo.at.1, message);
+    let probe = match images::probe(&photo.file, settings, make.then_some(photo.focus)) {
+        Ok(probe) => probe,
+        Err(message) => {
+            let message = format!(
+                "`image` {}: {message}",
+                photo.site_path.trim_start_matches('/')
+            );
+            return (vec![at(message)], Vec::new());
+        }
+    };
+    let mut warnings: Vec<Diagnostic> = probe
+        .notes
+        .iter()
+        .map(|n| {
+            at(format!(
+                "`image` {}: {n}",
+                photo.site_path.trim_start_matches('/')
+            ))
+            .warning()
+        })
+        .collect();
+    if photo.alt.is_none() {
+        warnings.push(
+            at("`image` has no `alt`: describe the picture for readers who cannot see it".into())
+                .warning(),
+        );
+    }
+    photo.probe = Some(probe);
+    (Vec::new(), warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(src: &str) -> ImageField {
+        ImageField {
+            src: Text(src.into()),
+            ..ImageField::default()
+        }
+    }
+
+    #[test]
+    fn paths_resolve_beside_the_article_or_under_static() {
+        let file = Path::new("/site/content/2026/02/talks.md");
+        let p = resolve(field("photo.jpg"), file, "2026/02/talks.md", (1, 1)).unwrap();
+        assert_eq!(p.file, Path::new("/site/content/2026/02/photo.jpg"));
+        assert_eq!(p.site_path, "/2026/02/photo.jpg");
+        let p = resolve(field("../01/./a.png"), file, "2026/02/talks.md", (1, 1)).unwrap();
+        assert_eq!(p.site_path, "/2026/01/a.png");
+        let top = resolve(
+            field("a.jpg"),
+            Path::new("/site/content/t.md"),
+            "t.md",
+            (1, 1),
+        )
+        .unwrap();
+        assert_eq!(top.site_path, "/a.jpg");
+        let p = resolve(field("/img/a.jpg"), file, "2026/02/talks.md", (1, 1)).unwrap();
+        assert_eq!(p.file, Path::new("/site/static/img/a.jpg"));
+        assert_eq!(p.site_path, "/img/a.jpg");
+    }
+
+    #[test]
+    fn paths_that_leave_the_site_or_are_addresses_are_refused() {
+        let file = Path::new("/site/content/2026/talks.md");
+        for bad in [
+            "../../etc/passwd",
+            "/../../x.jpg",
+            "https://e.org/a.jpg",
+            "//e.org/a.jpg",
+            "",
+            "data:image/png;base64,xx",
+        ] {
+            assert!(
+                resolve(field(bad), file, "2026/talks.md", (1, 1)).is_err(),
+                "{bad}"
+            );
+        }
+        let mut f = field("a.jpg");
+        f.focus = Some([1.5, 0.0]);
+        assert!(resolve(f, file, "2026/talks.md", (1, 1)).is_err());
+    }
+}
