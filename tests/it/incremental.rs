@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use gazette::{Live, LoadOptions, Route, Site};
 
 use crate::common::{assert_same_files, snapshot, Rng, SiteFixture};
+use crate::photos::jpeg;
 
 const PEOPLE: &[&str] = &[
     "Ann Lee",
@@ -44,8 +45,13 @@ fn article(rng: &mut Rng, n: usize) -> String {
     } else {
         ""
     };
+    // Some articles show one of the two photos under static/.
+    let image = match rng.below(4) {
+        0 => format!("image: {{src: /p{}.jpg, alt: Photo}}\n", rng.below(2)),
+        _ => String::new(),
+    };
     format!(
-        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}---\nFirst paragraph {n}.\n\nBody {}.\n",
+        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}---\nFirst paragraph {n}.\n\nBody {}.\n",
         rng.next() % 1000
     )
 }
@@ -54,6 +60,19 @@ fn article(rng: &mut Rng, n: usize) -> String {
 /// would report it.
 fn put(site: &SiteFixture, rel: &str, text: &str) -> PathBuf {
     site.put(rel, text);
+    site.root().join(rel)
+}
+
+/// The two photos that articles may show.
+fn put_photos(site: &SiteFixture) {
+    for k in 0..2 {
+        site.put(&format!("static/p{k}.jpg"), jpeg(64, 48, k, &[]));
+    }
+}
+
+/// [`put`] for bytes.
+fn put_bytes(site: &SiteFixture, rel: &str, bytes: &[u8]) -> PathBuf {
+    site.put(rel, bytes);
     site.root().join(rel)
 }
 
@@ -86,7 +105,18 @@ fn edit(rng: &mut Rng, site: &SiteFixture, next_id: &mut usize) -> (Vec<PathBuf>
     files.sort();
     let target = files[rng.below(files.len())].clone();
     let text = fs::read_to_string(&target).unwrap();
-    match rng.below(11) {
+    match rng.below(12) {
+        11 => {
+            // A photo replaced (now and then by one of another size).
+            let rel = format!("static/p{}.jpg", rng.below(2));
+            let (w, h) = if rng.below(3) == 0 {
+                (48, 64)
+            } else {
+                (64, 48)
+            };
+            let file = put_bytes(site, &rel, &jpeg(w, h, rng.below(250) as u8, &[]));
+            (vec![file], "photo replaced".into())
+        }
         0 => {
             fs::write(&target, format!("{text}\nMore body {}.\n", rng.next())).unwrap();
             (vec![target], "body edit".into())
@@ -203,6 +233,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
     let (root, live_out) = (site.root(), outs.path().join("live-out"));
     let clean_out = outs.path().join("clean-out");
     let mut rng = Rng(seed);
+    put_photos(&site);
     for n in 0..articles {
         site.put(
             &format!("content/{}/a{n}.md", 2025 + n % 2),
@@ -216,6 +247,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
     clean_build(root, &clean_out).unwrap();
     assert_same(&live_out, &clean_out, "initial build");
     let mut routes = std::collections::BTreeSet::new();
+    let mut photo_edits = 0;
     for step in 0..steps {
         let (mut paths, mut what) = edit(&mut rng, &site, &mut next_id);
         // A burst: the next edit comes before the files of this one are
@@ -227,6 +259,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
             (paths, what) = edit(&mut rng, &site, &mut next_id);
             what = format!("burst, then {what}");
         }
+        photo_edits += usize::from(what.contains("photo"));
         let label = format!("step {step} (seed {seed}): {what} {paths:?}");
         let live_result = live.rebuild(&paths).and_then(|r| live.settle().map(|()| r));
         match clean_build(root, &clean_out) {
@@ -243,6 +276,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
             ),
         }
     }
+    assert!(photo_edits > 0, "no photo was replaced (seed {seed})");
     // The narrow routes are the ones worth checking: make sure they ran.
     for route in [
         Route::Body,
@@ -260,7 +294,7 @@ fn run_property(seed: u64, articles: usize, steps: usize) {
 
 #[test]
 fn incremental_output_equals_clean_build_seed_1() {
-    run_property(0x9E37_79B9_7F4A_7C15, 24, 40);
+    run_property(0x9E37_79B9_7F4A_7C15, 24, 64);
 }
 
 #[test]
@@ -271,6 +305,7 @@ fn incremental_output_equals_clean_build_seed_2() {
 #[test]
 fn body_edit_renders_only_its_page() {
     let site = SiteFixture::new();
+    put_photos(&site);
     let mut rng = Rng(7);
     for n in 0..5 {
         site.put(&format!("content/a{n}.md"), article(&mut rng, n));
