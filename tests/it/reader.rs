@@ -12,12 +12,17 @@ use crate::chromium::{browser_tools, Browser};
 use crate::common::{md, poll_until, Serving, SiteFixture, PATIENCE};
 
 /// The pages of the example site a reader lands on most.
-const PAGES: [(&str, &str); 4] = [
+const PAGES: [(&str, &str); 6] = [
     ("home", "/"),
     (
         "article",
         "/2026/02/european-defence-ministers-demand-robust-guarantees-for-ukraine/",
     ),
+    (
+        "article-photo",
+        "/2025/03/lancaster-house-summit-backs-plan-for-ukraine/",
+    ),
+    ("month-photo", "/2025/03/"),
     ("person", "/people/volodymyr-zelenskiy/"),
     ("country", "/countries/ukraine/"),
 ];
