@@ -281,9 +281,13 @@ impl Site {
             }
         }
         for (rel, source) in &copies {
-            let written = load::read_source(source)
-                .and_then(|bytes| output.write(&format!("/{rel}"), &bytes, 0));
-            errors.extend(written.err());
+            match load::read_source(source) {
+                Ok(bytes) => errors.extend(output.write(&format!("/{rel}"), &bytes, 0).err()),
+                // Deleted since the files were listed: the deletion is an
+                // edit of its own, and the file is left out as it would be.
+                Err(_) if !source.exists() => {}
+                Err(e) => errors.push(e),
+            }
         }
         errors.extend(self.write_photo_copies(output));
         errors
@@ -421,10 +425,10 @@ impl Site {
         for (rel, file) in &edited.copies {
             let site_path = format!("/{rel}");
             output.forget(&site_path);
-            if file.exists() {
-                let written =
-                    load::read_source(file).and_then(|bytes| output.write(&site_path, &bytes, 0));
-                errors.extend(written.err());
+            match load::read_source(file) {
+                Ok(bytes) => errors.extend(output.write(&site_path, &bytes, 0).err()),
+                Err(_) if !file.exists() => {}
+                Err(e) => errors.push(e),
             }
         }
         finish_writing(output, errors, writing)
