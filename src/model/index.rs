@@ -69,6 +69,20 @@ pub(crate) struct Index {
     pub(crate) taxonomies: [Taxonomy; 3],
     /// Years with articles.
     pub(crate) years: BTreeMap<i32, Year>,
+    /// Who is in the articles' photos (`pictured`).
+    pub(crate) pictured: Pictured,
+}
+
+/// The people articles' photos show, resolved to the people of the index
+/// (by the same aliases as `people`); a name no article mentions has no
+/// page and is left out.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pictured {
+    /// For each person (by people term), the articles whose photo shows
+    /// them, newest first.
+    pub(crate) by_person: Vec<Vec<ArticleId>>,
+    /// For each article, the people its photo shows.
+    pub(crate) by_article: Vec<Vec<TermId>>,
 }
 
 impl Index {
@@ -105,11 +119,18 @@ impl Index {
                 .articles
                 .push(id);
         }
+        let pictured = pictured(
+            articles,
+            &newest_first,
+            &taxonomies[Kind::People as usize],
+            entities,
+        );
         Index {
             newest_first,
             rank,
             taxonomies,
             years,
+            pictured,
         }
     }
 
@@ -124,6 +145,40 @@ impl Index {
         let newer = r.checked_sub(1).map(|p| self.newest_first[p]);
         let older = self.newest_first.get(r + 1).copied();
         (newer, older)
+    }
+}
+
+/// Resolves each article's `pictured` names to the people of `people`.
+fn pictured<A: Borrow<Article>>(
+    articles: &[A],
+    newest_first: &[ArticleId],
+    people: &Taxonomy,
+    entities: &Entities,
+) -> Pictured {
+    let mut by_person = vec![Vec::new(); people.terms.len()];
+    let mut by_article = vec![Vec::new(); articles.len()];
+    for &id in newest_first {
+        let article = articles[id].borrow();
+        if article.image.is_none() {
+            continue;
+        }
+        for name in &article.pictured {
+            let key = entities.identify(Kind::People, name).key;
+            let Ok(t) = people
+                .terms
+                .binary_search_by(|term| term.key.as_str().cmp(&key))
+            else {
+                continue;
+            };
+            if !by_article[id].contains(&t) {
+                by_article[id].push(t);
+                by_person[t].push(id);
+            }
+        }
+    }
+    Pictured {
+        by_person,
+        by_article,
     }
 }
 

@@ -43,6 +43,9 @@ use crate::model::{related, Entities, Index, Kind, Term, TermId};
 use chrono::{DateTime, Datelike, Utc};
 use meta::{crumbs, Meta};
 use paths::{page_count, term_path};
+/// The most photos a person's page shows of them.
+const MAX_PICTURED: usize = 12;
+
 use views::{ArticleView, MonthLink, Paginator, SiteView, TermSummary, YearLink};
 
 /// Terms in the "most mentioned" list of a taxonomy page.
@@ -582,7 +585,26 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("meta", &meta);
         ctx.insert("profile", &profile);
+        if kind == Kind::People && n == 1 {
+            self.pictured_context(ctx, t);
+        }
         self.list_context(ctx, &base, &term.articles, n);
+    }
+
+    /// `pictured`: the newest photos that show person `t`, each linking
+    /// to its article (on the first page of the person's list).
+    fn pictured_context(&self, ctx: &mut PageContext, t: TermId) {
+        let ids: Vec<ArticleId> = self.index.pictured.by_person[t]
+            .iter()
+            .take(MAX_PICTURED)
+            .copied()
+            .collect();
+        ctx.shows(ids.iter().copied());
+        let photos: Vec<views::PicturedView> = ids
+            .iter()
+            .filter_map(|&id| views::PicturedView::of(self.card(id)))
+            .collect();
+        ctx.insert("pictured", &photos);
     }
 
     fn year_context(&self, ctx: &mut PageContext, y: i32, month: Option<u32>, n: usize) {

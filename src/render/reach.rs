@@ -69,6 +69,11 @@ impl Reach {
             let country = &index.taxonomy(Kind::Countries).terms[c].key;
             self.profiles.extend(people_of_country(r.entities, country));
         }
+        // A person's first page shows the photos they are in.
+        let people = index.taxonomy(Kind::People);
+        for &t in &index.pictured.by_article[id] {
+            self.profiles.insert(people.terms[t].key.clone());
+        }
         let date = r.articles[id].date;
         self.months.insert((date.year(), date.month()));
         self.ranks.push(index.rank[id]);

@@ -94,12 +94,18 @@ pub(crate) fn random_site(seed: u64) -> TestSite {
     let articles: Vec<(String, String)> = (0..count)
         .map(|i| {
             let (y, m, d) = (2024 + next(3), 1 + next(12), 1 + next(28));
-            let front = format!(
+            let mut front = format!(
                 "title: \"Story {i}\"\ndate: {y}-{m:02}-{d:02}\npeople: [{}]\ncountries: [{}]\ntags: [{}]\n",
                 pick(&mut next, &people),
                 pick(&mut next, &countries),
                 pick(&mut next, &tags),
             );
+            // Half the stories have a photo of some people (not always
+            // those they mention).
+            if next(2) == 0 {
+                let pictured = pick(&mut next, &people);
+                front.push_str(&format!("image: p{i}.jpg\npictured: [{pictured}]\n"));
+            }
             (format!("{y}/{m:02}/story-{i}.md"), front)
         })
         .collect();

@@ -226,6 +226,35 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) content: &'a str,
 }
 
+/// A photo that shows a person, on their page: its thumbnail and its
+/// article.
+#[derive(Debug, Serialize)]
+pub(crate) struct PicturedView<'a> {
+    /// The article's page.
+    pub(crate) url: &'a str,
+    /// The article's title.
+    pub(crate) title: &'a str,
+    /// RFC 3339 date of the article.
+    pub(crate) date: &'a str,
+    /// Human date.
+    pub(crate) date_display: &'a str,
+    /// The photo.
+    pub(crate) photo: &'a super::photo::PhotoView,
+}
+
+impl<'a> PicturedView<'a> {
+    /// The view of an article's card, when it has a photo.
+    pub(crate) fn of(card: &'a Card) -> Option<PicturedView<'a>> {
+        Some(PicturedView {
+            url: &card.url,
+            title: &card.title,
+            date: &card.date,
+            date_display: &card.date_display,
+            photo: card.image.as_ref()?,
+        })
+    }
+}
+
 /// An entry of an Atom feed: the article's `<entry>` rendered once through
 /// `entry.xml`, and the few fields a custom feed template may want.
 #[derive(Debug, Serialize)]

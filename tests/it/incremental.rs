@@ -47,7 +47,11 @@ fn article(rng: &mut Rng, n: usize) -> String {
     };
     // Some articles show one of the two photos under static/.
     let image = match rng.below(4) {
-        0 => format!("image: {{src: /p{}.jpg, alt: Photo}}\n", rng.below(2)),
+        0 => format!(
+            "image: {{src: /p{}.jpg, alt: Photo}}\npictured: [\"{}\"]\n",
+            rng.below(2),
+            rng.pick(PEOPLE)
+        ),
         _ => String::new(),
     };
     format!(

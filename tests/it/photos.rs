@@ -516,6 +516,41 @@ fn a_second_build_does_no_photo_work() {
     assert!(built.out.join(rel(&new[0])).exists());
 }
 
+#[test]
+fn a_persons_page_shows_the_photos_they_are_in_newest_first() {
+    let people = "people: [Ann Lee, Bo Chen]\n";
+    let built = SiteFixture::new()
+        .file("data/people.yaml", "- name: Ann Lee\n  aliases: [A. Lee]\n")
+        .file("content/a.jpg", jpeg(400, 300, 13, &[]))
+        .file("content/b.jpg", jpeg(400, 300, 14, &[]))
+        .article("old.md", md("Old", "2026-01-05", &format!("{people}image: {{src: a.jpg, alt: Old photo}}\npictured: [A. Lee, Nobody Known]\n")))
+        .article("new.md", md("New", "2026-02-05", &format!("{people}image: {{src: b.jpg, alt: New photo}}\npictured: [Ann Lee]\n")))
+        .article("none.md", md("No photo", "2026-02-06", &format!("{people}pictured: [Ann Lee]\n")))
+        .build();
+    let ann = built.html("/people/ann-lee/");
+    assert_eq!(
+        attrs(&ann, ".pictured .photo-grid a", "href"),
+        [
+            format!("{}2026/02/new/", crate::common::BASE),
+            format!("{}2026/01/old/", crate::common::BASE),
+        ]
+    );
+    assert_eq!(
+        attrs(&ann, ".pictured img", "alt"),
+        ["New photo", "Old photo"]
+    );
+    assert_eq!(attrs(&ann, ".pictured img", "loading"), ["lazy", "lazy"]);
+    let bo = built.html("/people/bo-chen/");
+    assert!(
+        attrs(&bo, ".pictured img", "src").is_empty(),
+        "Bo is mentioned, not pictured"
+    );
+    assert!(
+        !built.exists("/people/nobody-known/"),
+        "a name only pictured has no page"
+    );
+}
+
 /// The lead photo's box, its caption's place, whether it loaded, and the
 /// page's layout shift so far.
 const PHOTO_LOOK: &str = r#"
@@ -540,16 +575,37 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
         return;
     };
     let fixture = SiteFixture::new()
-        .file("content/2026/02/summit.jpg", jpeg(1600, 1000, 12, &[iptc("Leaders meet in London.", "Reuters", "")]))
-        .article("2026/02/talks.md", with_image("Talks", "2026-02-20", "{src: summit.jpg, alt: Leaders at a table}"))
+        .file(
+            "content/2026/02/summit.jpg",
+            jpeg(
+                1600,
+                1000,
+                12,
+                &[iptc("Leaders meet in London.", "Reuters", "")],
+            ),
+        )
+        .article(
+            "2026/02/talks.md",
+            with_image(
+                "Talks",
+                "2026-02-20",
+                "{src: summit.jpg, alt: Leaders at a table}",
+            ),
+        )
         .article("2026/02/other.md", md("Other", "2026-02-19", ""));
     let out = tempfile::tempdir().unwrap();
     let serving = Serving::start(fixture.root(), out.path(), &[]);
     let browser = Browser::start(&chromium, &chromedriver);
     browser.cdp("Page.enable", serde_json::json!({}));
-    browser.cdp("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({ "source": RECORD_SHIFTS }));
+    browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": RECORD_SHIFTS }),
+    );
     browser.cdp("Network.enable", serde_json::json!({}));
-    browser.cdp("Network.setCacheDisabled", serde_json::json!({ "cacheDisabled": true }));
+    browser.cdp(
+        "Network.setCacheDisabled",
+        serde_json::json!({ "cacheDisabled": true }),
+    );
     let url = format!("{}2026/02/talks/", serving.url);
     let look = |what: &str| {
         poll_until(what, PATIENCE, || match browser.js(PHOTO_LOOK) {
@@ -561,26 +617,53 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
     for width in [390u32, 1280] {
         browser.emulate(width, "light");
         // The photo's copies never arrive: the box is already its final size.
-        browser.cdp("Network.setBlockedURLs", serde_json::json!({ "urls": ["*/photos/*"] }));
+        browser.cdp(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": ["*/photos/*"] }),
+        );
         browser.goto(&url);
         let blocked = look("the page without its photo");
         assert_eq!(blocked["loaded"], false, "{blocked}");
-        let (w, h) = (blocked["width"].as_f64().unwrap(), blocked["height"].as_f64().unwrap());
-        assert!(w > 100.0 && (h - w * 1000.0 / 1600.0).abs() < 1.0, "the box keeps the photo's shape at {width}: {blocked}");
-        assert!(blocked["captionTop"].as_f64() >= blocked["imgBottom"].as_f64(), "{blocked}");
-        assert_ne!(blocked["background"], "rgba(0, 0, 0, 0)", "a placeholder colour: {blocked}");
+        let (w, h) = (
+            blocked["width"].as_f64().unwrap(),
+            blocked["height"].as_f64().unwrap(),
+        );
+        assert!(
+            w > 100.0 && (h - w * 1000.0 / 1600.0).abs() < 1.0,
+            "the box keeps the photo's shape at {width}: {blocked}"
+        );
+        assert!(
+            blocked["captionTop"].as_f64() >= blocked["imgBottom"].as_f64(),
+            "{blocked}"
+        );
+        assert_ne!(
+            blocked["background"], "rgba(0, 0, 0, 0)",
+            "a placeholder colour: {blocked}"
+        );
         // With the photo: the same box, no layout shift, a copy of the right width.
         browser.cdp("Network.setBlockedURLs", serde_json::json!({ "urls": [] }));
         browser.goto(&url);
-        let shown = poll_until("the photo to load", PATIENCE, || match browser.js(PHOTO_LOOK) {
-            Ok(v) if v["loaded"] == true => Ok(v),
-            Ok(v) => Err(v.to_string()),
-            Err(e) => Err(e),
+        let shown = poll_until("the photo to load", PATIENCE, || {
+            match browser.js(PHOTO_LOOK) {
+                Ok(v) if v["loaded"] == true => Ok(v),
+                Ok(v) => Err(v.to_string()),
+                Err(e) => Err(e),
+            }
         });
         assert_eq!(shown["height"], blocked["height"], "{shown}");
-        assert_eq!(shown["shift"].as_f64(), Some(0.0), "no layout shift at {width}: {shown}");
-        assert!(shown["current"].as_str().unwrap().contains("/photos/"), "{shown}");
-        assert!(shown["scrollWidth"].as_u64() <= shown["innerWidth"].as_u64(), "{shown}");
+        assert_eq!(
+            shown["shift"].as_f64(),
+            Some(0.0),
+            "no layout shift at {width}: {shown}"
+        );
+        assert!(
+            shown["current"].as_str().unwrap().contains("/photos/"),
+            "{shown}"
+        );
+        assert!(
+            shown["scrollWidth"].as_u64() <= shown["innerWidth"].as_u64(),
+            "{shown}"
+        );
         browser.screenshot(&screenshots().join(format!("photo-article-{width}.png")));
         // The list: the thumbnail sits beside the card, inside the page.
         browser.goto(&format!("{}2026/02/", serving.url));
@@ -594,8 +677,14 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
         });
         let (tw, th) = (list["w"].as_f64().unwrap(), list["h"].as_f64().unwrap());
         assert!((th - tw * 0.75).abs() < 1.0 && tw >= 80.0, "{list}");
-        assert!(list["right"].as_f64() <= list["cardRight"].as_f64(), "{list}");
-        assert!(list["scrollWidth"].as_u64() <= list["innerWidth"].as_u64(), "{list}");
+        assert!(
+            list["right"].as_f64() <= list["cardRight"].as_f64(),
+            "{list}"
+        );
+        assert!(
+            list["scrollWidth"].as_u64() <= list["innerWidth"].as_u64(),
+            "{list}"
+        );
         assert_eq!(list["natural"], 320, "{list}");
         browser.screenshot(&screenshots().join(format!("photo-list-{width}.png")));
     }
