@@ -553,7 +553,7 @@ fn a_persons_page_shows_the_photos_they_are_in_newest_first() {
 
 /// The lead photo's box, its caption's place, whether it loaded, and the
 /// page's layout shift so far.
-const PHOTO_LOOK: &str = r#"
+const PHOTO_LOOK: &str = r"
 var img = document.querySelector('figure.photo img'), cap = document.querySelector('figure.photo figcaption');
 var r = img.getBoundingClientRect(), c = cap.getBoundingClientRect();
 var shift = 0;
@@ -562,7 +562,7 @@ var thumb = document.querySelector('li.card img.thumb');
 return { ready: document.readyState, width: r.width, height: r.height, captionTop: c.top, imgBottom: r.bottom,
   loaded: img.complete && img.naturalWidth > 0, current: img.currentSrc, shift: shift,
   scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-  background: getComputedStyle(img).backgroundColor };"#;
+  background: getComputedStyle(img).backgroundColor };";
 
 /// Records layout shifts from the start of every page (run before its scripts).
 const RECORD_SHIFTS: &str = "window.__shifts = []; new PerformanceObserver(function (l) { l.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.__shifts.push(e.value); }); }).observe({ type: 'layout-shift', buffered: true });";
