@@ -64,6 +64,10 @@ struct ImportArgs {
     /// Also append the suggested entries for new people to data/people.yaml.
     #[arg(long)]
     write_data: bool,
+    /// The story's photo: copied beside the article, with the copy's
+    /// caption and credit and the people the caption names.
+    #[arg(long)]
+    image: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -101,6 +105,9 @@ struct NewArgs {
     /// Mark it `draft: true`.
     #[arg(long)]
     draft: bool,
+    /// A photo: copied beside the article as its lead photo.
+    #[arg(long)]
+    image: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -210,6 +217,7 @@ fn import(args: ImportArgs) -> ExitCode {
         }
     };
     let options = gazette::ImportOptions {
+        image: args.image,
         draft: args.draft,
         dry_run: args.dry_run,
         write_data: args.write_data,
@@ -275,6 +283,7 @@ fn new(args: NewArgs) -> ExitCode {
         source: args.source,
         date: args.date,
         draft: args.draft,
+        image: args.image,
     };
     match gazette::new_article(&args.root, &article) {
         Ok(written) => {

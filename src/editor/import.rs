@@ -8,15 +8,17 @@
 use std::path::{Path, PathBuf};
 
 use super::found::{self, Finding};
-use super::{create, wire, yaml_quoted};
+use super::{create, photo, wire, yaml_quoted};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Config};
 use crate::model::{Index, Kind};
 use crate::slugs::slugify;
 
 /// How to import.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// A photo to copy beside the article, with the copy's caption and credit.
+    pub image: Option<PathBuf>,
     /// Mark the article `draft: true`.
     pub draft: bool,
     /// Report, write nothing.
@@ -63,6 +65,55 @@ pub fn import(root: &Path, text: &str, options: ImportOptions) -> Result<Importe
             .with_timezone(&config.timezone)
             .date_naive()
     });
+    let slug = slugify(&story.title);
+    let path = load::content_dir(root).join(format!("{}/{slug}.md", date.format("%Y/%m")));
+    let path = path
+        .strip_prefix(".")
+        .map_or(path.clone(), Path::to_path_buf);
+    let attached = match &options.image {
+        Some(image) => Some(photo::attach(image, &path)?),
+        None => None,
+    };
+    let described = photo::Described {
+        caption: story.caption.clone(),
+        credit: story.credit.clone(),
+        pictured: caption_people(&story, &entities, &index),
+    };
+    let mut front = front_matter(&story, &date, &findings, options.draft);
+    if let Some(attached) = &attached {
+        front.push_str(&attached.front_matter(&described));
+    }
+    let body = story
+        .paragraphs
+        .iter()
+        .map(|p| escape_markdown(p))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let text = format!("{front}---\n{body}\n");
+    let mut report = report(&story, &date, &findings);
+    report.extend(photo_report(attached.as_ref(), &described));
+    let suggestions = suggestions(&findings);
+    if !options.dry_run {
+        write(&path, &text, attached.as_ref())?;
+        if options.write_data && !suggestions.is_empty() {
+            append_people(root, &suggestions)?;
+        }
+    }
+    Ok(Imported {
+        path,
+        text,
+        report,
+        suggestions,
+    })
+}
+
+/// The article's front matter, up to its photo.
+fn front_matter(
+    story: &wire::WireStory,
+    date: &chrono::NaiveDate,
+    findings: &[Finding],
+    draft: bool,
+) -> String {
     let names = |kind: Kind| -> Vec<String> {
         findings
             .iter()
@@ -86,34 +137,58 @@ pub fn import(root: &Path, text: &str, options: ImportOptions) -> Result<Importe
         front.push_str(&format!("{key}: [{}]\n", quoted.join(", ")));
     }
     front.push_str("tags: []\n");
-    if options.draft {
+    if draft {
         front.push_str("draft: true\n");
     }
-    let body = story
-        .paragraphs
-        .iter()
-        .map(|p| escape_markdown(p))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let text = format!("{front}---\n{body}\n");
-    let slug = slugify(&story.title);
-    let path = load::content_dir(root).join(format!("{}/{slug}.md", date.format("%Y/%m")));
-    let path = path
-        .strip_prefix(".")
-        .map_or(path.clone(), Path::to_path_buf);
-    let report = report(&story, &date, &findings);
-    let suggestions = suggestions(&findings);
-    if !options.dry_run {
-        create(&path, &text)?;
-        if options.write_data && !suggestions.is_empty() {
-            append_people(root, &suggestions)?;
+    front
+}
+
+/// The people the photo's caption names (often many more than the story).
+fn caption_people(
+    story: &wire::WireStory,
+    entities: &crate::model::Entities,
+    index: &Index,
+) -> Vec<String> {
+    let Some(caption) = &story.caption else {
+        return Vec::new();
+    };
+    let findings = found::find(std::slice::from_ref(caption), entities, index);
+    findings
+        .into_iter()
+        .filter(|f| f.kind == Kind::People)
+        .map(|f| f.name)
+        .collect()
+}
+
+/// What the report says of the photo.
+fn photo_report(attached: Option<&photo::Attached>, described: &photo::Described) -> Vec<String> {
+    let mut lines = Vec::new();
+    match (attached, &described.caption) {
+        (Some(a), _) => lines.push(format!("photo: {} (write its alt text)", a.to.display())),
+        (None, Some(_)) => {
+            lines.push("photo caption found: --image FILE keeps it with its photo".into())
         }
+        (None, None) => {}
     }
-    Ok(Imported {
-        path,
-        text,
-        report,
-        suggestions,
+    if attached.is_some() {
+        let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none found)".into());
+        lines.push(format!("caption: {}", or_none(&described.caption)));
+        lines.push(format!("credit: {}", or_none(&described.credit)));
+        lines.push(format!("pictured: {}", described.pictured.join(", ")));
+    }
+    lines
+}
+
+/// Writes the photo's copy, then the article (taking the copy back if the
+/// article cannot be written).
+fn write(path: &Path, text: &str, attached: Option<&photo::Attached>) -> Result<()> {
+    if let Some(a) = attached {
+        a.copy()?;
+    }
+    create(path, text).inspect_err(|_| {
+        if let Some(a) = attached {
+            a.undo();
+        }
     })
 }
 

@@ -9,6 +9,7 @@ mod found;
 mod import;
 mod init;
 mod new;
+mod photo;
 mod wire;
 
 pub use import::{import, ImportOptions, Imported};

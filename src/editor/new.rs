@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{create, yaml_quoted};
+use super::{create, photo, yaml_quoted};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Config};
 use crate::slugs::slugify;
@@ -26,6 +26,8 @@ pub struct NewArticle {
     pub date: Option<String>,
     /// `draft: true`.
     pub draft: bool,
+    /// A photo to copy beside the article as its lead photo.
+    pub image: Option<PathBuf>,
 }
 
 /// What `new` wrote, and what the editor should know about it.
@@ -100,13 +102,29 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<Written> {
     if article.draft {
         text.push_str("draft: true\n");
     }
-    text.push_str("---\n\n");
     let rel = format!("{}/{slug}.md", date.format("%Y/%m"));
     let path = load::content_dir(root).join(rel);
     let path = path
         .strip_prefix(".")
         .map_or(path.clone(), Path::to_path_buf);
-    create(&path, &text)?;
+    let attached = match &article.image {
+        Some(image) => Some(photo::attach(image, &path)?),
+        None => None,
+    };
+    if let Some(a) = &attached {
+        text.push_str(&a.front_matter(&photo::Described::default()));
+        a.copy()?;
+        warnings.push(format!(
+            "{}: write the photo's alt text, caption and credit",
+            a.to.display()
+        ));
+    }
+    text.push_str("---\n\n");
+    create(&path, &text).inspect_err(|_| {
+        if let Some(a) = &attached {
+            a.undo();
+        }
+    })?;
     Ok(Written { path, warnings })
 }
 

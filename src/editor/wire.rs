@@ -19,6 +19,11 @@ pub(crate) struct WireStory {
     pub(crate) location: Option<String>,
     /// The story's paragraphs, the dateline taken off the first.
     pub(crate) paragraphs: Vec<String>,
+    /// The photo's caption, without its credit (when copy pastes a
+    /// caption twice, the fuller one).
+    pub(crate) caption: Option<String>,
+    /// The photo's credit (`Reuters`, `REUTERS/Toby Melville`).
+    pub(crate) credit: Option<String>,
 }
 
 /// Lines that are page furniture, not story.
@@ -78,12 +83,15 @@ pub(crate) fn parse(text: &str) -> Option<WireStory> {
         }
     }
     paragraphs.retain(|p| !p.is_empty());
+    let (caption, credit) = photo_caption(&rest[..start.unwrap_or(rest.len())]);
     Some(WireStory {
         title,
         source,
         date,
         location,
         paragraphs,
+        caption,
+        credit,
     })
 }
 
@@ -141,6 +149,37 @@ fn date_of(line: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// The caption and credit of the photo among `blocks` (those before the
+/// story): the longest caption block, as pasted copy often holds one
+/// version without apostrophes and one with.
+fn photo_caption(blocks: &[String]) -> (Option<String>, Option<String>) {
+    let Some(block) = blocks
+        .iter()
+        .filter(|b| is_caption(b))
+        .max_by_key(|b| b.len())
+    else {
+        return (None, None);
+    };
+    let block = block.trim();
+    if let Some(credit) = block.strip_prefix("Photo:") {
+        return (None, Some(credit.trim().to_string()));
+    }
+    let (caption, credit) = if let Some(at) = block.find("REUTERS/") {
+        (&block[..at], &block[at..])
+    } else if let Some(at) = block.rfind(['—', '–']) {
+        let dash = block[at..].chars().next().map_or(1, char::len_utf8);
+        (&block[..at], &block[at + dash..])
+    } else if let Some(stripped) = block.strip_suffix("(AFP)") {
+        (stripped, "AFP")
+    } else {
+        (block, "")
+    };
+    let caption = caption.trim().trim_end_matches(['-', ' ']).trim();
+    let credit = credit.trim().trim_end_matches('.').trim();
+    let some = |t: &str| (!t.is_empty()).then(|| t.to_string());
+    (some(caption), some(credit))
 }
 
 /// A photo caption's paragraph: it ends with a credit.
@@ -224,6 +263,26 @@ fn normal_case(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fuller_caption_and_its_credit_are_kept() {
+        let text = "close\n\nLeaders meet\n\nBy AFP\nFebruary 21, 2026\nBritains Keir Starmer and Frances Emmanuel Macron attend a summit in London, Britain, March 2, 2025. — Reuters\nBritain's Keir Starmer and France's Emmanuel Macron attend a summit in London, Britain, March 2, 2025. — Reuters\nPARIS: Leaders met on Friday.\n";
+        let story = parse(text).unwrap();
+        assert_eq!(
+            story.caption.as_deref(),
+            Some("Britain's Keir Starmer and France's Emmanuel Macron attend a summit in London, Britain, March 2, 2025.")
+        );
+        assert_eq!(story.credit.as_deref(), Some("Reuters"));
+        assert_eq!(story.paragraphs, ["Leaders met on Friday."]);
+        let slash = parse(
+            "Title\n\nA minister speaks in Kyiv. REUTERS/Jane Doe\n\nKYIV (Reuters) - Text.\n",
+        )
+        .unwrap();
+        assert_eq!(slash.caption.as_deref(), Some("A minister speaks in Kyiv."));
+        assert_eq!(slash.credit.as_deref(), Some("REUTERS/Jane Doe"));
+        let none = parse("Title\n\nKYIV (Reuters) - Text.\n").unwrap();
+        assert_eq!((none.caption, none.credit), (None, None));
+    }
 
     #[test]
     fn datelines_of_three_agencies() {

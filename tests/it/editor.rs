@@ -418,6 +418,110 @@ fn the_seed_story_becomes_an_article_without_its_caption() {
 }
 
 #[test]
+fn the_seed_story_with_its_photo_keeps_the_caption_credit_and_the_people_pictured() {
+    let site = SiteFixture::new();
+    let seed = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .expect("the seed story")
+        .path();
+    let photos = tempfile::tempdir().unwrap();
+    let photo = photos.path().join("summit.jpg");
+    fs::write(&photo, crate::photos::jpeg(800, 500, 3, &[])).unwrap();
+    let options = gazette::ImportOptions {
+        image: Some(photo.clone()),
+        ..Default::default()
+    };
+    let story = fs::read_to_string(seed).unwrap();
+    let done =
+        gazette::import(site.root(), &story, options.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let slug = "european-powers-call-for-robust-security-guarantees-for-ukraine";
+    let copied = site.root().join(format!("content/2026/02/{slug}.jpg"));
+    assert_eq!(fs::read(&copied).unwrap(), fs::read(&photo).unwrap());
+    let front = done.text.split("\n---\n").next().unwrap();
+    assert!(
+        front.contains(&format!("image:\n  src: \"{slug}.jpg\"\n  alt: \"\"\n")),
+        "{front}"
+    );
+    assert!(
+        front.contains(
+            "  caption: \"Britain's Prime Minister Keir Starmer, President Volodymyr Zelenskiy,"
+        ),
+        "{front}"
+    );
+    assert!(
+        front.contains(
+            "at Lancaster House in London, Britain, March 2, 2025.\"\n  credit: \"Reuters\"\n"
+        ),
+        "{front}"
+    );
+    let pictured = front
+        .lines()
+        .find(|l| l.starts_with("pictured: "))
+        .expect("pictured");
+    for name in [
+        "Keir Starmer",
+        "Mark Rutte",
+        "Giorgia Meloni",
+        "Ursula von der Leyen",
+        "Donald Tusk",
+    ] {
+        assert!(
+            pictured.contains(&format!("\"{name}\"")),
+            "{name} in {pictured}"
+        );
+    }
+    assert_eq!(pictured.matches("\", \"").count() + 1, 19, "{pictured}");
+    assert!(
+        front.contains("people: [\"Emmanuel Macron\", \"Catherine Vautrin\"]"),
+        "the story's people stay the story's"
+    );
+    // The built page shows the photo with the copy's caption and credit.
+    let built = site.gazette(&["build"]);
+    assert!(built.status.success(), "{}", crate::common::stderr(&built));
+    let page = fs::read_to_string(site.out().join(format!("2026/02/{slug}/index.html"))).unwrap();
+    assert!(
+        page.contains("<span class=\"credit\">Reuters</span>"),
+        "{page}"
+    );
+    assert!(page.contains("at Lancaster House in London, Britain, March 2, 2025.</span>"));
+    // Again: the article and its photo exist, and nothing is written.
+    let again = gazette::import(site.root(), &story, options);
+    assert!(again.is_err());
+    assert_eq!(fs::read(&copied).unwrap(), fs::read(&photo).unwrap());
+    // `new --image` copies the photo beside the new article.
+    let run = site.gazette(&[
+        "new",
+        "Summit photo",
+        "--date",
+        "2026-03-01",
+        "--image",
+        photo.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    let text = fs::read_to_string(site.root().join("content/2026/03/summit-photo.md")).unwrap();
+    assert!(
+        text.contains("image:\n  src: \"summit-photo.jpg\"\n"),
+        "{text}"
+    );
+    assert!(site
+        .root()
+        .join("content/2026/03/summit-photo.jpg")
+        .is_file());
+    let bad = site.gazette(&[
+        "new",
+        "Not a photo",
+        "--date",
+        "2026-03-02",
+        "--image",
+        "notes.txt",
+    ]);
+    assert!(!bad.status.success());
+    assert!(!site.root().join("content/2026/03/not-a-photo.md").exists());
+}
+
+#[test]
 fn a_reuters_story_with_titles_possessives_and_codes() {
     let site = SiteFixture::new();
     let done = import_into(&site, REUTERS_STORY);
