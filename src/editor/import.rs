@@ -166,7 +166,7 @@ fn photo_report(attached: Option<&photo::Attached>, described: &photo::Described
     match (attached, &described.caption) {
         (Some(a), _) => lines.push(format!("photo: {} (write its alt text)", a.to.display())),
         (None, Some(_)) => {
-            lines.push("photo caption found: --image FILE keeps it with its photo".into())
+            lines.push("photo caption found: --image FILE keeps it with its photo".into());
         }
         (None, None) => {}
     }
