@@ -96,6 +96,7 @@ impl<'a> LinkChecker<'a> {
             config: self.config,
             targets: &self.targets,
             dir,
+            photos: &[],
         };
         let base = &self.config.base_url;
         let url = match resolver.resolve(dest) {

@@ -67,6 +67,8 @@ pub(crate) struct Article {
     pub(crate) image: Option<super::photos::Photo>,
     /// `pictured`: the people in the photo, as written.
     pub(crate) pictured: Vec<String>,
+    /// The photos in the body (`![alt](file "caption")`).
+    pub(crate) body_images: Vec<super::photos::Photo>,
     /// The body's distinct folded words, for the search index
     /// (`words::body_words`): the body itself is not kept.
     pub(crate) words: String,
@@ -368,6 +370,9 @@ fn parse_with(
     let url = fields.url(fm.url.take());
     let image = fm.image.take().and_then(|field| fields.image(field, &rel));
     fields.name_limits(&fm);
+    let body_line = text[..text.len() - split.body.len()].matches('\n').count() + 1;
+    let (body_images, broken) = super::photos::body_photos(split.body, body_line, &file, &rel);
+    fields.errors.extend(broken);
     if !fields.errors.is_empty() {
         return Err(bounded(fields.errors));
     }
@@ -396,6 +401,7 @@ fn parse_with(
         tags: dedup(fm.tags.0),
         image,
         pictured: dedup(fm.pictured.0),
+        body_images,
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),

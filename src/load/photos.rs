@@ -17,6 +17,8 @@ use crate::images::{self, Focus, Probe, Settings};
 /// An article's photo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Photo {
+    /// Its path as written (`image:`, or the body's `![](...)`).
+    pub(crate) written: String,
     /// The file.
     pub(crate) file: PathBuf,
     /// Where the original is copied on the site (`/2026/02/photo.jpg`).
@@ -96,6 +98,7 @@ pub(crate) fn resolve(
     };
     let text = |t: Option<Text>| t.map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     Ok(Photo {
+        written: src.to_string(),
         file: base.join(&site_rel),
         site_path: format!("/{site_rel}"),
         alt: text(field.alt),
@@ -105,6 +108,43 @@ pub(crate) fn resolve(
         at,
         probe: None,
     })
+}
+
+/// The photos of the article's body (`![alt](file "caption")` with a file
+/// of the site), resolved as `image:` is; `body_line` is the file's line
+/// on which the body starts. A path that leads outside the site is an
+/// error at its line.
+pub(crate) fn body_photos(
+    body: &str,
+    body_line: usize,
+    file: &Path,
+    rel: &str,
+) -> (Vec<Photo>, Vec<Diagnostic>) {
+    let mut photos: Vec<Photo> = Vec::new();
+    let mut errors = Vec::new();
+    for image in crate::markdown::local_images(body) {
+        if photos.iter().any(|p| p.written == image.dest) {
+            continue;
+        }
+        let before = &body[..image.offset];
+        let line = body_line + before.matches('\n').count();
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let field = ImageField {
+            src: Text(image.dest.clone()),
+            alt: Some(Text(image.alt)),
+            caption: Some(Text(image.title)),
+            credit: None,
+            focus: None,
+        };
+        match resolve(field, file, rel, (line, column)) {
+            Ok(photo) => photos.push(photo),
+            Err(message) => {
+                let message = message.replacen("`image`", "image", 1);
+                errors.push(Diagnostic::at(file, line, column, message));
+            }
+        }
+    }
+    (photos, errors)
 }
 
 /// The `content/` folder of an article file whose path under it is `rel`.
@@ -157,45 +197,38 @@ pub(crate) fn attach(
     (errors, warnings)
 }
 
-/// [`attach`] for one article.
+/// [`attach`] for one article: its lead photo and its body's.
 pub(crate) fn attach_one(
     article: &mut Article,
     settings: &Settings,
     make: bool,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let Some(photo) = article.image.as_mut() else {
-        return (Vec::new(), Vec::new());
-    };
-    let at = |message: String| Diagnostic::at(&article.file, photo.at.0, photo.at.1, message);
-    let probe = match images::probe(&photo.file, settings, make.then_some(photo.focus)) {
-        Ok(probe) => probe,
-        Err(message) => {
-            let message = format!(
-                "`image` {}: {message}",
-                photo.site_path.trim_start_matches('/')
-            );
-            return (vec![at(message)], Vec::new());
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let file = article.file.clone();
+    let lead = article.image.iter_mut().map(|p| (p, "`image`"));
+    let body = article.body_images.iter_mut().map(|p| (p, "image"));
+    for (photo, what) in lead.chain(body) {
+        let at = |message: String| Diagnostic::at(&file, photo.at.0, photo.at.1, message);
+        let name = photo.site_path.trim_start_matches('/').to_string();
+        match images::probe(&photo.file, settings, make.then_some(photo.focus)) {
+            Ok(probe) => {
+                warnings.extend(
+                    probe
+                        .notes
+                        .iter()
+                        .map(|n| at(format!("{what} {name}: {n}")).warning()),
+                );
+                if photo.alt.is_none() {
+                    let message = format!("{what} {name} has no alt text: describe the picture for readers who cannot see it");
+                    warnings.push(at(message).warning());
+                }
+                photo.probe = Some(probe);
+            }
+            Err(message) => errors.push(at(format!("{what} {name}: {message}"))),
         }
-    };
-    let mut warnings: Vec<Diagnostic> = probe
-        .notes
-        .iter()
-        .map(|n| {
-            at(format!(
-                "`image` {}: {n}",
-                photo.site_path.trim_start_matches('/')
-            ))
-            .warning()
-        })
-        .collect();
-    if photo.alt.is_none() {
-        warnings.push(
-            at("`image` has no `alt`: describe the picture for readers who cannot see it".into())
-                .warning(),
-        );
     }
-    photo.probe = Some(probe);
-    (Vec::new(), warnings)
+    (errors, warnings)
 }
 
 #[cfg(test)]

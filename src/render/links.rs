@@ -16,9 +16,23 @@ pub(crate) struct SiteLinks<'r> {
     pub(crate) targets: &'r HashMap<&'r str, &'r str>,
     /// The article's folder under content/ (`2026/02`).
     pub(crate) dir: &'r str,
+    /// The photos of the article's body.
+    pub(crate) photos: &'r [crate::load::Photo],
 }
 
 impl LinkResolver for SiteLinks<'_> {
+    fn photo(&self, dest: &str) -> Option<crate::markdown::BodyPhoto> {
+        let photo = self.photos.iter().find(|p| p.written == dest)?;
+        let view = super::photo::PhotoView::of(self.config, photo)?;
+        Some(crate::markdown::BodyPhoto {
+            src: view.src,
+            srcset: view.srcset,
+            width: view.width,
+            height: view.height,
+            colour: view.colour,
+        })
+    }
+
     fn resolve(&self, dest: &str) -> Option<String> {
         let config = self.config;
         if dest.is_empty()
@@ -94,6 +108,7 @@ mod tests {
             config: &config,
             targets: &targets,
             dir: "2026/02",
+            photos: &[],
         };
         assert_eq!(
             links.resolve("/people/").as_deref(),

@@ -405,6 +405,7 @@ impl<'a> Renderer<'a> {
             config: self.config,
             targets,
             dir: article.rel.rsplit_once('/').map_or("", |(d, _)| d),
+            photos: &article.body_images,
         };
         Ok(markdown::render(body, &links, self.config.raw_html))
     }
@@ -421,6 +422,11 @@ impl<'a> Renderer<'a> {
             countries: views::term_links(self.config, self.index, Kind::Countries, id),
             tags: views::term_links(self.config, self.index, Kind::Tags, id),
             extra: &article.extra,
+            images: article
+                .body_images
+                .iter()
+                .filter_map(|p| photo::PhotoView::of(self.config, p))
+                .collect(),
             content: "",
         }
     }

@@ -222,6 +222,9 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) tags: Vec<TermLink>,
     /// Other front-matter keys.
     pub(crate) extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    /// The photos in the body, as shown there (and in the page's
+    /// fingerprint: a photo replaced changes the page).
+    pub(crate) images: Vec<super::photo::PhotoView>,
     /// The rendered body (HTML; print with `| safe`).
     pub(crate) content: &'a str,
 }

@@ -410,9 +410,8 @@ impl Site {
         let articles = self.content.articles.iter();
         articles
             .filter(|a| {
-                a.image
-                    .as_ref()
-                    .is_some_and(|p| files.contains(p.file.as_path()))
+                let mut photos = a.image.iter().chain(&a.body_images);
+                photos.any(|p| files.contains(p.file.as_path()))
             })
             .map(|a| a.file.clone())
             .collect()

@@ -106,10 +106,8 @@ impl Site {
     /// (`photos/<key>/w800.jpg`).
     pub(crate) fn photo_copies(&self) -> BTreeMap<String, PhotoCopy> {
         let mut out = BTreeMap::new();
-        for article in &self.content.articles {
-            let Some(photo) = &article.image else {
-                continue;
-            };
+        let articles = self.content.articles.iter();
+        for photo in articles.flat_map(|a| a.image.iter().chain(&a.body_images)) {
             let Some(probe) = &photo.probe else { continue };
             for copy in images::copies(probe, &self.config.images, photo.focus) {
                 let rel = images::copy_path(probe, &copy)

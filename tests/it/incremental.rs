@@ -54,8 +54,13 @@ fn article(rng: &mut Rng, n: usize) -> String {
         ),
         _ => String::new(),
     };
+    // And some have one in the body, alone in its paragraph.
+    let body_photo = match rng.below(5) {
+        0 => format!("![Photo](/p{}.jpg \"Caption {n}\")\n\n", rng.below(2)),
+        _ => String::new(),
+    };
     format!(
-        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}---\nFirst paragraph {n}.\n\nBody {}.\n",
+        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}---\nFirst paragraph {n}.\n\n{body_photo}Body {}.\n",
         rng.next() % 1000
     )
 }

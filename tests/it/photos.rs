@@ -517,6 +517,66 @@ fn a_second_build_does_no_photo_work() {
 }
 
 #[test]
+fn photos_in_the_body_get_sizes_copies_lazy_loading_and_a_figure() {
+    let body = "First paragraph.\n\n![A map of the front](map.jpg \"The front line in March.\")\n\nText with ![an inline photo](/img/small.jpg) inside.\n\n![remote](https://example.net/a.jpg)\n";
+    let built = SiteFixture::new()
+        .file("content/2026/02/map.jpg", jpeg(1300, 650, 15, &[]))
+        .file("static/img/small.jpg", jpeg(200, 100, 16, &[]))
+        .article(
+            "2026/02/front.md",
+            crate::common::md_body("Front", "2026-02-20", "", body),
+        )
+        .build();
+    let doc = built.html("/2026/02/front/");
+    let figure = attrs(&doc, ".body figure.photo img", "srcset");
+    assert_eq!(
+        figure.len(),
+        1,
+        "the photo alone in its paragraph is a figure"
+    );
+    assert!(figure[0].ends_with(" 1300w"), "{figure:?}");
+    assert_eq!(attrs(&doc, ".body figure.photo img", "width"), ["1300"]);
+    assert_eq!(attrs(&doc, ".body figure.photo img", "height"), ["650"]);
+    assert_eq!(attrs(&doc, ".body figure.photo img", "loading"), ["lazy"]);
+    assert_eq!(
+        attrs(&doc, ".body figure.photo img", "alt"),
+        ["A map of the front"]
+    );
+    assert_eq!(
+        built.texts("/2026/02/front/", ".body figure figcaption"),
+        ["The front line in March."]
+    );
+    let inline = attrs(&doc, ".body p img[loading=\"lazy\"]", "width");
+    assert_eq!(inline, ["200"], "an inline photo stays inline, sized");
+    let remote = attrs(&doc, ".body img[src=\"https://example.net/a.jpg\"]", "alt");
+    assert_eq!(remote, ["remote"], "an address is left as written");
+    for src in attrs(&doc, ".body img[srcset]", "src") {
+        assert!(
+            built
+                .out
+                .join(src.strip_prefix(crate::common::BASE).unwrap())
+                .is_file(),
+            "{src}"
+        );
+    }
+    // A body photo that is missing is an error at its line.
+    let broken = SiteFixture::new().article(
+        "gone.md",
+        "---\ntitle: Gone\ndate: 2026-02-01\n---\nText.\n\n![x](nowhere.jpg)\n",
+    );
+    let err = broken
+        .load()
+        .err()
+        .expect("a missing body photo is an error");
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.line, d.column), (Some(7), Some(1)), "{d}");
+    assert!(
+        d.message.contains("nowhere.jpg") && d.message.contains("cannot read"),
+        "{d}"
+    );
+}
+
+#[test]
 fn a_persons_page_shows_the_photos_they_are_in_newest_first() {
     let people = "people: [Ann Lee, Bo Chen]\n";
     let built = SiteFixture::new()

@@ -2,6 +2,10 @@
 //! lists and smart punctuation; heading ids; fenced code highlighted by
 //! syntect as CSS classes; site-relative links made absolute under base_url.
 
+mod figures;
+
+pub(crate) use figures::{local_images, BodyPhoto};
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -108,6 +112,12 @@ pub(crate) trait LinkResolver {
     /// The URL for `dest` as written in the article's markdown; `None` keeps
     /// it unchanged.
     fn resolve(&self, dest: &str) -> Option<String>;
+
+    /// The photo of the site that the image `dest` (as written) shows, with
+    /// its size and copies; `None` leaves the image as written.
+    fn photo(&self, _dest: &str) -> Option<BodyPhoto> {
+        None
+    }
 }
 
 /// A resolver that leaves every link as written.
@@ -171,6 +181,8 @@ fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> 
     let mut heading_ids = HeadingIds::default();
     // For each link open, whether it was kept (a dropped link drops its end).
     let mut open_links: Vec<bool> = Vec::new();
+    // Body photos: their positions in `events`, with their captions.
+    let mut photos: Vec<(usize, String)> = Vec::new();
     let mut parser = Parser::new_ext(markdown, options());
     while let Some(event) = parser.next() {
         match event {
@@ -229,6 +241,23 @@ fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> 
                 }
             }
             Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if links.photo(&dest_url).is_some() => {
+                let photo = links.photo(&dest_url).expect("just seen");
+                let mut alt = String::new();
+                for inner in parser.by_ref() {
+                    match inner {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        _ => {}
+                    }
+                }
+                photos.push((events.len(), title.to_string()));
+                events.push(Event::Html(
+                    figures::img_tag(&photo, &alt, Some(&title)).into(),
+                ));
+            }
+            Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
@@ -246,6 +275,7 @@ fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> 
         }
     }
     heading_ids.assign(&mut events);
+    figures::into_figures(&mut events, &photos);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
