@@ -45,9 +45,35 @@ pub(crate) fn read_copy(cache: &Path, key: &str, name: &str) -> Option<Vec<u8>> 
     fs::read(cache.join(key).join(name)).ok()
 }
 
-/// Stores a copy's bytes (failures ignored, as for probes).
+/// Stores a copy's bytes (failures ignored, as for probes), read-only
+/// (an output may hard-link it: see `Output::link`), with its size and
+/// hash beside it, so that a build can link it without reading it.
 pub(crate) fn write_copy(cache: &Path, key: &str, name: &str, bytes: &[u8]) {
-    let _ = put(&cache.join(key), name, bytes);
+    let dir = cache.join(key);
+    let stamp = format!(
+        "{} {:016x}\n",
+        bytes.len(),
+        xxhash_rust::xxh3::xxh3_64(bytes)
+    );
+    if put(&dir, name, bytes).is_ok() {
+        if let Ok(meta) = fs::metadata(dir.join(name)) {
+            let mut permissions = meta.permissions();
+            permissions.set_readonly(true);
+            let _ = fs::set_permissions(dir.join(name), permissions);
+        }
+        let _ = put(&dir, &format!("{name}.stamp"), stamp.as_bytes());
+    }
+}
+
+/// A cached copy's file, size and hash, when its stamp is there and its
+/// size agrees.
+pub(crate) fn cached_copy(cache: &Path, key: &str, name: &str) -> Option<(PathBuf, u64, u64)> {
+    let dir = cache.join(key);
+    let stamp = fs::read_to_string(dir.join(format!("{name}.stamp"))).ok()?;
+    let (size, hash) = stamp.trim().split_once(' ')?;
+    let (size, hash): (u64, u64) = (size.parse().ok()?, u64::from_str_radix(hash, 16).ok()?);
+    let file = dir.join(name);
+    (fs::metadata(&file).ok()?.len() == size).then_some((file, size, hash))
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.

@@ -26,6 +26,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub(crate) use cache::{collect_garbage, default_cache_dir};
+
+/// A copy in the photo cache: its file, size and hash (to be linked into
+/// an output without being read), when it has been made.
+pub(crate) fn cached(
+    probe: &Probe,
+    copy: &Copy,
+    settings: &Settings,
+) -> Option<(PathBuf, u64, u64)> {
+    cache::cached_copy(&settings.cache, &probe.key, &copy.name)
+}
 pub(crate) use meta::Embedded;
 
 /// Where the copies are served from, under the site.
@@ -41,6 +51,16 @@ pub(crate) struct Settings {
     pub(crate) quality: u8,
     /// The photo cache folder.
     pub(crate) cache: PathBuf,
+    /// Publish the original files of photos that have copies too (off by
+    /// default: an agency's licence is usually for the web sizes, and an
+    /// original is most of a photo's bytes).
+    pub(crate) originals: bool,
+}
+
+/// True when the site publishes the original file of a photo: one shown
+/// as it is (animated or vector), or any when `[images] originals`.
+pub(crate) fn publishes_original(probe: &Probe, settings: &Settings) -> bool {
+    settings.originals || matches!(probe.kind, Kind::Animated | Kind::Vector)
 }
 
 /// What kind of picture a file is, which says what copies it gets.
@@ -295,6 +315,7 @@ mod tests {
             widths: vec![800, 1600],
             quality: 80,
             cache: PathBuf::new(),
+            originals: false,
         };
         let names: Vec<String> = copies(&probe, &settings, None)
             .into_iter()

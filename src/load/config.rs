@@ -76,6 +76,8 @@ struct RawImages {
     widths: Option<Spanned<Vec<u32>>>,
     quality: Option<Spanned<u8>>,
     cache: Option<PathBuf>,
+    #[serde(default)]
+    originals: bool,
 }
 
 /// The copies' widths when site.toml does not say: a phone's column at
@@ -247,6 +249,7 @@ fn images_settings(
         widths,
         quality,
         cache: raw.cache.unwrap_or_else(crate::images::default_cache_dir),
+        originals: raw.originals,
     })
 }
 

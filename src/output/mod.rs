@@ -280,6 +280,53 @@ impl Output {
         self.record(rel, stamp)
     }
 
+    /// Records the file `source` (of `size` bytes whose xxh3 hash is
+    /// `hash`, known to the caller) as the content of `site_path`, like
+    /// [`Output::write`]; a first build hard-links it into the staging dir
+    /// instead of copying its bytes (the photo cache's copies: its files
+    /// are read-only, so that nothing writes through the link), falling
+    /// back to a copy where a link cannot be made (another file system).
+    pub(crate) fn link(
+        &self,
+        site_path: &str,
+        source: &Path,
+        (size, hash): (u64, u64),
+        fingerprint: u64,
+    ) -> Result<(), Diagnostic> {
+        let rel = file_of(site_path);
+        let stamp = Stamp {
+            size,
+            hash,
+            fingerprint,
+        };
+        let unchanged = self
+            .previous
+            .get(&rel)
+            .is_some_and(|p| p.hash == hash && p.size == size)
+            && self.on_disk(&rel, &stamp);
+        if unchanged {
+            return self.record(rel, stamp);
+        }
+        let target = self.staging.join(&rel);
+        let linked = self.first_build
+            && self.make_parent(&target).is_ok()
+            && fs::hard_link(source, &target).is_ok();
+        if linked {
+            self.staged
+                .lock()
+                .expect("no panics while holding the lock")
+                .push(rel.clone());
+            return self.record(rel, stamp);
+        }
+        let bytes =
+            fs::read(source).map_err(|e| Diagnostic::file(source, format!("cannot read: {e}")))?;
+        if Stamp::of(&bytes, fingerprint) != stamp {
+            return Err(Diagnostic::file(source, "changed while it was copied"));
+        }
+        self.keep_for_commit(&rel, &bytes)?;
+        self.record(rel, stamp)
+    }
+
     /// Holds a changed file in memory, or stages it on disk when this is a
     /// first build or the memory budget is spent.
     fn keep_for_commit(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -308,6 +355,13 @@ impl Output {
     /// Writes a file under the staging dir, creating its folder if this
     /// build has not already.
     fn write_staged(&self, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        self.make_parent(target)?;
+        let mut file = fs::File::create(target)?;
+        file.write_all(bytes)
+    }
+
+    /// Makes the folder of a file under the staging dir, once per build.
+    fn make_parent(&self, target: &Path) -> std::io::Result<()> {
         if let Some(parent) = target.parent() {
             let lock = || {
                 self.made_dirs
@@ -324,8 +378,7 @@ impl Output {
                 }
             }
         }
-        let mut file = fs::File::create(target)?;
-        file.write_all(bytes)
+        Ok(())
     }
 
     /// Forgets the staged files: the output directory is left as it was.

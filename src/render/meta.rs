@@ -116,7 +116,7 @@ impl Meta {
         if let Some(photo) = &card.image {
             // Google asks for 16x9, 4x3 and 1x1 versions of an article's image.
             let crops = if photo.crops.is_empty() {
-                vec![photo.original.clone()]
+                photo.original.iter().cloned().collect()
             } else {
                 photo.crops.clone()
             };

@@ -37,8 +37,9 @@ pub(crate) struct PhotoView {
     pub(crate) share: Sized,
     /// The 16x9, 4x3 and 1x1 crops (absolute URLs), for JSON-LD.
     pub(crate) crops: Vec<String>,
-    /// The original file (absolute URL).
-    pub(crate) original: String,
+    /// The original file (absolute URL), when the site publishes it: a
+    /// picture shown as it is, or any with `[images] originals = true`.
+    pub(crate) original: Option<String>,
     /// Its MIME type (of the copies).
     pub(crate) mime: &'static str,
 }
@@ -114,7 +115,7 @@ impl PhotoView {
                 .filter(|c| c.name.starts_with('c'))
                 .map(|c| url(&images::copy_path(probe, c)))
                 .collect(),
-            original,
+            original: images::publishes_original(probe, &config.images).then_some(original),
             mime: match probe.kind {
                 Kind::Photo => "image/jpeg",
                 Kind::Graphic => "image/png",

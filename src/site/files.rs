@@ -51,6 +51,11 @@ impl PhotoCopy {
         images::copy_fingerprint(&self.probe, &self.copy)
     }
 
+    /// The copy in the photo cache (file, size, hash), when made.
+    pub(crate) fn cached(&self, settings: &images::Settings) -> Option<(PathBuf, u64, u64)> {
+        images::cached(&self.probe, &self.copy, settings)
+    }
+
     /// Its photo's key, which names its folder in the photo cache.
     pub(crate) fn key(&self) -> &str {
         &self.probe.key
@@ -172,9 +177,32 @@ impl Site {
         ]
     }
 
-    /// Files copied as they are (site path without its `/` -> source file).
+    /// True when the file at `rel` (a site path without its `/`) is the
+    /// original of a photo the site shows only through its copies.
+    pub(crate) fn is_unpublished_original(&self, rel: &str) -> bool {
+        let articles = self.content.articles.iter();
+        let mut photos = articles.flat_map(|a| a.image.iter().chain(&a.body_images));
+        photos.any(|p| {
+            p.site_path.trim_start_matches('/') == rel
+                && p.probe
+                    .as_ref()
+                    .is_some_and(|probe| !images::publishes_original(probe, &self.config.images))
+        })
+    }
+
+    /// Files copied as they are (site path without its `/` -> source file):
+    /// static/ and content/'s other files, but for the originals of photos
+    /// the site shows through their copies (see `[images] originals`).
     pub(crate) fn files_to_copy(&self) -> HashMap<String, PathBuf> {
-        load::files_to_copy(&self.root, &self.content.assets)
+        let mut files = load::files_to_copy(&self.root, &self.content.assets);
+        let articles = self.content.articles.iter();
+        for photo in articles.flat_map(|a| a.image.iter().chain(&a.body_images)) {
+            let Some(probe) = &photo.probe else { continue };
+            if !images::publishes_original(probe, &self.config.images) {
+                files.remove(photo.site_path.trim_start_matches('/'));
+            }
+        }
+        files
     }
 
     /// The search index and client (none when `[search] enabled = false`).

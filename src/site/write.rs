@@ -306,6 +306,11 @@ impl Site {
                 if output.unchanged(&site_path, fingerprint) {
                     return None;
                 }
+                if let Some((file, size, hash)) = copy.cached(&self.config.images) {
+                    return output
+                        .link(&site_path, &file, (size, hash), fingerprint)
+                        .err();
+                }
                 let bytes = self.produce(&FileSource::Photo(Box::new(copy)));
                 bytes
                     .and_then(|b| output.write(&site_path, &b, fingerprint))
@@ -425,6 +430,9 @@ impl Site {
         for (rel, file) in &edited.copies {
             let site_path = format!("/{rel}");
             output.forget(&site_path);
+            if self.is_unpublished_original(rel) {
+                continue;
+            }
             match load::read_source(file) {
                 Ok(bytes) => errors.extend(output.write(&site_path, &bytes, 0).err()),
                 Err(_) if !file.exists() => {}

@@ -395,7 +395,7 @@ fn linked_site() -> SiteFixture {
             md("Beta", "2026-01-10", "people: [Ann Lee, Bo]\ntags: [t2]\n"),
         )
         .article("2025/11/c.md", md("Gamma", "2025-11-01", "countries: [Chad]\n"))
-        .file("content/2026/02/photo.jpg", b"jpg")
+        .file("content/2026/02/photo.jpg", crate::photos::jpeg(40, 30, 1, &[]))
         .file("static/favicon.ico", b"ico")
 }
 
@@ -447,10 +447,16 @@ fn sub_path_base_url_prefixes_every_link_and_every_link_resolves() {
 
     // The article body's links were rewritten under the sub-path.
     let links = built.links("2026/02/a/");
+    // The photo is shown by its copy, under the sub-path too.
+    assert!(
+        links.iter().any(
+            |l| l.starts_with("https://example.org/archive/photos/") && l.ends_with("/w40.jpg")
+        ),
+        "{links:?}"
+    );
     for expected in [
         "https://example.org/archive/2026/01/b/",
         "https://example.org/archive/people/ann-lee/",
-        "https://example.org/archive/2026/02/photo.jpg",
         "https://news.example.com/story",
     ] {
         assert!(
@@ -713,7 +719,10 @@ Read [the summit](summit.md), [its outcome](summit.md#outcome), \
             "2026/01/new-year.md",
             md("Pledges", "2026-01-05", "slug: pledges\n"),
         )
-        .file("content/2026/02/photo.jpg", b"jpg")
+        .file(
+            "content/2026/02/photo.jpg",
+            crate::photos::jpeg(40, 30, 2, &[]),
+        )
         .build();
     let page = "2026/02/a/";
     let doc = built.html(page);
@@ -751,11 +760,12 @@ Read [the summit](summit.md), [its outcome](summit.md#outcome), \
             "https://example.org/2026/01/pledges/",
         ]
     );
-    assert_eq!(
-        common::attrs(&doc, "div.body img", "src"),
-        ["https://example.org/2026/02/photo.jpg"]
+    let src = common::attrs(&doc, "div.body img", "src");
+    assert!(
+        src[0].starts_with("https://example.org/photos/") && src[0].ends_with("/w40.jpg"),
+        "{src:?}"
     );
-    assert!(built.exists("2026/02/photo.jpg"));
+    assert!(built.exists(src[0].strip_prefix("https://example.org").unwrap()));
 }
 
 #[test]

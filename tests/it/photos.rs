@@ -6,6 +6,7 @@
 //! The photos are made here, small, by the test.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use gazette::Severity;
@@ -134,8 +135,21 @@ fn a_lead_photo_is_a_figure_with_its_sizes_caption_and_credit() {
         )
     );
     assert!(
-        built.out.join("2026/02/summit.jpg").is_file(),
-        "the original is copied too"
+        !built.out.join("2026/02/summit.jpg").exists(),
+        "the original is not published unasked"
+    );
+    // With `[images] originals = true` it is.
+    let with = SiteFixture::new()
+        .config("[images]\noriginals = true\ncache = \".photo-cache\"")
+        .file("content/2026/02/summit.jpg", &photo)
+        .article(
+            "2026/02/talks.md",
+            with_image("Talks", "2026-02-20", "{src: summit.jpg, alt: x}"),
+        )
+        .build();
+    assert_eq!(
+        std::fs::read(with.out.join("2026/02/summit.jpg")).unwrap(),
+        photo
     );
 }
 
@@ -496,10 +510,21 @@ fn a_second_build_does_no_photo_work() {
     let report = built.rebuild().clone();
     assert_eq!(report.files.written, 0, "{report:?}");
     assert_eq!(stamps(&cache), before, "nothing made again");
-    // Into an empty folder, the copies come from the cache.
+    // Into an empty folder, the copies come from the cache, linked.
     std::fs::remove_dir_all(&built.out).unwrap();
     built.rebuild();
     assert_eq!(stamps(&cache), before);
+    let src = attrs(&built.html("/2026/02/a/"), "figure img", "src");
+    let rel = src[0].strip_prefix(crate::common::BASE).unwrap();
+
+    let copy = std::fs::metadata(built.out.join(rel)).unwrap();
+    assert_eq!(copy.nlink(), 2, "the output's copy is the cache's file");
+    assert!(
+        copy.permissions().readonly(),
+        "read-only: nothing writes through the link"
+    );
+    // A rebuild sees the linked files as its own (nothing written again).
+    assert_eq!(built.rebuild().files.written, 0);
     // A new photo replaces the copies; the old ones leave the output.
     let old = attrs(&built.html("/2026/02/a/"), "figure img", "src");
     built.fixture.put("content/a.jpg", jpeg(900, 600, 11, &[]));
