@@ -75,11 +75,21 @@ impl<'a> LinkChecker<'a> {
         let dir = article.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let mut found = Vec::new();
         for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-            let Event::Start(Tag::Link { dest_url: dest, .. } | Tag::Image { dest_url: dest, .. }) =
-                &event
-            else {
-                continue;
+            let (dest, image) = match &event {
+                Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+                Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+                _ => continue,
             };
+            // A photo of the body is shown by its copies (its file was read
+            // at load, and a missing one is an error there).
+            if image
+                && article
+                    .body_images
+                    .iter()
+                    .any(|p| p.written == dest.as_ref())
+            {
+                continue;
+            }
             if let Some(message) = self.problem(dest, dir) {
                 found.push(BrokenLink {
                     offset: range.start,

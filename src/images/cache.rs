@@ -27,6 +27,56 @@ pub(crate) fn default_cache_dir() -> PathBuf {
     base.join("photos")
 }
 
+/// Where the keys of photo files are remembered by their stamps (a
+/// folder that garbage collection leaves alone).
+const BY_FILE: &str = ".by-file";
+
+/// A file's stamp (size and modification time in nanoseconds), when it is
+/// old enough to be trusted: one modified within the last two seconds may
+/// be written again within the same tick of the file system's clock.
+pub(crate) fn stamp_of(file: &Path) -> Option<(u64, u128)> {
+    let meta = fs::metadata(file).ok()?;
+    let modified = meta.modified().ok()?;
+    let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+    let nanos = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    (age > std::time::Duration::from_secs(2)).then_some((meta.len(), nanos))
+}
+
+/// The name of `file`'s record under [`BY_FILE`], for a given quality.
+fn record_name(file: &Path, quality: u8) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(file.as_os_str().as_encoded_bytes());
+    h.update(&[quality]);
+    format!("{:016x}", h.digest())
+}
+
+/// The key of the photo `file` when it was read with this stamp before:
+/// a warm build does not read its photos again.
+pub(crate) fn known_key(
+    cache: &Path,
+    file: &Path,
+    quality: u8,
+    stamp: (u64, u128),
+) -> Option<String> {
+    let text = fs::read_to_string(cache.join(BY_FILE).join(record_name(file, quality))).ok()?;
+    let mut parts = text.split_whitespace();
+    let (size, time, key) = (parts.next()?, parts.next()?, parts.next()?);
+    (size.parse() == Ok(stamp.0) && time.parse() == Ok(stamp.1)).then(|| key.to_string())
+}
+
+/// Remembers the key of the photo `file` read with `stamp`.
+pub(crate) fn remember_key(cache: &Path, file: &Path, quality: u8, stamp: (u64, u128), key: &str) {
+    let line = format!("{} {} {key}\n", stamp.0, stamp.1);
+    let _ = put(
+        &cache.join(BY_FILE),
+        &record_name(file, quality),
+        line.as_bytes(),
+    );
+}
+
 /// The probe stored for `key`, when there is a readable one.
 pub(crate) fn read_probe(cache: &Path, key: &str) -> Option<Probe> {
     let bytes = fs::read(cache.join(key).join("probe.json")).ok()?;
@@ -112,6 +162,9 @@ pub(crate) fn collect_garbage(cache: &Path, used: &HashSet<String>) -> usize {
         let path = entry.path();
         let bytes = entry_bytes(&path);
         let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
         if used.contains(&name) {
             kept += bytes;
         } else {

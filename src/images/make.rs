@@ -79,8 +79,17 @@ pub(crate) fn probe(
     settings: &Settings,
     make: Option<Option<Focus>>,
 ) -> Result<Probe, String> {
+    // A photo read before with the same size and time is not read again.
+    let stamp = cache::stamp_of(file);
+    let known = stamp.and_then(|s| cache::known_key(&settings.cache, file, settings.quality, s));
+    if let Some(probe) = known.and_then(|key| cache::read_probe(&settings.cache, &key)) {
+        return Ok(probe);
+    }
     let bytes = read(file)?;
     let key = key_of(&bytes, settings);
+    if let Some(stamp) = stamp {
+        cache::remember_key(&settings.cache, file, settings.quality, stamp, &key);
+    }
     if let Some(probe) = cache::read_probe(&settings.cache, &key) {
         return Ok(probe);
     }
@@ -316,15 +325,41 @@ pub(crate) fn copy_bytes(
     if key_of(&bytes, settings) != probe.key {
         return Err("the image changed since it was read; the next build takes the new one".into());
     }
+    // The widths come with it: one decoding for every copy a page asks.
+    let mut wanted: Vec<Copy> = copies(probe, settings, None)
+        .into_iter()
+        .filter(|c| !c.is_crop())
+        .collect();
+    wanted.push(copy.clone());
     let (_, picture) = decode(file, &bytes, probe.key.clone())?;
     let picture = picture.ok_or("an animated image has no copies")?;
-    make_copies(picture, probe, std::slice::from_ref(copy), settings)?;
+    make_copies(picture, probe, &wanted, settings)?;
     cache::read_copy(&settings.cache, &probe.key, &copy.name).ok_or_else(|| {
         format!(
             "the photo cache {} cannot be written",
             settings.cache.display()
         )
     })
+}
+
+/// See [`super::make_missing`].
+pub(crate) fn make_missing(
+    file: &Path,
+    probe: &Probe,
+    wanted: &[Copy],
+    settings: &Settings,
+) -> Result<(), String> {
+    let cache = settings.cache.join(&probe.key);
+    if wanted.iter().all(|c| cache.join(&c.name).exists()) {
+        return Ok(());
+    }
+    let bytes = read(file)?;
+    if key_of(&bytes, settings) != probe.key {
+        return Err("the image changed since it was read; the next build takes the new one".into());
+    }
+    let (_, picture) = decode(file, &bytes, probe.key.clone())?;
+    let picture = picture.ok_or("an animated image has no copies")?;
+    make_copies(picture, probe, wanted, settings)
 }
 
 /// Makes each of `wanted` not yet cached from the decoded `picture`.
@@ -444,6 +479,43 @@ fn credit_block(embedded: &Embedded) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_key_follows_the_bytes_and_the_quality_only() {
+        let settings = |quality: u8, widths: Vec<u32>| Settings {
+            widths,
+            quality,
+            cache: std::path::PathBuf::from("/a"),
+            originals: false,
+        };
+        let base = key_of(b"photo", &settings(80, vec![800]));
+        assert_eq!(base, key_of(b"photo", &settings(80, vec![800])));
+        assert_eq!(base.len(), 16);
+        assert_ne!(base, key_of(b"photo!", &settings(80, vec![800])));
+        assert_ne!(base, key_of(b"photo", &settings(81, vec![800])));
+        // Widths name the copies (`w800.jpg`), not the folder: a new width
+        // adds a copy beside the others.
+        assert_eq!(base, key_of(b"photo", &settings(80, vec![480, 800])));
+    }
+
+    #[test]
+    fn a_cmyk_frame_is_told_by_its_header() {
+        let mut cmyk = Vec::new();
+        let pixels = vec![0u8; 8 * 8 * 4];
+        jpeg_encoder::Encoder::new(&mut cmyk, 80)
+            .encode(&pixels, 8, 8, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        assert_eq!(jpeg_components(&cmyk), Some(4));
+        let mut rgb = Vec::new();
+        jpeg_encoder::Encoder::new(&mut rgb, 80)
+            .encode(&[0u8; 8 * 8 * 3], 8, 8, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        assert_eq!(jpeg_components(&rgb), Some(3));
+        assert_eq!(jpeg_components(b"\xff\xd8"), None);
+        for end in 0..rgb.len() {
+            jpeg_components(&rgb[..end]);
+        }
+    }
 
     #[test]
     fn the_credit_block_reads_back() {

@@ -240,6 +240,17 @@ pub(crate) fn probe(
     make::probe(file, settings, make)
 }
 
+/// Makes those of `wanted` (copies of the photo in `file`) that the cache
+/// has not got, from one decoding of the photo.
+pub(crate) fn make_missing(
+    file: &Path,
+    probe: &Probe,
+    wanted: &[Copy],
+    settings: &Settings,
+) -> Result<(), String> {
+    make::make_missing(file, probe, wanted, settings)
+}
+
 /// The bytes of `copy` of the photo in `file`, from the cache, or made
 /// now (with the photo's other copies) and kept there.
 pub(crate) fn copy_bytes(

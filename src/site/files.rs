@@ -56,6 +56,25 @@ impl PhotoCopy {
         images::cached(&self.probe, &self.copy, settings)
     }
 
+    /// Makes the copies of `group` (copies of one photo) that the cache
+    /// has not got, from one decoding of the photo.
+    pub(crate) fn make_missing(
+        group: &[&PhotoCopy],
+        settings: &images::Settings,
+    ) -> Result<(), Diagnostic> {
+        let Some(first) = group.first() else {
+            return Ok(());
+        };
+        let wanted: Vec<images::Copy> = group.iter().map(|c| c.copy.clone()).collect();
+        images::make_missing(&first.file, &first.probe, &wanted, settings)
+            .map_err(|m| Diagnostic::file(&first.file, m))
+    }
+
+    /// The photo file it is a copy of.
+    pub(crate) fn file(&self) -> &Path {
+        &self.file
+    }
+
     /// Its photo's key, which names its folder in the photo cache.
     pub(crate) fn key(&self) -> &str {
         &self.probe.key

@@ -8,13 +8,13 @@
 //! rendered or copied, and commits, or aborts on the first error and
 //! leaves the output as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::edit::{Edited, Reached};
-use super::files::FileSource;
+use super::files::{FileSource, PhotoCopy};
 use super::Site;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load;
@@ -294,29 +294,54 @@ impl Site {
     }
 
     /// Writes every copy of the articles' photos that the output does not
-    /// hold already (made from the photo, in parallel, when the cache has
-    /// not got it).
+    /// hold already: the copies of one photo together, in parallel over
+    /// photos, those the cache has not got made from one decoding, then
+    /// linked from the cache.
     fn write_photo_copies(&self, output: &Output) -> Vec<Diagnostic> {
         use rayon::prelude::*;
-        self.photo_copies()
+        let mut by_photo: BTreeMap<(&Path, &str), Vec<(String, &PhotoCopy)>> = BTreeMap::new();
+        let copies = self.photo_copies();
+        for (rel, copy) in &copies {
+            let site_path = format!("/{rel}");
+            if !output.unchanged(&site_path, copy.fingerprint()) {
+                by_photo
+                    .entry((copy.file(), copy.key()))
+                    .or_default()
+                    .push((site_path, copy));
+            }
+        }
+        by_photo
             .into_par_iter()
-            .filter_map(|(rel, copy)| {
-                let site_path = format!("/{rel}");
-                let fingerprint = copy.fingerprint();
-                if output.unchanged(&site_path, fingerprint) {
-                    return None;
-                }
-                if let Some((file, size, hash)) = copy.cached(&self.config.images) {
-                    return output
-                        .link(&site_path, &file, (size, hash), fingerprint)
-                        .err();
-                }
-                let bytes = self.produce(&FileSource::Photo(Box::new(copy)));
-                bytes
-                    .and_then(|b| output.write(&site_path, &b, fingerprint))
-                    .err()
+            .flat_map_iter(|(_, group)| {
+                let all: Vec<&PhotoCopy> = group.iter().map(|(_, c)| *c).collect();
+                let made = PhotoCopy::make_missing(&all, &self.config.images);
+                let written: Vec<Diagnostic> = match made {
+                    Err(e) => vec![e],
+                    Ok(()) => group
+                        .into_iter()
+                        .filter_map(|(site_path, copy)| {
+                            self.write_photo_copy(output, &site_path, copy).err()
+                        })
+                        .collect(),
+                };
+                written
             })
             .collect()
+    }
+
+    /// Writes one copy: linked from the cache, or its bytes.
+    fn write_photo_copy(
+        &self,
+        output: &Output,
+        site_path: &str,
+        copy: &PhotoCopy,
+    ) -> Result<(), Diagnostic> {
+        let fingerprint = copy.fingerprint();
+        if let Some((file, size, hash)) = copy.cached(&self.config.images) {
+            return output.link(site_path, &file, (size, hash), fingerprint);
+        }
+        let bytes = self.produce(&FileSource::Photo(Box::new(copy.clone())))?;
+        output.write(site_path, &bytes, fingerprint)
     }
 
     /// Removes from the photo cache what no site uses, when it has grown

@@ -497,6 +497,8 @@ fn a_second_build_does_no_photo_work() {
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
+            // The record of which key each photo file had is a hint, not image work.
+            .filter(|e| !e.path().to_string_lossy().contains("/.by-file/"))
             .map(|e| {
                 (
                     e.path().display().to_string(),
