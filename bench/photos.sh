@@ -140,6 +140,8 @@ for r in $(seq 1 "$RUNS"); do
     GAZETTE_CACHE_DIR="$WORK/cache" timed gazette-again "$G" build -r "$OURS" -o "$WORK/out-g"
     if [[ $r -le $HUGO_RUNS ]]; then
         timed hugo-warm hugo --source "$HUGO" --destination "$WORK/out-h" --cacheDir "$WORK/hugo-cache" --quiet
+        h_files="$(find "$WORK/out-h" -name '*.jpg' | wc -l)" || true
+        h_bytes="$(find "$WORK/out-h" -name '*.jpg' -printf '%s\n' | awk '{s+=$1} END {print s+0}')" || true
     fi
     rm -rf "$WORK/out-plain"
     timed gazette-none "$G" build -r "$PLAIN" -o "$WORK/out-plain"
@@ -147,8 +149,8 @@ done
 
 g_photos="$(find "$WORK/out-g/photos" -type f | wc -l)" || true
 g_bytes="$(du -sb "$WORK/out-g/photos" | cut -f1)" || true
-h_files="$(find "$WORK/out-h" -name '*.jpg' 2>/dev/null | wc -l)" || true
-h_bytes="$(find "$WORK/out-h" -name '*.jpg' -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}')" || true
+h_files="${h_files:-0}"
+h_bytes="${h_bytes:-0}"
 echo "## Photos: $N articles, each with a 2560x1600 photograph ($(nproc) cores; medians of $RUNS runs, Hugo's of $HUGO_RUNS)"
 echo
 echo "| build | wall s | peak MB |"
