@@ -51,14 +51,7 @@ pub(crate) fn local_images(body: &str) -> Vec<WrittenImage> {
         else {
             continue;
         };
-        let mut alt = String::new();
-        for (inner, _) in parser.by_ref() {
-            match inner {
-                Event::End(TagEnd::Image) => break,
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                _ => {}
-            }
-        }
+        let alt = super::alt_text(&mut parser.by_ref().map(|(inner, _)| inner));
         if is_local(&dest_url) {
             found.push(WrittenImage {
                 dest: dest_url.to_string(),

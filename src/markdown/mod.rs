@@ -241,28 +241,18 @@ fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> 
                 }
             }
             Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) if links.photo(&dest_url).is_some() => {
-                let photo = links.photo(&dest_url).expect("just seen");
-                let mut alt = String::new();
-                for inner in parser.by_ref() {
-                    match inner {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
-                photos.push((events.len(), title.to_string()));
-                events.push(Event::Html(
-                    figures::img_tag(&photo, &alt, Some(&title)).into(),
-                ));
-            }
-            Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                if let Some(photo) = links.photo(&dest_url) {
+                    let alt = alt_text(&mut parser);
+                    photos.push((events.len(), title.to_string()));
+                    let img = figures::img_tag(&photo, &alt, Some(&title));
+                    events.push(Event::Html(img.into()));
+                    continue;
+                }
                 let dest_url = rewrite(links, dest_url);
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -279,6 +269,19 @@ fn render_clean(markdown: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The text of an image up to its end (its alt text), taken off `parser`.
+fn alt_text<'a>(parser: &mut impl Iterator<Item = Event<'a>>) -> String {
+    let mut alt = String::new();
+    for inner in parser.by_ref() {
+        match inner {
+            Event::End(TagEnd::Image) => break,
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            _ => {}
+        }
+    }
+    alt
 }
 
 /// True for a URL a browser would run or decode in place: `javascript:`,
