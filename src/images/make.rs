@@ -321,19 +321,13 @@ pub(crate) fn copy_bytes(
     if let Some(bytes) = cache::read_copy(&settings.cache, &probe.key, &copy.name) {
         return Ok(bytes);
     }
-    let bytes = read(file)?;
-    if key_of(&bytes, settings) != probe.key {
-        return Err("the image changed since it was read; the next build takes the new one".into());
-    }
     // The widths come with it: one decoding for every copy a page asks.
     let mut wanted: Vec<Copy> = copies(probe, settings, None)
         .into_iter()
         .filter(|c| !c.is_crop())
         .collect();
     wanted.push(copy.clone());
-    let (_, picture) = decode(file, &bytes, probe.key.clone())?;
-    let picture = picture.ok_or("an animated image has no copies")?;
-    make_copies(picture, probe, &wanted, settings)?;
+    make_missing(file, probe, &wanted, settings)?;
     cache::read_copy(&settings.cache, &probe.key, &copy.name).ok_or_else(|| {
         format!(
             "the photo cache {} cannot be written",

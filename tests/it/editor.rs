@@ -324,6 +324,16 @@ KYIV, Ukraine (AP) — Russian drones hit two power plants overnight, the energy
 Ukrainian President Volodymyr Zelenskyy asked allies for more air defense systems. German Chancellor Friedrich Merz promised further help.
 ";
 
+/// The agency story of `../shared/seed/`.
+fn seed_story() -> std::path::PathBuf {
+    fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .expect("the seed story")
+        .path()
+}
+
 fn import_into(site: &SiteFixture, story: &str) -> gazette::Imported {
     gazette::import(site.root(), story, gazette::ImportOptions::default())
         .unwrap_or_else(|e| panic!("{e}"))
@@ -340,12 +350,7 @@ fn line<'a>(done: &'a gazette::Imported, prefix: &str) -> Vec<&'a str> {
 #[test]
 fn the_seed_story_becomes_an_article_without_its_caption() {
     let site = SiteFixture::new();
-    let seed = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed"))
-        .unwrap()
-        .flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
-        .expect("the seed story")
-        .path();
+    let seed = seed_story();
     let done = import_into(&site, &fs::read_to_string(seed).unwrap());
     assert!(done.path.ends_with(
         "content/2026/02/european-powers-call-for-robust-security-guarantees-for-ukraine.md"
@@ -420,12 +425,7 @@ fn the_seed_story_becomes_an_article_without_its_caption() {
 #[test]
 fn the_seed_story_with_its_photo_keeps_the_caption_credit_and_the_people_pictured() {
     let site = SiteFixture::new();
-    let seed = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed"))
-        .unwrap()
-        .flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "txt"))
-        .expect("the seed story")
-        .path();
+    let seed = seed_story();
     let photos = tempfile::tempdir().unwrap();
     let photo = photos.path().join("summit.jpg");
     fs::write(&photo, crate::photos::jpeg(800, 500, 3, &[])).unwrap();
