@@ -73,7 +73,9 @@ fn read(file: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("cannot read the image: {e}"))
 }
 
-/// See [`super::probe`].
+/// Reads and probes the photo in `file`. When `make` is given and the
+/// photo is not in the cache, its copies (for that focus) are made from
+/// the same decoding, so that a build decodes each photo once.
 pub(crate) fn probe(
     file: &Path,
     settings: &Settings,
@@ -311,7 +313,8 @@ fn average_colour(image: &DynamicImage) -> String {
     format!("#{:02x}{:02x}{:02x}", sum[0] / n, sum[1] / n, sum[2] / n)
 }
 
-/// See [`super::copy_bytes`].
+/// The bytes of `copy` of the photo in `file`, from the cache, or made
+/// now (with the photo's other copies) and kept there.
 pub(crate) fn copy_bytes(
     file: &Path,
     probe: &Probe,
@@ -336,7 +339,8 @@ pub(crate) fn copy_bytes(
     })
 }
 
-/// See [`super::make_missing`].
+/// Makes those of `wanted` (copies of the photo in `file`) that the cache
+/// has not got, from one decoding of the photo.
 pub(crate) fn make_missing(
     file: &Path,
     probe: &Probe,

@@ -21,7 +21,7 @@ mod make;
 mod meta;
 mod svg;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,7 @@ pub(crate) fn cached(
 ) -> Option<(PathBuf, u64, u64)> {
     cache::cached_copy(&settings.cache, &probe.key, &copy.name)
 }
+pub(crate) use make::{copy_bytes, make_missing, probe};
 pub(crate) use meta::Embedded;
 
 /// Where the copies are served from, under the site.
@@ -227,39 +228,6 @@ pub(crate) fn copies(probe: &Probe, settings: &Settings, focus: Option<Focus>) -
         });
     }
     out
-}
-
-/// Reads and probes the photo in `file`. When `make` is given and the
-/// photo is not in the cache, its copies (for that focus) are made from
-/// the same decoding, so that a build decodes each photo once.
-pub(crate) fn probe(
-    file: &Path,
-    settings: &Settings,
-    make: Option<Option<Focus>>,
-) -> Result<Probe, String> {
-    make::probe(file, settings, make)
-}
-
-/// Makes those of `wanted` (copies of the photo in `file`) that the cache
-/// has not got, from one decoding of the photo.
-pub(crate) fn make_missing(
-    file: &Path,
-    probe: &Probe,
-    wanted: &[Copy],
-    settings: &Settings,
-) -> Result<(), String> {
-    make::make_missing(file, probe, wanted, settings)
-}
-
-/// The bytes of `copy` of the photo in `file`, from the cache, or made
-/// now (with the photo's other copies) and kept there.
-pub(crate) fn copy_bytes(
-    file: &Path,
-    probe: &Probe,
-    copy: &Copy,
-    settings: &Settings,
-) -> Result<Vec<u8>, String> {
-    make::copy_bytes(file, probe, copy, settings)
 }
 
 #[cfg(test)]
