@@ -521,6 +521,10 @@ fn watch_loop(root: &Path, mut live: Live) -> ExitCode {
 /// folder) and how many more.
 fn trigger(root: &Path, live: &Live, batch: &[PathBuf]) -> String {
     let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if batch.is_empty() {
+        // Only work of gazette's own wakes the watcher without a path.
+        return "photos finished in the background".into();
+    }
     let batch: Vec<&PathBuf> = batch.iter().filter(|p| live.reads(p)).collect();
     let Some(first) = batch.first() else {
         return "no change".into();

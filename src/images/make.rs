@@ -15,7 +15,7 @@ use std::sync::{Condvar, Mutex};
 use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
-use super::{cache, copies, meta, svg, Copy, Embedded, Focus, Kind, Probe, Settings};
+use super::{cache, copies, meta, svg, Copy, Depth, Embedded, Kind, Probe, Settings};
 use super::{MAX_FILE_BYTES, MAX_PIXELS};
 
 /// Bytes of decoded pixels held at once across threads.
@@ -73,14 +73,9 @@ fn read(file: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("cannot read the image: {e}"))
 }
 
-/// Reads and probes the photo in `file`. When `make` is given and the
-/// photo is not in the cache, its copies (for that focus) are made from
-/// the same decoding, so that a build decodes each photo once.
-pub(crate) fn probe(
-    file: &Path,
-    settings: &Settings,
-    make: Option<Option<Focus>>,
-) -> Result<Probe, String> {
+/// Reads and probes the photo in `file`, as much as `depth` asks (a
+/// probe in the cache is whole whatever the depth).
+pub(crate) fn probe(file: &Path, settings: &Settings, depth: Depth) -> Result<Probe, String> {
     // A photo read before with the same size and time is not read again.
     let stamp = cache::stamp_of(file);
     let known = stamp.and_then(|s| cache::known_key(&settings.cache, file, settings.quality, s));
@@ -109,11 +104,13 @@ pub(crate) fn probe(
         cache::write_probe(&settings.cache, &probe);
         return Ok(probe);
     }
-    let (probe, picture) = decode(file, &bytes, key)?;
-    if let (Some(focus), Some(picture)) = (make, picture) {
+    let (probe, picture) = decode(file, &bytes, key, depth == Depth::Header)?;
+    if let (Depth::Make(focus), Some(picture)) = (depth, picture) {
         make_copies(picture, &probe, &copies(&probe, settings, focus), settings)?;
     }
-    cache::write_probe(&settings.cache, &probe);
+    if !probe.is_partial() {
+        cache::write_probe(&settings.cache, &probe);
+    }
     Ok(probe)
 }
 
@@ -139,8 +136,13 @@ struct Picture {
 }
 
 /// Probes a raster image; decodes it (for its colour, and for copies)
-/// unless it is animated.
-fn decode(file: &Path, bytes: &[u8], key: String) -> Result<(Probe, Option<Picture>), String> {
+/// unless it is animated or only its `header` is asked for.
+fn decode(
+    file: &Path,
+    bytes: &[u8],
+    key: String,
+    header: bool,
+) -> Result<(Probe, Option<Picture>), String> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot read the image: {e}"))?;
@@ -194,16 +196,17 @@ fn decode(file: &Path, bytes: &[u8], key: String) -> Result<(Probe, Option<Pictu
             .push("an animated image: shown as it is, without smaller copies".into());
         return Ok((probe, None));
     }
+    let has_alpha = decoder.color_type().has_alpha();
+    if header {
+        probe.kind = picture_kind(format, has_alpha);
+        return Ok((probe, None));
+    }
     // Decoded, converted or turned, and the copies: 8 bytes a pixel at most.
     let room = Room::take(u64::from(w) * u64::from(h) * 8);
     let mut image = DynamicImage::from_decoder(decoder)
         .map_err(|e| format!("the image is damaged or truncated: {e}"))?;
     image.apply_orientation(orientation);
-    probe.kind = if format == ImageFormat::Png || image.color().has_alpha() {
-        Kind::Graphic
-    } else {
-        Kind::Photo
-    };
+    probe.kind = picture_kind(format, has_alpha);
     probe.colour = Some(average_colour(&image));
     Ok((
         probe,
@@ -213,6 +216,15 @@ fn decode(file: &Path, bytes: &[u8], key: String) -> Result<(Probe, Option<Pictu
             _room: room,
         }),
     ))
+}
+
+/// A still picture's kind: a PNG, or one with transparency, is a graphic.
+fn picture_kind(format: ImageFormat, has_alpha: bool) -> Kind {
+    if format == ImageFormat::Png || has_alpha {
+        Kind::Graphic
+    } else {
+        Kind::Photo
+    }
 }
 
 /// The number of colour components a JPEG's frame header declares (4 for
@@ -355,8 +367,12 @@ pub(crate) fn make_missing(
     if key_of(&bytes, settings) != probe.key {
         return Err("the image changed since it was read; the next build takes the new one".into());
     }
-    let (_, picture) = decode(file, &bytes, probe.key.clone())?;
+    let (whole, picture) = decode(file, &bytes, probe.key.clone(), false)?;
     let picture = picture.ok_or("an animated image has no copies")?;
+    // A probe that was only of the headers is whole now.
+    if probe.is_partial() {
+        cache::write_probe(&settings.cache, &whole);
+    }
     make_copies(picture, probe, wanted, settings)
 }
 
@@ -529,5 +545,46 @@ mod tests {
         assert_eq!(back.copyright.as_deref(), Some("© 2025"));
         assert_eq!(back.caption, None, "the caption is not kept");
         assert_eq!(credit_block(&Embedded::default()), None);
+    }
+
+    #[test]
+    fn a_header_probe_is_whole_but_for_the_colour_and_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            widths: vec![16],
+            quality: 80,
+            cache: dir.path().join("cache"),
+            originals: false,
+        };
+        let pixels: Vec<u8> = (0..40 * 30 * 3).map(|i| (i % 251) as u8).collect();
+        let mut bytes = Vec::new();
+        jpeg_encoder::Encoder::new(&mut bytes, 80)
+            .encode(&pixels, 40, 30, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let file = dir.path().join("a.jpg");
+        std::fs::write(&file, &bytes).unwrap();
+        let header = probe(&file, &settings, Depth::Header).unwrap();
+        assert!(header.is_partial());
+        assert_eq!(
+            (header.width, header.height, header.kind),
+            (40, 30, Kind::Photo)
+        );
+        assert_eq!(cache::read_probe(&settings.cache, &header.key), None);
+        // Making a copy finishes the probe in the cache.
+        let copy = &copies(&header, &settings, None)[0];
+        copy_bytes(&file, &header, copy, &settings).unwrap();
+        let kept = cache::read_probe(&settings.cache, &header.key).unwrap();
+        assert!(!kept.is_partial());
+        let whole = probe(&file, &settings, Depth::Whole).unwrap();
+        assert_eq!(whole, kept);
+        assert_eq!(
+            Probe {
+                colour: None,
+                ..whole
+            },
+            header
+        );
+        // Once whole, a header probe is the whole one.
+        assert_eq!(probe(&file, &settings, Depth::Header).unwrap(), kept);
     }
 }

@@ -98,6 +98,28 @@ pub(crate) struct Probe {
     pub(crate) notes: Vec<String>,
 }
 
+impl Probe {
+    /// True for a still picture probed only as far as its header
+    /// ([`Depth::Header`]): its colour is missing until it is probed whole.
+    pub(crate) fn is_partial(&self) -> bool {
+        self.colour.is_none() && matches!(self.kind, Kind::Photo | Kind::Graphic)
+    }
+}
+
+/// How far [`probe`] goes with a photo that is not in the cache.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Depth {
+    /// Its headers only: size, kind and embedded text, no colour; a few
+    /// milliseconds (the preview's start, whose first page must not wait
+    /// for every photo to be decoded). Such a probe is not kept.
+    Header,
+    /// Decoded, for its colour.
+    Whole,
+    /// Decoded, and its copies for this focus made from the same decoding
+    /// (a build: each photo decoded once).
+    Make(Option<Focus>),
+}
+
 /// A point of interest in a photo, as fractions of its width and height
 /// from the top left: crops keep it as near their centre as they can.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@
 //! reload or shown an error, and how the worker's news reaches them.
 //! `main.rs` only parses flags and prints.
 
+mod finish;
 mod memory;
 mod route;
 mod serve;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use finish::Finisher;
 use memory::Memory;
 pub use route::Route;
 use route::{changed, classify, Change};
@@ -122,6 +124,8 @@ pub struct Live {
     pending: BTreeSet<PathBuf>,
     /// The search index is older than the pages ([`Live::catch_up_search`]).
     search_behind: bool,
+    /// The photos the load probed only as far as their headers.
+    finisher: Finisher,
 }
 
 impl Live {
@@ -150,6 +154,7 @@ impl Live {
             preview: None,
             pending: BTreeSet::new(),
             search_behind: false,
+            finisher: Finisher::default(),
         }
     }
 
@@ -198,6 +203,7 @@ impl Live {
         let mut state = self.memory.write();
         let result = match loaded {
             Ok(site) => {
+                self.finisher.start(site.unfinished_photos());
                 state.loaded(Some(site));
                 let work = Work {
                     pages: true,
@@ -231,6 +237,8 @@ impl Live {
     /// The open pages reload, or show the error.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuild> {
         self.pending.extend(paths.iter().cloned());
+        // Photos finished in the background are taken in as edited.
+        self.pending.extend(self.finisher.take_done(false));
         let batch: Vec<PathBuf> = self.pending.iter().cloned().collect();
         let result = self.take_in(&batch);
         if let Ok(r) = &result {
@@ -251,6 +259,7 @@ impl Live {
         watcher: &mut Watcher,
         mut report: impl FnMut(&Live, &[PathBuf], &Result<Rebuild>),
     ) {
+        self.finisher.wake(watcher.waker());
         while let Some(batch) = watcher.next_batch() {
             let result = self.rebuild(&batch);
             report(self, &batch, &result);
@@ -291,6 +300,10 @@ impl Live {
     /// Waits until every file on disk, the search index included, is that
     /// of the site in memory; the error of background work that failed.
     pub fn settle(&mut self) -> Result<()> {
+        let finished = self.finisher.take_done(true);
+        if !finished.is_empty() {
+            self.rebuild(&finished)?;
+        }
         self.catch_up_search();
         self.fold_manifest();
         match self.worker.wait_idle() {

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode};
@@ -30,6 +30,8 @@ pub struct Watcher {
     watching: BTreeMap<PathBuf, (u64, u64)>,
     /// An event that came while [`Watcher::quiet_for`] waited, for the next batch.
     early: Option<notify::Result<Event>>,
+    /// Sends to `events`: work done off the watcher's thread ends a wait.
+    waker: Sender<notify::Result<Event>>,
 }
 
 impl Watcher {
@@ -37,6 +39,7 @@ impl Watcher {
     pub fn new(root: &Path) -> notify::Result<Watcher> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let (tx, events) = channel();
+        let waker = tx.clone();
         let mut inner = notify::recommended_watcher(tx)?;
         inner.watch(&root, RecursiveMode::NonRecursive)?;
         let mut watcher = Watcher {
@@ -45,6 +48,7 @@ impl Watcher {
             events,
             watching: BTreeMap::new(),
             early: None,
+            waker,
         };
         watcher.watch_new_dirs();
         Ok(watcher)
@@ -68,6 +72,12 @@ impl Watcher {
                 self.watching.insert(path, id);
             }
         }
+    }
+
+    /// A sender whose event ends the wait for the next batch, as a change
+    /// would (an empty one: the batch holds what changed meanwhile).
+    pub(crate) fn waker(&self) -> Sender<notify::Result<Event>> {
+        self.waker.clone()
     }
 
     /// Blocks until something changes, then returns every path changed until

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::frontmatter::{Names, Text};
-use super::yaml;
+use super::frontmatter::{AnImage, Names, Text};
+use super::{photos, yaml};
 use crate::error::Diagnostic;
 use crate::model::{CountryEntry, Entities, People, PersonEntry};
 
@@ -32,7 +32,7 @@ pub(crate) fn load_entities(root: &Path) -> Result<Entities, Vec<Diagnostic>> {
     }
     let people_path = root.join(PEOPLE_FILE);
     if let Some(text) = read_optional(&people_path, &mut errors) {
-        let people = parse_people(&text, &people_path)
+        let people = parse_people(&text, &people_path, root)
             .and_then(|entries| People::from_entries(entries, &entities.countries, &people_path));
         match people {
             Ok(p) => entities.people = p,
@@ -70,25 +70,68 @@ struct RawPerson {
     country: Option<Text>,
     #[serde(default)]
     description: Option<Text>,
+    #[serde(default)]
+    image: Option<AnImage>,
 }
 
-/// Parses the text of `data/people.yaml` (`path`, for messages): a list of
-/// `{name, aliases, role, country, description}`, only `name` required
-/// (`aliases` a list or one string). Unknown keys are errors; every error is
-/// reported with its line and column.
-fn parse_people(yaml: &str, path: &Path) -> Result<Vec<PersonEntry>, Vec<Diagnostic>> {
+/// Parses the text of `data/people.yaml` (`path`, in the site `root`): a
+/// list of `{name, aliases, role, country, description, image}`, only
+/// `name` required (`aliases` a list or one string; `image` a file under
+/// static/, or a mapping as an article's). Unknown keys and portraits
+/// outside static/ are errors; every error is reported with its line and
+/// column.
+fn parse_people(yaml: &str, path: &Path, root: &Path) -> Result<Vec<PersonEntry>, Vec<Diagnostic>> {
     let items: Vec<(RawPerson, usize)> = parse_data_file(yaml, path)?;
-    Ok(items
+    let mut errors = Vec::new();
+    let entries = items
         .into_iter()
-        .map(|(raw, line)| PersonEntry {
-            name: raw.name.0,
-            aliases: raw.aliases.0,
-            role: raw.role.map(|t| t.0),
-            country: raw.country.map(|t| t.0),
-            description: raw.description.map(|t| t.0),
-            line,
+        .map(|(raw, line)| {
+            let image = raw.image.and_then(|AnImage(field)| {
+                let at = item_value_position(yaml, line, "image");
+                photos::resolve_portrait(field, root, at)
+                    .map_err(|m| errors.push(Diagnostic::at(path, at.0, at.1, m)))
+                    .ok()
+            });
+            PersonEntry {
+                name: raw.name.0,
+                aliases: raw.aliases.0,
+                role: raw.role.map(|t| t.0),
+                country: raw.country.map(|t| t.0),
+                description: raw.description.map(|t| t.0),
+                image,
+                line,
+            }
         })
-        .collect())
+        .collect();
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where the value of `key` is written in the list item that starts on
+/// `line` (1-based): its line and column (the key's, when the value starts
+/// on the next line); the item's line when it is not found.
+fn item_value_position(yaml: &str, line: usize, key: &str) -> (usize, usize) {
+    let lines = yaml.lines().enumerate().skip(line.saturating_sub(1));
+    for (i, text) in lines {
+        if i + 1 > line && text.starts_with('-') {
+            break;
+        }
+        let body = text.trim_start().trim_start_matches('-').trim_start();
+        let Some(after) = body.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+            continue;
+        };
+        let value = after.trim_start();
+        let column = if value.is_empty() {
+            text.len() - body.len() + 1
+        } else {
+            text.len() - value.len() + 1
+        };
+        return (i + 1, column);
+    }
+    (line, 1)
 }
 
 /// The shape of one item of `data/countries.yaml`.
@@ -141,7 +184,7 @@ mod tests {
     fn parses_people_yaml() {
         let path = Path::new("data/people.yaml");
         let yaml = "- name: Volodymyr Zelenskyy\n  aliases: [Zelensky, Zelenskiy]\n  role: President of Ukraine\n  country: UA\n\n- name: Keir Starmer\n  aliases: K. Starmer\n  description: >\n    Prime Minister.\n";
-        let entries = parse_people(yaml, path).unwrap();
+        let entries = parse_people(yaml, path, Path::new("/site")).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].aliases, vec!["Zelensky", "Zelenskiy"]);
         assert_eq!(entries[0].role.as_deref(), Some("President of Ukraine"));
@@ -157,8 +200,12 @@ mod tests {
             Some("Ukraine")
         );
 
-        let errors =
-            parse_people("- name: A\n- name: B\n  twitter: '@b'\n- role: x\n", path).unwrap_err();
+        let errors = parse_people(
+            "- name: A\n- name: B\n  twitter: '@b'\n- role: x\n",
+            path,
+            Path::new("/site"),
+        )
+        .unwrap_err();
         let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:#?}");
         assert!(
@@ -184,7 +231,8 @@ mod tests {
             yaml,
             "- name: \"Volodymyr Zelenskiy\"\n  aliases: [\"Vladimir Zelensky\", \"Zelensky \\\"Ze\\\"\"]\n"
         );
-        let entries = parse_people(&yaml, Path::new("data/people.yaml")).unwrap();
+        let entries =
+            parse_people(&yaml, Path::new("data/people.yaml"), Path::new("/site")).unwrap();
         let people = People::from_entries(entries, &Registry::builtin(), Path::new("p")).unwrap();
         assert_eq!(
             people.resolve("Zelensky \"Ze\""),
@@ -230,5 +278,14 @@ mod tests {
             errors[0].message.contains("unknown field `flag`"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_keys_position_is_found_inside_its_item() {
+        let yaml = "- name: A\n  image: a.jpg\n- name: B\n- image: c.jpg\n  name: C\n- name: D\n  image:\n    src: d.jpg\n";
+        assert_eq!(item_value_position(yaml, 1, "image"), (2, 10));
+        assert_eq!(item_value_position(yaml, 3, "image"), (3, 1), "B has none");
+        assert_eq!(item_value_position(yaml, 4, "image"), (4, 10));
+        assert_eq!(item_value_position(yaml, 6, "image"), (7, 3));
     }
 }

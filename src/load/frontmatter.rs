@@ -234,7 +234,7 @@ pub(crate) fn image_field<'de, D: Deserializer<'de>>(d: D) -> Result<ImageField,
 }
 
 /// The wrapper that gives [`ImageField`] its two forms to serde.
-struct AnImage(ImageField);
+pub(crate) struct AnImage(pub(crate) ImageField);
 
 impl<'de> Deserialize<'de> for AnImage {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -32,7 +32,10 @@ pub(crate) use content::{
     Article, ArticleId, Asset, Content, Reading,
 };
 pub(crate) use data::load_entities;
-pub(crate) use photos::{attach_one as attach_photo, Photo};
+pub(crate) use photos::{
+    attach_one as attach_photo, attach_portraits, finish as finish_photos,
+    unfinished as unfinished_photos, Photo,
+};
 
 #[cfg(test)]
 pub(crate) use config::DEFAULT_THEME;
@@ -48,6 +51,7 @@ pub use templates::DEFAULT_TEMPLATES;
 pub(crate) use templates::{render_error, TemplateSet, FAVICON_SVG, THEME_CSS};
 
 use crate::error::{Diagnostic, Error};
+use crate::images::Depth;
 use crate::model::Entities;
 
 /// Choices made when loading a site.
@@ -145,18 +149,26 @@ fn read_what_loads_with(
         }
     };
     errors.extend(content::duplicate_pages(&content.articles));
-    if let Some(config) = &config {
-        // A build makes the copies of new photos while it reads them; the
-        // preview only reads them (its pages must not wait for copies).
-        let (mut broken, warnings) =
-            photos::attach(&mut content.articles, &config.images, cache.is_none());
-        errors.append(&mut broken);
-        content.warnings.extend(warnings);
-    }
-    let entities = load_entities(root).unwrap_or_else(|mut e| {
+    let mut entities = load_entities(root).unwrap_or_else(|mut e| {
         errors.append(&mut e);
         Entities::builtin()
     });
+    if let Some(config) = &config {
+        // A build makes the copies of new photos while it reads them; the
+        // preview reads only their headers (its first page must not wait
+        // for photos to be decoded) and finishes them in the background.
+        let depth = match cache {
+            None => Depth::Make(None),
+            Some(_) => Depth::Header,
+        };
+        let (mut broken, warnings) = photos::attach(&mut content.articles, &config.images, depth);
+        errors.append(&mut broken);
+        content.warnings.extend(warnings);
+        let people = &mut entities.people;
+        let (mut broken, warnings) = photos::attach_portraits(people, root, &config.images, depth);
+        errors.append(&mut broken);
+        content.warnings.extend(warnings);
+    }
     let templates = match TemplateSet::load(&root.join("templates")) {
         Ok(t) => Some(t),
         Err(e) => {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::content::Article;
 use super::frontmatter::{ImageField, Text};
 use crate::error::Diagnostic;
-use crate::images::{self, Focus, Probe, Settings};
+use crate::images::{self, Depth, Focus, Probe, Settings};
+use crate::model::People;
 
 /// An article's photo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,15 +64,7 @@ pub(crate) fn resolve(
     rel: &str,
     at: (usize, usize),
 ) -> Result<Photo, String> {
-    let src = field.src.0.trim();
-    if src.is_empty() {
-        return Err("`image`: expected the path of a photo file".into());
-    }
-    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
-        return Err(format!(
-            "`image`: `{src}` is an address: expected a photo file in the site (beside the article, or /... under static/); remote photos are not fetched"
-        ));
-    }
+    let src = checked_src(&field)?;
     let content_dir = content_dir(file, rel);
     let (base, site_rel) = match src.strip_prefix('/') {
         Some(under_static) => (
@@ -81,11 +74,49 @@ pub(crate) fn resolve(
         None => {
             let joined = match rel.rsplit_once('/') {
                 Some((article_dir, _)) => format!("{article_dir}/{src}"),
-                None => src.to_string(),
+                None => src.clone(),
             };
             (content_dir.clone(), normal(&joined))
         }
     };
+    photo_at(field, &base, site_rel, at)
+}
+
+/// Resolves `image:` of a person in data/people.yaml, in the site `root`:
+/// a file under `static/` (written with a leading `/` or without).
+pub(crate) fn resolve_portrait(
+    field: ImageField,
+    root: &Path,
+    at: (usize, usize),
+) -> Result<Photo, String> {
+    let src = checked_src(&field)?;
+    let site_rel = normal(src.trim_start_matches('/'));
+    photo_at(field, &root.join("static"), site_rel, at)
+}
+
+/// The path `image:` names, when it can be a file of the site.
+fn checked_src(field: &ImageField) -> Result<String, String> {
+    let src = field.src.0.trim();
+    if src.is_empty() {
+        return Err("`image`: expected the path of a photo file".into());
+    }
+    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+        return Err(format!(
+            "`image`: `{src}` is an address: expected a photo file in the site (beside the article, or /... under static/); remote photos are not fetched"
+        ));
+    }
+    Ok(src.to_string())
+}
+
+/// The photo of `field`, whose file is `site_rel` under `base` (`None`:
+/// the path led outside it).
+fn photo_at(
+    field: ImageField,
+    base: &Path,
+    site_rel: Option<String>,
+    at: (usize, usize),
+) -> Result<Photo, String> {
+    let src = field.src.0.trim();
     let Some(site_rel) = site_rel else {
         return Err(format!("`image`: `{src}` leads outside the site's folder"));
     };
@@ -174,19 +205,21 @@ fn normal(path: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-/// Probes the photo of each article that has one (in parallel).
-/// With `make`, a photo not in the cache has its copies made from the
-/// same decoding (a build); without, only read (the preview, whose pages
-/// must not wait for copies). Returns the errors (the article's file, at
-/// its `image` key) and the warnings.
+/// Probes the photo of each article that has one (in parallel), as far as
+/// `depth` says: a build makes a new photo's copies from the decoding of
+/// its probe (`Depth::Make`, with each photo's own focus), the preview's
+/// start reads only headers (`Depth::Header`: its pages must not wait for
+/// every photo to be decoded; [`unfinished`] names those left for later).
+/// Returns the errors (the article's file, at its `image` key) and the
+/// warnings.
 pub(crate) fn attach(
     articles: &mut [Article],
     settings: &Settings,
-    make: bool,
+    depth: Depth,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let found: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = articles
         .par_iter_mut()
-        .map(|article| attach_one(article, settings, make))
+        .map(|article| attach_one(article, settings, depth))
         .collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -201,34 +234,87 @@ pub(crate) fn attach(
 pub(crate) fn attach_one(
     article: &mut Article,
     settings: &Settings,
-    make: bool,
+    depth: Depth,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut found = (Vec::new(), Vec::new());
     let file = article.file.clone();
-    let lead = article.image.iter_mut().map(|p| (p, "`image`"));
-    let body = article.body_images.iter_mut().map(|p| (p, "image"));
-    for (photo, what) in lead.chain(body) {
-        let at = |message: String| Diagnostic::at(&file, photo.at.0, photo.at.1, message);
-        let name = photo.site_path.trim_start_matches('/').to_string();
-        match images::probe(&photo.file, settings, make.then_some(photo.focus)) {
-            Ok(probe) => {
-                warnings.extend(
-                    probe
-                        .notes
-                        .iter()
-                        .map(|n| at(format!("{what} {name}: {n}")).warning()),
-                );
-                if photo.alt.is_none() {
-                    let message = format!("{what} {name} has no alt text: describe the picture for readers who cannot see it");
-                    warnings.push(at(message).warning());
-                }
-                photo.probe = Some(probe);
-            }
-            Err(message) => errors.push(at(format!("{what} {name}: {message}"))),
-        }
+    if let Some(photo) = &mut article.image {
+        probe_into(photo, "`image`", &file, settings, depth, &mut found);
     }
-    (errors, warnings)
+    for photo in &mut article.body_images {
+        probe_into(photo, "image", &file, settings, depth, &mut found);
+    }
+    found
+}
+
+/// Probes the portraits of data/people.yaml (in the site `root`), as
+/// [`attach`] does articles' photos; problems are at their `image` line.
+pub(crate) fn attach_portraits(
+    people: &mut People,
+    root: &Path,
+    settings: &Settings,
+    depth: Depth,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let file = root.join(super::data::PEOPLE_FILE);
+    let mut found = (Vec::new(), Vec::new());
+    for photo in people.portraits_mut() {
+        probe_into(photo, "`image`", &file, settings, depth, &mut found);
+    }
+    found
+}
+
+/// Probes `photo` (named `what` in messages, written in `file`), as far as
+/// `depth` says, adding to `found`'s errors and warnings.
+fn probe_into(
+    photo: &mut Photo,
+    what: &str,
+    file: &Path,
+    settings: &Settings,
+    depth: Depth,
+    found: &mut (Vec<Diagnostic>, Vec<Diagnostic>),
+) {
+    let (errors, warnings) = found;
+    let at = |message: String| Diagnostic::at(file, photo.at.0, photo.at.1, message);
+    let name = photo.site_path.trim_start_matches('/').to_string();
+    let depth = match depth {
+        Depth::Make(_) => Depth::Make(photo.focus),
+        other => other,
+    };
+    match images::probe(&photo.file, settings, depth) {
+        Ok(probe) => {
+            warnings.extend(
+                probe
+                    .notes
+                    .iter()
+                    .map(|n| at(format!("{what} {name}: {n}")).warning()),
+            );
+            if photo.alt.is_none() {
+                let message = format!("{what} {name} has no alt text: describe the picture for readers who cannot see it");
+                warnings.push(at(message).warning());
+            }
+            photo.probe = Some(probe);
+        }
+        Err(message) => errors.push(at(format!("{what} {name}: {message}"))),
+    }
+}
+
+/// The files of `photos` probed only as far as their headers, each once.
+pub(crate) fn unfinished<'a>(photos: impl Iterator<Item = &'a Photo>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = photos
+        .filter(|p| p.probe.as_ref().is_some_and(Probe::is_partial))
+        .map(|p| p.file.clone())
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// Probes each of `files` whole, into the photo cache (in parallel). A
+/// file that fails is left for the article's next reading to report.
+pub(crate) fn finish(files: &[PathBuf], settings: &Settings) {
+    files.par_iter().for_each(|file| {
+        let _ = images::probe(file, settings, Depth::Whole);
+    });
 }
 
 #[cfg(test)]

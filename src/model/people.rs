@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::Diagnostic;
+use crate::load::Photo;
 use crate::model::Registry;
 
 /// The identity of a person's name when no data entry says otherwise:
@@ -37,7 +38,7 @@ pub(crate) fn name_key(name: &str) -> String {
 }
 
 /// A person in `data/people.yaml`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct PersonEntry {
     /// The canonical name, the one the person's page shows.
     pub(crate) name: String,
@@ -49,6 +50,8 @@ pub(crate) struct PersonEntry {
     pub(crate) country: Option<String>,
     /// A sentence or two about them.
     pub(crate) description: Option<String>,
+    /// Their portrait (`image:`), shown on their page.
+    pub(crate) image: Option<Photo>,
     /// 1-based line of the file on which the entry starts.
     pub(crate) line: usize,
 }
@@ -145,6 +148,11 @@ impl People {
     /// Every person, in file order (`PersonId(i)` is the i-th).
     pub(crate) fn entries(&self) -> &[PersonEntry] {
         &self.entries
+    }
+
+    /// The people's portraits, to be probed.
+    pub(crate) fn portraits_mut(&mut self) -> impl Iterator<Item = &mut Photo> {
+        self.entries.iter_mut().filter_map(|e| e.image.as_mut())
     }
 }
 

@@ -165,7 +165,9 @@ impl Meta {
             "inLanguage": config.language,
             "about": about,
         });
-        Meta::with(description, "website", crumbs, name, url, page)
+        let mut meta = Meta::with(description, "website", crumbs, name, url, page);
+        meta.image = profile.and_then(|p| p.portrait.clone());
+        meta
     }
 
     fn with(
@@ -235,6 +237,9 @@ fn add_profile(about: &mut Value, p: &Profile) {
     }
     if let Some(code) = &p.code {
         about["identifier"] = json!(code);
+    }
+    if let Some(portrait) = &p.portrait {
+        about["image"] = json!(portrait.share.url);
     }
     if let Some(country) = &p.country {
         let mut place = json!({"@type": "Country", "name": country.name});

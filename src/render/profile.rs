@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::paths::{term_feed_path, term_path};
+use super::photo::PhotoView;
 use super::timeline::chart_start;
 use super::views::{display_date, month_name, rfc3339, TermLink};
 use crate::load::Config;
@@ -56,6 +57,8 @@ pub(crate) struct Profile {
     pub(crate) with_countries: Vec<CoMention>,
     /// Its Atom feed.
     pub(crate) feed_url: String,
+    /// The person's portrait, from data/people.yaml.
+    pub(crate) portrait: Option<PhotoView>,
 }
 
 /// Mentions in one month.
@@ -174,6 +177,7 @@ pub(crate) fn build(
         with_people: co(Kind::People),
         with_countries: co(Kind::Countries),
         feed_url: config.permalink(&term_feed_path(kind, &term.slug)),
+        portrait: None,
     };
     match kind {
         Kind::Countries => {
@@ -193,8 +197,8 @@ fn month_label((y, m): (i32, u32)) -> String {
     format!("{} {y}", month_name(m))
 }
 
-/// Role, country and description from data/people.yaml, when the person
-/// has an entry.
+/// Role, country, description and portrait from data/people.yaml, when
+/// the person has an entry.
 fn add_person_details(
     profile: &mut Profile,
     config: &Config,
@@ -208,6 +212,7 @@ fn add_person_details(
     let entry = entities.people.entry(id);
     profile.role = entry.role.clone();
     profile.description = entry.description.clone();
+    profile.portrait = entry.image.as_ref().and_then(|p| PhotoView::of(config, p));
     for alias in &entry.aliases {
         if !profile.also_written_as.contains(alias) && *alias != profile.name {
             profile.also_written_as.push(alias.clone());

@@ -42,6 +42,7 @@ impl TestSite {
             country: Some("France".into()),
             description: None,
             line: 1,
+            ..PersonEntry::default()
         };
         let people = People::from_entries(vec![ann], &countries, Path::new("p")).unwrap();
         let entities = Entities { countries, people };

@@ -93,6 +93,7 @@ fn entities() -> Entities {
         country: Some("Ukraine".into()),
         description: None,
         line: 1,
+        ..PersonEntry::default()
     };
     let people = People::from_entries(vec![zelenskiy], &countries, Path::new("p")).unwrap();
     Entities { countries, people }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use super::files::GENERATED;
 use super::Site;
 use crate::error::{Diagnostic, Error, Result};
+use crate::images::Depth;
 use crate::load::{self, Article, ArticleId, Asset, LoadOptions, TemplateSet};
 use crate::model::Index;
 use crate::render::{changes_every_page, Cards, Page, Reach, Renderer};
@@ -126,7 +127,10 @@ impl Site {
         if changed.templates {
             self.reload_templates()?;
         }
-        if changed.data {
+        // A portrait's file is read with data/.
+        let portrait = copies.iter().any(|(_, file)| self.shows_portrait(file));
+        let data = changed.data || portrait;
+        if data {
             self.reload_entities()?;
         }
         // An article is read again when its photo's file changed.
@@ -145,16 +149,16 @@ impl Site {
             .iter()
             .any(|(rel, source)| !source.is_file() && GENERATED.contains(&rel.as_str()));
         let reach = match articles {
-            _ if changed.data && !changed.templates => Reached::Data,
+            _ if data && !changed.templates => Reached::Data,
             _ if changed.templates || unshadows => Reached::Templates,
             Reached::Bodies(ids) if ids.is_empty() => Reached::Copies,
             other => other,
         };
         let files_moved = !matches!(reach, Reached::Templates)
-            || changed.data
+            || data
             || !changed.articles.is_empty()
             || !copies.is_empty();
-        let index_changed = changed.data || !edited_articles.is_empty();
+        let index_changed = data || !edited_articles.is_empty();
         let keep = errors
             .iter()
             .filter_map(|d| self.page_of_file(&d.path))
@@ -189,7 +193,13 @@ impl Site {
     /// which do not depend on it: nothing under content/ is read. On error
     /// the site is left as it was.
     fn reload_entities(&mut self) -> Result<()> {
-        let entities = load::load_entities(&self.root).map_err(Error::Input)?;
+        let mut entities = load::load_entities(&self.root).map_err(Error::Input)?;
+        let images = &self.config.images;
+        let people = &mut entities.people;
+        let (errors, _) = load::attach_portraits(people, &self.root, images, Depth::Whole);
+        if !errors.is_empty() {
+            return Err(Error::Input(errors));
+        }
         let index = Index::build(&self.content.articles, &entities);
         self.entities = entities;
         self.index = index;
@@ -215,7 +225,8 @@ impl Site {
         // An article whose photo cannot be read keeps its last good version.
         edits.retain_mut(|(_, article)| {
             let Some(article) = article else { return true };
-            let (errors, _warnings) = load::attach_photo(article, &self.config.images, false);
+            let (errors, _warnings) =
+                load::attach_photo(article, &self.config.images, Depth::Whole);
             broken.extend(errors.iter().cloned());
             errors.is_empty()
         });
@@ -399,6 +410,14 @@ impl Site {
             // An editor's temp file, already gone.
             (None, false) => Other::Nothing,
         }
+    }
+
+    /// True when `file` is the portrait of someone in data/people.yaml.
+    fn shows_portrait(&self, file: &Path) -> bool {
+        let people = self.entities.people.entries().iter();
+        people
+            .filter_map(|p| p.image.as_ref())
+            .any(|p| p.file == file)
     }
 
     /// The files of the articles whose photo is one of `files`.

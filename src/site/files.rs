@@ -130,8 +130,7 @@ impl Site {
     /// (`photos/<key>/w800.jpg`).
     pub(crate) fn photo_copies(&self) -> BTreeMap<String, PhotoCopy> {
         let mut out = BTreeMap::new();
-        let articles = self.content.articles.iter();
-        for photo in articles.flat_map(|a| a.image.iter().chain(&a.body_images)) {
+        for photo in self.photos() {
             let Some(probe) = &photo.probe else { continue };
             for copy in images::copies(probe, &self.config.images, photo.focus) {
                 let rel = images::copy_path(probe, &copy)
@@ -199,9 +198,7 @@ impl Site {
     /// True when the file at `rel` (a site path without its `/`) is the
     /// original of a photo the site shows only through its copies.
     pub(crate) fn is_unpublished_original(&self, rel: &str) -> bool {
-        let articles = self.content.articles.iter();
-        let mut photos = articles.flat_map(|a| a.image.iter().chain(&a.body_images));
-        photos.any(|p| {
+        self.photos().any(|p| {
             p.site_path.trim_start_matches('/') == rel
                 && p.probe
                     .as_ref()
@@ -214,8 +211,7 @@ impl Site {
     /// the site shows through their copies (see `[images] originals`).
     pub(crate) fn files_to_copy(&self) -> HashMap<String, PathBuf> {
         let mut files = load::files_to_copy(&self.root, &self.content.assets);
-        let articles = self.content.articles.iter();
-        for photo in articles.flat_map(|a| a.image.iter().chain(&a.body_images)) {
+        for photo in self.photos() {
             let Some(probe) = &photo.probe else { continue };
             if !images::publishes_original(probe, &self.config.images) {
                 files.remove(photo.site_path.trim_start_matches('/'));

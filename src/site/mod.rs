@@ -55,6 +55,29 @@ pub struct Site {
     words_pending: bool,
 }
 
+/// Photos that a preview's start probed only as far as their headers: the
+/// pages show them without the colour that fills their box until they
+/// load. [`UnfinishedPhotos::finish`] decodes each into the photo cache,
+/// without the site; taking the files in as edited then reads the whole
+/// probes into the articles that show them.
+pub(crate) struct UnfinishedPhotos {
+    files: Vec<PathBuf>,
+    settings: crate::images::Settings,
+}
+
+impl UnfinishedPhotos {
+    /// True when every photo is whole.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Probes each photo whole (in parallel); the files, to be taken in.
+    pub(crate) fn finish(self) -> Vec<PathBuf> {
+        load::finish_photos(&self.files, &self.settings);
+        self.files
+    }
+}
+
 impl Site {
     /// Loads the site in `root`, reporting every error found in the
     /// configuration, the articles and the templates together.
@@ -110,6 +133,25 @@ impl Site {
             progress,
             words_pending: false,
         })
+    }
+
+    /// The photos the preview's start probed only as far as their headers
+    /// (see [`UnfinishedPhotos`]).
+    pub(crate) fn unfinished_photos(&self) -> UnfinishedPhotos {
+        UnfinishedPhotos {
+            files: load::unfinished_photos(self.photos()),
+            settings: self.config.images.clone(),
+        }
+    }
+
+    /// Every photo the site shows: the articles' (lead and body) and the
+    /// people's portraits.
+    fn photos(&self) -> impl Iterator<Item = &load::Photo> {
+        let articles = self.content.articles.iter();
+        let portraits = self.entities.people.entries().iter();
+        articles
+            .flat_map(|a| a.image.iter().chain(&a.body_images))
+            .chain(portraits.filter_map(|p| p.image.as_ref()))
     }
 
     /// How many articles the site has (drafts only when loaded with them).

@@ -212,7 +212,7 @@ fn data_edit(rng: &mut Rng, site: &SiteFixture) -> (Vec<PathBuf>, String) {
         let file = put(site, "data/countries.yaml", &countries);
         return (vec![file], "countries.yaml edit".into());
     }
-    let people = match rng.below(4) {
+    let people = match rng.below(5) {
         0 => format!(
             "- name: Eve Adams\n  role: Envoy {}\n  country: Italy\n",
             rng.below(9)
@@ -224,7 +224,8 @@ fn data_edit(rng: &mut Rng, site: &SiteFixture) -> (Vec<PathBuf>, String) {
             "- name: Eve Adams\n  role: Envoy\n  country: {}\n",
             rng.pick(COUNTRIES)
         ),
-        _ => PEOPLE_YAML.to_string(),
+        3 => format!("{PEOPLE_YAML}  image: p{}.jpg\n", rng.below(2)),
+        _ => PEOPLE_WITH_PORTRAIT.to_string(),
     };
     let file = put(site, "data/people.yaml", &people);
     (vec![file], "people.yaml edit".into())
@@ -234,10 +235,14 @@ fn data_edit(rng: &mut Rng, site: &SiteFixture) -> (Vec<PathBuf>, String) {
 /// the link comes and goes as edits mention that country or stop.
 const PEOPLE_YAML: &str = "- name: Eve Adams\n  role: Envoy\n  country: Italy\n";
 
+/// [`PEOPLE_YAML`] with a portrait: one of the photos that articles show,
+/// so that replacing it changes her page as well as theirs.
+const PEOPLE_WITH_PORTRAIT: &str = "- name: Eve Adams\n  role: Envoy\n  country: Italy\n  image: {src: /p0.jpg, alt: Eve Adams at a briefing}\n";
+
 fn run_property(seed: u64, articles: usize, steps: usize) {
     let site = SiteFixture::new()
         .config("per_page = 3")
-        .file("data/people.yaml", PEOPLE_YAML);
+        .file("data/people.yaml", PEOPLE_WITH_PORTRAIT);
     let outs = tempfile::tempdir().unwrap();
     let (root, live_out) = (site.root(), outs.path().join("live-out"));
     let clean_out = outs.path().join("clean-out");
