@@ -90,40 +90,88 @@ pub(crate) fn write_probe(cache: &Path, probe: &Probe) {
     let _ = put(&cache.join(&probe.key), "probe.json", &json);
 }
 
-/// A copy's bytes, when cached.
-pub(crate) fn read_copy(cache: &Path, key: &str, name: &str) -> Option<Vec<u8>> {
-    fs::read(cache.join(key).join(name)).ok()
-}
+/// The index of an entry's copies: a line `name size hash` for each copy
+/// made, so that a build links the copies without reading them, and a
+/// warm build reads one file per photo, not one per copy.
+const INDEX: &str = "copies";
 
-/// Stores a copy's bytes (failures ignored, as for probes), read-only
-/// (an output may hard-link it: see `Output::link`), with its size and
-/// hash beside it, so that a build can link it without reading it.
-pub(crate) fn write_copy(cache: &Path, key: &str, name: &str, bytes: &[u8]) {
+/// Stores a copy's bytes (failures ignored, as for probes), read-only (an
+/// output may hard-link it: see `Output::link`); its size and hash, to be
+/// [`record`]ed in the entry's index.
+pub(crate) fn write_copy(cache: &Path, key: &str, name: &str, bytes: &[u8]) -> Option<CopyLine> {
     let dir = cache.join(key);
-    let stamp = format!(
-        "{} {:016x}\n",
-        bytes.len(),
-        xxhash_rust::xxh3::xxh3_64(bytes)
-    );
-    if put(&dir, name, bytes).is_ok() {
-        if let Ok(meta) = fs::metadata(dir.join(name)) {
-            let mut permissions = meta.permissions();
-            permissions.set_readonly(true);
-            let _ = fs::set_permissions(dir.join(name), permissions);
-        }
-        let _ = put(&dir, &format!("{name}.stamp"), stamp.as_bytes());
+    put(&dir, name, bytes).ok()?;
+    if let Ok(meta) = fs::metadata(dir.join(name)) {
+        let mut permissions = meta.permissions();
+        permissions.set_readonly(true);
+        let _ = fs::set_permissions(dir.join(name), permissions);
     }
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    Some((name.to_string(), bytes.len() as u64, hash))
 }
 
-/// A cached copy's file, size and hash, when its stamp is there and its
-/// size agrees.
-pub(crate) fn cached_copy(cache: &Path, key: &str, name: &str) -> Option<(PathBuf, u64, u64)> {
-    let dir = cache.join(key);
-    let stamp = fs::read_to_string(dir.join(format!("{name}.stamp"))).ok()?;
-    let (size, hash) = stamp.trim().split_once(' ')?;
-    let (size, hash): (u64, u64) = (size.parse().ok()?, u64::from_str_radix(hash, 16).ok()?);
-    let file = dir.join(name);
-    (fs::metadata(&file).ok()?.len() == size).then_some((file, size, hash))
+/// A copy's name, size and hash, as the index holds them.
+pub(crate) type CopyLine = (String, u64, u64);
+
+/// Adds `made` to the index of `key`'s copies (replacing their lines).
+pub(crate) fn record(cache: &Path, key: &str, made: &[CopyLine]) {
+    if made.is_empty() {
+        return;
+    }
+    let mut index = Cached::read(cache, key).copies;
+    for (name, size, hash) in made {
+        index.insert(name.clone(), (*size, *hash));
+    }
+    let mut lines: Vec<String> = index
+        .iter()
+        .map(|(name, (size, hash))| format!("{name} {size} {hash:016x}\n"))
+        .collect();
+    lines.sort();
+    let _ = put(&cache.join(key), INDEX, lines.concat().as_bytes());
+}
+
+/// The copies of one photo that its cache entry holds.
+#[derive(Debug, Default)]
+pub(crate) struct Cached {
+    dir: PathBuf,
+    copies: std::collections::HashMap<String, (u64, u64)>,
+}
+
+impl Cached {
+    /// Reads the index of `key`'s copies (none when there is none).
+    pub(crate) fn read(cache: &Path, key: &str) -> Cached {
+        let dir = cache.join(key);
+        let text = fs::read_to_string(dir.join(INDEX)).unwrap_or_default();
+        let copies = text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (name, size, hash) = (parts.next()?, parts.next()?, parts.next()?);
+                let hash = u64::from_str_radix(hash, 16).ok()?;
+                Some((name.to_string(), (size.parse().ok()?, hash)))
+            })
+            .collect();
+        Cached { dir, copies }
+    }
+
+    /// True when copy `name` has been made.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.copies.contains_key(name)
+    }
+
+    /// Copy `name`'s file, size and hash, when it is made and its file is
+    /// there with that size.
+    pub(crate) fn get(&self, name: &str) -> Option<(PathBuf, u64, u64)> {
+        let &(size, hash) = self.copies.get(name)?;
+        let file = self.dir.join(name);
+        (fs::metadata(&file).ok()?.len() == size).then_some((file, size, hash))
+    }
+
+    /// Copy `name`'s bytes, when it is made.
+    pub(crate) fn bytes(&self, name: &str) -> Option<Vec<u8>> {
+        let (file, _, _) = self.get(name)?;
+        fs::read(file).ok()
+    }
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.

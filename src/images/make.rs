@@ -15,7 +15,8 @@ use std::sync::{Condvar, Mutex};
 use fast_image_resize as fr;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
-use super::{cache, copies, meta, svg, Copy, Depth, Embedded, Kind, Probe, Settings};
+use super::cache::{self, Cached};
+use super::{copies, meta, svg, Copy, Depth, Embedded, Kind, Probe, Settings};
 use super::{MAX_FILE_BYTES, MAX_PIXELS};
 
 /// Bytes of decoded pixels held at once across threads.
@@ -48,8 +49,9 @@ impl Drop for Room {
     }
 }
 
-/// Bumped when the copies' bytes would change for the same settings.
-const VERSION: u32 = 1;
+/// Bumped when the copies' bytes, or what a cache entry holds, would change
+/// for the same settings (2: the copies' index).
+const VERSION: u32 = 2;
 
 /// The key of a photo with `bytes` made with `settings`.
 fn key_of(bytes: &[u8], settings: &Settings) -> String {
@@ -106,7 +108,10 @@ pub(crate) fn probe(file: &Path, settings: &Settings, depth: Depth) -> Result<Pr
     }
     let (probe, picture) = decode(file, &bytes, key, depth == Depth::Header)?;
     if let (Depth::Make(focus), Some(picture)) = (depth, picture) {
-        make_copies(picture, &probe, &copies(&probe, settings, focus), settings)?;
+        let cached = Cached::read(&settings.cache, &probe.key);
+        let wanted = copies(&probe, settings, focus);
+        let missing: Vec<&Copy> = wanted.iter().filter(|c| !cached.has(&c.name)).collect();
+        make_copies(picture, &probe, &missing, settings)?;
     }
     if !probe.is_partial() {
         cache::write_probe(&settings.cache, &probe);
@@ -333,7 +338,7 @@ pub(crate) fn copy_bytes(
     copy: &Copy,
     settings: &Settings,
 ) -> Result<Vec<u8>, String> {
-    if let Some(bytes) = cache::read_copy(&settings.cache, &probe.key, &copy.name) {
+    if let Some(bytes) = Cached::read(&settings.cache, &probe.key).bytes(&copy.name) {
         return Ok(bytes);
     }
     // The widths come with it: one decoding for every copy a page asks.
@@ -342,8 +347,8 @@ pub(crate) fn copy_bytes(
         .filter(|c| !c.is_crop())
         .collect();
     wanted.push(copy.clone());
-    make_missing(file, probe, &wanted, settings)?;
-    cache::read_copy(&settings.cache, &probe.key, &copy.name).ok_or_else(|| {
+    let made = make_missing(file, probe, &wanted, settings)?;
+    made.bytes(&copy.name).ok_or_else(|| {
         format!(
             "the photo cache {} cannot be written",
             settings.cache.display()
@@ -352,16 +357,18 @@ pub(crate) fn copy_bytes(
 }
 
 /// Makes those of `wanted` (copies of the photo in `file`) that the cache
-/// has not got, from one decoding of the photo.
+/// has not got, from one decoding of the photo; what the cache then holds
+/// of the photo.
 pub(crate) fn make_missing(
     file: &Path,
     probe: &Probe,
     wanted: &[Copy],
     settings: &Settings,
-) -> Result<(), String> {
-    let cache = settings.cache.join(&probe.key);
-    if wanted.iter().all(|c| cache.join(&c.name).exists()) {
-        return Ok(());
+) -> Result<Cached, String> {
+    let cached = Cached::read(&settings.cache, &probe.key);
+    let missing: Vec<&Copy> = wanted.iter().filter(|c| !cached.has(&c.name)).collect();
+    if missing.is_empty() {
+        return Ok(cached);
     }
     let bytes = read(file)?;
     if key_of(&bytes, settings) != probe.key {
@@ -373,23 +380,17 @@ pub(crate) fn make_missing(
     if probe.is_partial() {
         cache::write_probe(&settings.cache, &whole);
     }
-    make_copies(picture, probe, wanted, settings)
+    make_copies(picture, probe, &missing, settings)?;
+    Ok(Cached::read(&settings.cache, &probe.key))
 }
 
-/// Makes each of `wanted` not yet cached from the decoded `picture`.
+/// Makes each of `missing` from the decoded `picture`, into the cache.
 fn make_copies(
     picture: Picture,
     probe: &Probe,
-    wanted: &[Copy],
+    missing: &[&Copy],
     settings: &Settings,
 ) -> Result<(), String> {
-    let missing: Vec<&Copy> = wanted
-        .iter()
-        .filter(|c| !settings.cache.join(&probe.key).join(&c.name).exists())
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
     let graphic = probe.kind == Kind::Graphic;
     let (pixels, pixel_type) = if graphic {
         (picture.image.into_rgba8().into_raw(), fr::PixelType::U8x4)
@@ -400,7 +401,8 @@ fn make_copies(
         .map_err(|e| format!("cannot resize the image: {e}"))?;
     let mut resizer = fr::Resizer::new();
     let credit = credit_block(&probe.embedded);
-    for copy in missing {
+    let mut made = Vec::new();
+    for copy in missing.iter().copied() {
         let mut out = fr::images::Image::new(copy.width, copy.height, pixel_type);
         let mut options = fr::ResizeOptions::new()
             .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
@@ -421,8 +423,9 @@ fn make_copies(
                 credit.as_deref(),
             )?
         };
-        cache::write_copy(&settings.cache, &probe.key, &copy.name, &bytes);
+        made.extend(cache::write_copy(&settings.cache, &probe.key, &copy.name, &bytes));
     }
+    cache::record(&settings.cache, &probe.key, &made);
     Ok(())
 }
 

@@ -25,17 +25,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use cache::{collect_garbage, default_cache_dir};
+pub(crate) use cache::{collect_garbage, default_cache_dir, Cached};
 
-/// A copy in the photo cache: its file, size and hash (to be linked into
-/// an output without being read), when it has been made.
-pub(crate) fn cached(
-    probe: &Probe,
-    copy: &Copy,
-    settings: &Settings,
-) -> Option<(PathBuf, u64, u64)> {
-    cache::cached_copy(&settings.cache, &probe.key, &copy.name)
-}
 pub(crate) use make::{copy_bytes, make_missing, probe};
 pub(crate) use meta::Embedded;
 

@@ -51,19 +51,20 @@ impl PhotoCopy {
         images::copy_fingerprint(&self.probe, &self.copy)
     }
 
-    /// The copy in the photo cache (file, size, hash), when made.
-    pub(crate) fn cached(&self, settings: &images::Settings) -> Option<(PathBuf, u64, u64)> {
-        images::cached(&self.probe, &self.copy, settings)
+    /// Which copy of its photo it is (its file name in the photo cache).
+    pub(crate) fn name(&self) -> &str {
+        &self.copy.name
     }
 
     /// Makes the copies of `group` (copies of one photo) that the cache
-    /// has not got, from one decoding of the photo.
+    /// has not got, from one decoding of the photo; what the cache holds
+    /// of the photo.
     pub(crate) fn make_missing(
         group: &[&PhotoCopy],
         settings: &images::Settings,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<images::Cached, Diagnostic> {
         let Some(first) = group.first() else {
-            return Ok(());
+            return Ok(images::Cached::default());
         };
         let wanted: Vec<images::Copy> = group.iter().map(|c| c.copy.clone()).collect();
         images::make_missing(&first.file, &first.probe, &wanted, settings)

@@ -317,10 +317,12 @@ impl Site {
                 let made = PhotoCopy::make_missing(&all, &self.config.images);
                 let written: Vec<Diagnostic> = match made {
                     Err(e) => vec![e],
-                    Ok(()) => group
+                    Ok(cached) => group
                         .into_iter()
                         .filter_map(|(site_path, copy)| {
-                            self.write_photo_copy(output, &site_path, copy).err()
+                            let linked = cached.get(copy.name());
+                            self.write_photo_copy(output, &site_path, copy, linked)
+                                .err()
                         })
                         .collect(),
                 };
@@ -329,15 +331,17 @@ impl Site {
             .collect()
     }
 
-    /// Writes one copy: linked from the cache, or its bytes.
+    /// Writes one copy: linked from the cache (`cached`: its file there,
+    /// size and hash), or its bytes.
     fn write_photo_copy(
         &self,
         output: &Output,
         site_path: &str,
         copy: &PhotoCopy,
+        cached: Option<(PathBuf, u64, u64)>,
     ) -> Result<(), Diagnostic> {
         let fingerprint = copy.fingerprint();
-        if let Some((file, size, hash)) = copy.cached(&self.config.images) {
+        if let Some((file, size, hash)) = cached {
             return output.link(site_path, &file, (size, hash), fingerprint);
         }
         let bytes = self.produce(&FileSource::Photo(Box::new(copy.clone())))?;
