@@ -423,7 +423,12 @@ fn make_copies(
                 credit.as_deref(),
             )?
         };
-        made.extend(cache::write_copy(&settings.cache, &probe.key, &copy.name, &bytes));
+        made.extend(cache::write_copy(
+            &settings.cache,
+            &probe.key,
+            &copy.name,
+            &bytes,
+        ));
     }
     cache::record(&settings.cache, &probe.key, &made);
     Ok(())
