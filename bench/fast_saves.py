@@ -6,10 +6,11 @@ to the first answer of the article's URL that shows it (or a later save).
 
     bench/fast_saves.py [--articles 10000] [--rounds 3] [--duration 60] [--interval 0.5]
                         [--after-ready] [--gazette BIN [--gazette BIN2 ...]] [--work /tmp/gazette-bench]
+                        [--site DIR]
 
 With several --gazette binaries the rounds alternate between them (A, B, A,
-B...), each on a fresh output folder and a fresh temporary folder (no
-articles kept from an earlier start). Reported per binary: the median, the
+B...), each on a fresh output folder, a fresh temporary folder (no
+articles kept from an earlier start) and an empty photo cache. Reported per binary: the median, the
 90th percentile and the worst save-to-served latency over all rounds, how
 many saves took over 100 ms, the background passes the saves started (pages
 checked, from the server's `files written` lines), and the server's peak
@@ -95,13 +96,16 @@ def one_round(binary, ours, art, private, logfile, duration, interval, tag, afte
     tmp.mkdir(parents=True)
     port = free_port()
     env_tmp = os.environ.get("TMPDIR")
+    env_cache = os.environ.get("GAZETTE_CACHE_DIR")
     os.environ["TMPDIR"] = str(tmp)  # no articles kept from an earlier start
+    os.environ["GAZETTE_CACHE_DIR"] = str(tmp / "cache")  # nor photo copies
     srv = Server("gazette serve", [str(binary), "serve", "-r", str(ours), "-p", str(port),
                                    "--output-dir", str(out)], logfile)
-    if env_tmp is None:
-        del os.environ["TMPDIR"]
-    else:
-        os.environ["TMPDIR"] = env_tmp
+    for name, value in (("TMPDIR", env_tmp), ("GAZETTE_CACHE_DIR", env_cache)):
+        if value is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = value
     try:
         c = Client(port, timeout=60)
         if first_200(srv, c, "/", srv.t_spawn) is None:
@@ -210,6 +214,8 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between saves (default 0.5)")
     ap.add_argument("--gazette", action="append", help="a gazette binary (repeat to alternate)")
     ap.add_argument("--work", default="/tmp/gazette-bench")
+    ap.add_argument("--site", help="an existing site to edit instead of a generated archive "
+                                   "(e.g. bench/photos.sh's WORK/ours-1000; its files are restored)")
     ap.add_argument("--after-ready", action="store_true",
                     help="start the saves 1 s after `site ready` (every file written) instead of the first page")
     args = ap.parse_args()
@@ -222,8 +228,11 @@ def main():
         log("building gazette (cargo build --release)")
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True, stdout=sys.stderr)
         binaries = [REPO / "target" / "release" / "gazette"]
-    ours = work / f"ours-{args.articles}"
-    ensure_corpus(gen, "ours", args.articles, ours, logs)
+    if args.site:
+        ours = Path(args.site).resolve()
+    else:
+        ours = work / f"ours-{args.articles}"
+        ensure_corpus(gen, "ours", args.articles, ours, logs)
     art = pick_articles(ours, 1)[0]
     print(run(binaries, ours, art, work, logs, args.rounds, args.duration, args.interval, args.after_ready))
 

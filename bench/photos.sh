@@ -17,7 +17,10 @@
 #   gazette again  the cache and the output the warm run left (a rebuild)
 #   hugo warm      resources/_gen from the cold run, empty output
 #   gazette none   the same archive without photos, empty output
-# under /usr/bin/time (wall seconds, peak resident MB); medians are reported.
+# under /usr/bin/time (wall seconds, peak resident MB), and before them
+#   serve cold     `gazette serve` with empty caches: its first page, and
+#                  the rebuild once its photos are finished in the background;
+# medians are reported.
 set -euo pipefail
 
 die() { echo "bench/photos.sh: error: $*" >&2; exit 1; }
@@ -33,7 +36,7 @@ while [[ $# -gt 0 ]]; do
         --runs) RUNS="$2"; shift 2 ;;
         --hugo-runs) HUGO_RUNS="$2"; shift 2 ;;
         --work) WORK="$2"; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) die "unknown argument: $1" ;;
     esac
 done
@@ -128,8 +131,38 @@ timed() {
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+# serve_cold: `gazette serve` on the photo archive with an empty photo
+# cache and no article cache: seconds to its first page (a 200 for /), and
+# to its log's rebuild "after photos finished in the background" (every
+# photo decoded, its colour on the pages).
+serve_cold() {
+    local port=$((20000 + RANDOM % 20000)) log="$WORK/serve-cold.log" t0 t1 t2 pid
+    rm -rf "$WORK/cache-serve" "$WORK/out-serve"
+    rm -f "${TMPDIR:-/tmp}"/gazette-articles-*.json
+    sync
+    t0=$(date +%s.%N)
+    GAZETTE_CACHE_DIR="$WORK/cache-serve" "$G" serve -r "$OURS" --output-dir "$WORK/out-serve" \
+        --port "$port" >"$log" 2>&1 &
+    pid=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "serve stopped"; }
+        sleep 0.05
+    done
+    t1=$(date +%s.%N)
+    until grep -q "after photos finished in the background" "$log"; do
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "serve stopped"; }
+        sleep 0.2
+    done
+    t2=$(date +%s.%N)
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    WALLS[serve-first-page]+="$(echo "$t1 - $t0" | bc) "
+    WALLS[serve-photos-done]+="$(echo "$t2 - $t0" | bc) "
+    log "serve cold: first page $(echo "$t1 - $t0" | bc)s, photos done $(echo "$t2 - $t0" | bc)s"
+}
+
 G="$WORK/gazette"
 for r in $(seq 1 "$RUNS"); do
+    serve_cold
     rm -rf "$WORK/cache" "$WORK/out-g" "$WORK/out-h" "$HUGO/resources" "$WORK/hugo-cache"
     GAZETTE_CACHE_DIR="$WORK/cache" timed gazette-cold "$G" build -r "$OURS" -o "$WORK/out-g"
     if [[ $r -le $HUGO_RUNS ]]; then
@@ -160,7 +193,11 @@ for name in gazette-cold hugo-cold gazette-warm gazette-again hugo-warm gazette-
     # shellcheck disable=SC2086
     echo "| $name | $(median ${WALLS[$name]}) | $(median ${RSS[$name]}) |"
 done
+# shellcheck disable=SC2086
+echo "| serve, cold: first page | $(median ${WALLS[serve-first-page]}) | |"
+# shellcheck disable=SC2086
+echo "| serve, cold: photos finished | $(median ${WALLS[serve-photos-done]}) | |"
 echo
-echo "Each run's figures: $(for k in gazette-cold hugo-cold gazette-warm gazette-again hugo-warm gazette-none; do printf '%s %s; ' "$k" "${WALLS[$k]:-}"; done)"
+echo "Each run's figures: $(for k in gazette-cold hugo-cold gazette-warm gazette-again hugo-warm gazette-none serve-first-page serve-photos-done; do printf '%s %s; ' "$k" "${WALLS[$k]:-}"; done)"
 echo
 echo "Copies: gazette $g_photos files, $((g_bytes / N / 1024)) KB per photo; Hugo $h_files files, $((h_bytes / N / 1024)) KB per photo."

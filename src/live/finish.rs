@@ -2,10 +2,12 @@
 //! (their size, kind and caption: enough for every page but the colour
 //! that fills a photo's box while it loads), so that its first page does
 //! not wait for a thousand photos to be decoded. This finishes them on a
-//! thread of its own: each is decoded once into the photo cache, and the
-//! files are then taken in like an editor's change to them (the articles
-//! that show them are read again, with the whole probes), which the next
-//! batch does; a watcher blocked for its next batch is woken for it.
+//! thread of its own: each is decoded once into the photo cache (its
+//! probe and its copies, which the background file pass leaves to it), and
+//! the files are then taken in like an editor's change to them (the
+//! articles that show them are read again, with the whole probes, and
+//! their copies linked), which the next batch does; a watcher blocked for
+//! its next batch is woken for it.
 
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
@@ -36,7 +38,10 @@ impl Finisher {
         }
         let waker = self.waker.clone();
         let thread = std::thread::spawn(move || {
-            let done = photos.finish();
+            let done = match own_pool() {
+                Some(pool) => pool.install(|| photos.finish()),
+                None => photos.finish(),
+            };
             let waker = waker.lock().unwrap_or_else(|e| e.into_inner()).clone();
             if let Some(waker) = waker {
                 let _ = waker.send(Ok(notify::Event::new(notify::EventKind::Other)));
@@ -66,4 +71,17 @@ impl Finisher {
             }
         }
     }
+}
+
+/// A pool of its own for the photos, of half the cores: in rayon's global
+/// pool a thousand photos' work would queue every edit's rendering behind
+/// it (an editor's first save after a cold start was served 70 s later),
+/// and with every core the edits would get half the machine.
+fn own_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads((cores / 2).max(1))
+        .thread_name(|i| format!("gazette-photos-{i}"))
+        .build()
+        .ok()
 }

@@ -298,22 +298,32 @@ fn probe_into(
     }
 }
 
-/// The files of `photos` probed only as far as their headers, each once.
-pub(crate) fn unfinished<'a>(photos: impl Iterator<Item = &'a Photo>) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = photos
+/// The files of `photos` probed only as far as their headers, each once,
+/// with the focus of the first photo shown from it (for its crops).
+pub(crate) fn unfinished<'a>(
+    photos: impl Iterator<Item = &'a Photo>,
+) -> Vec<(PathBuf, Option<Focus>)> {
+    let mut files: Vec<(PathBuf, Option<Focus>)> = photos
         .filter(|p| p.probe.as_ref().is_some_and(Probe::is_partial))
-        .map(|p| p.file.clone())
+        .map(|p| (p.file.clone(), p.focus))
         .collect();
-    files.sort();
-    files.dedup();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
     files
 }
 
-/// Probes each of `files` whole, into the photo cache (in parallel). A
-/// file that fails is left for the article's next reading to report.
-pub(crate) fn finish(files: &[PathBuf], settings: &Settings) {
-    files.par_iter().for_each(|file| {
-        let _ = images::probe(file, settings, Depth::Whole);
+/// Probes each of `files` whole and makes its copies, into the photo
+/// cache, from one decoding (in parallel): the build's image work, done
+/// where the preview's file pass will only link it. A file that fails is
+/// left for the article's next reading to report.
+pub(crate) fn finish(files: &[(PathBuf, Option<Focus>)], settings: &Settings) {
+    files.par_iter().for_each(|(file, focus)| {
+        // The probe may have been made whole without the copies (by a
+        // copy the preview was asked for): they are made after it.
+        if let Ok(probe) = images::probe(file, settings, Depth::Make(*focus)) {
+            let wanted = images::copies(&probe, settings, *focus);
+            let _ = images::make_missing(file, &probe, &wanted, settings);
+        }
     });
 }
 

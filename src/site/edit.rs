@@ -82,14 +82,23 @@ pub(crate) struct Edited {
     index_changed: bool,
 }
 
+/// The most pages and files an edit writes before it is served; one that
+/// reaches more (the photos a preview finished, a checkout) is written in
+/// the background, never holding the next save up for seconds.
+const AT_ONCE: usize = 200;
+
 impl Edited {
-    /// True when only a few pages and files need writing: the edit can be
-    /// written at once, without a pass over every page.
+    /// True when only a few pages and files need writing (at most
+    /// [`AT_ONCE`]): the edit can be written at once, without a pass over
+    /// every page.
     pub(crate) fn is_narrow(&self) -> bool {
-        matches!(
-            self.reach,
-            Reached::Copies | Reached::Bodies(_) | Reached::Pages { .. }
-        )
+        let pages = match &self.reach {
+            Reached::Copies => 0,
+            Reached::Bodies(ids) => ids.len(),
+            Reached::Pages { check, .. } => check.len(),
+            Reached::EveryPage | Reached::Templates | Reached::Data => return false,
+        };
+        pages + self.copies.len() <= AT_ONCE
     }
 
     /// True when the search index may differ.
@@ -559,6 +568,19 @@ mod tests {
         let edited = save(&mut site, dir.path(), "b.md", Some(&text));
         assert_eq!(edited.reach, Reached::Bodies(vec![1]));
         assert!(edited.is_narrow() && edited.index_changed() && edited.files_moved);
+    }
+
+    #[test]
+    fn an_edit_reaching_many_pages_is_not_written_at_once() {
+        let edited = |n| Edited {
+            reach: Reached::Bodies((0..n).collect()),
+            copies: Vec::new(),
+            errors: Vec::new(),
+            keep: BTreeSet::new(),
+            files_moved: false,
+            index_changed: true,
+        };
+        assert!(edited(AT_ONCE).is_narrow() && !edited(AT_ONCE + 1).is_narrow());
     }
 
     #[test]

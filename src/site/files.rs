@@ -71,6 +71,12 @@ impl PhotoCopy {
             .map_err(|m| Diagnostic::file(&first.file, m))
     }
 
+    /// True when its photo was read only to its header (see
+    /// [`Site::unfinished_photos`]): the copy is made when it is finished.
+    pub(crate) fn is_unfinished(&self) -> bool {
+        self.probe.is_partial()
+    }
+
     /// The photo file it is a copy of.
     pub(crate) fn file(&self) -> &Path {
         &self.file

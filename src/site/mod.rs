@@ -57,11 +57,12 @@ pub struct Site {
 
 /// Photos that a preview's start probed only as far as their headers: the
 /// pages show them without the colour that fills their box until they
-/// load. [`UnfinishedPhotos::finish`] decodes each into the photo cache,
+/// load, and their copies are not written. [`UnfinishedPhotos::finish`]
+/// decodes each once into the photo cache (its probe and its copies),
 /// without the site; taking the files in as edited then reads the whole
-/// probes into the articles that show them.
+/// probes into the articles that show them and links their copies.
 pub(crate) struct UnfinishedPhotos {
-    files: Vec<PathBuf>,
+    files: Vec<(PathBuf, Option<crate::images::Focus>)>,
     settings: crate::images::Settings,
 }
 
@@ -71,10 +72,11 @@ impl UnfinishedPhotos {
         self.files.is_empty()
     }
 
-    /// Probes each photo whole (in parallel); the files, to be taken in.
+    /// Probes each photo whole and makes its copies (in parallel); the
+    /// files, to be taken in.
     pub(crate) fn finish(self) -> Vec<PathBuf> {
         load::finish_photos(&self.files, &self.settings);
-        self.files
+        self.files.into_iter().map(|(file, _)| file).collect()
     }
 }
 

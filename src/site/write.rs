@@ -259,7 +259,7 @@ impl Site {
         for (path, bytes) in search {
             errors.extend(output.write(&path, &bytes, 0).err());
         }
-        errors.extend(self.write_theme_and_copies(&output));
+        errors.extend(self.write_theme_and_copies(&output, None));
         if errors.is_empty() {
             progress::start(self.progress.as_ref(), Stage::Writing, 0);
         }
@@ -271,8 +271,13 @@ impl Site {
         })
     }
 
-    /// Writes the theme's files and the files copied as they are.
-    fn write_theme_and_copies(&self, output: &Output) -> Vec<Diagnostic> {
+    /// Writes the theme's files, the files copied as they are and the
+    /// photos' copies (until `stop` is set).
+    fn write_theme_and_copies(
+        &self,
+        output: &Output,
+        stop: Option<&AtomicBool>,
+    ) -> Vec<Diagnostic> {
         let mut errors = Vec::new();
         let copies = self.files_to_copy();
         for (path, text) in self.generated_files() {
@@ -289,30 +294,44 @@ impl Site {
                 Err(e) => errors.push(e),
             }
         }
-        errors.extend(self.write_photo_copies(output));
+        errors.extend(self.write_photo_copies(output, stop));
         errors
     }
 
     /// Writes every copy of the articles' photos that the output does not
     /// hold already: the copies of one photo together, in parallel over
     /// photos, those the cache has not got made from one decoding, then
-    /// linked from the cache.
-    fn write_photo_copies(&self, output: &Output) -> Vec<Diagnostic> {
+    /// linked from the cache. Once `stop` is set no other photo is begun
+    /// (the caller keeps the rest as they were). The copies of a photo
+    /// read only to its header (the preview's start) are left to the
+    /// thread finishing it, which then takes it in as edited: made here
+    /// too, it would be decoded twice, and the pass would hold an edit up
+    /// for as long as a cold build's image work.
+    fn write_photo_copies(&self, output: &Output, stop: Option<&AtomicBool>) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         let mut by_photo: BTreeMap<(&Path, &str), Vec<(String, &PhotoCopy)>> = BTreeMap::new();
         let copies = self.photo_copies();
         for (rel, copy) in &copies {
             let site_path = format!("/{rel}");
-            if !output.unchanged(&site_path, copy.fingerprint()) {
-                by_photo
-                    .entry((copy.file(), copy.key()))
-                    .or_default()
-                    .push((site_path, copy));
+            if output.unchanged(&site_path, copy.fingerprint()) {
+                continue;
             }
+            if copy.is_unfinished() {
+                output.keep(&site_path);
+                continue;
+            }
+            by_photo
+                .entry((copy.file(), copy.key()))
+                .or_default()
+                .push((site_path, copy));
         }
+        let stopped = || stop.is_some_and(|s| s.load(Ordering::Relaxed));
         by_photo
             .into_par_iter()
             .flat_map_iter(|(_, group)| {
+                if stopped() {
+                    return Vec::new();
+                }
                 let all: Vec<&PhotoCopy> = group.iter().map(|(_, c)| *c).collect();
                 let made = PhotoCopy::make_missing(&all, &self.config.images);
                 let written: Vec<Diagnostic> = match made {
@@ -389,7 +408,7 @@ impl Site {
         // A body saved again while its page rendered: the next edit follows.
         let (changed, mut errors): (Vec<_>, Vec<_>) =
             errors.into_iter().partition(is_changed_during_build);
-        errors.extend(self.write_theme_and_copies(&output));
+        errors.extend(self.write_theme_and_copies(&output, Some(pass.stop)));
         output.keep_under(SEARCH_DIR);
         let (stopped, waits) = (pass.stop.load(Ordering::Relaxed), !changed.is_empty());
         if stopped || waits {
@@ -454,7 +473,7 @@ impl Site {
             // The articles' photos may have changed: their copies are
             // made what a build would write, the others removed.
             output.forget_under(crate::images::PHOTOS_DIR);
-            errors.extend(self.write_photo_copies(&output));
+            errors.extend(self.write_photo_copies(&output, None));
         }
         for (rel, file) in &edited.copies {
             let site_path = format!("/{rel}");

@@ -1,7 +1,8 @@
 //! A story's photo in a real browser (headless Chromium): its box has its
 //! final size and a placeholder colour before the photo loads, nothing
 //! shifts when it does, the caption sits below it, and the list's
-//! thumbnail stays inside its card, on a phone and on a wide screen.
+//! thumbnail stays inside its card, and a person's portrait sits beside
+//! their profile, on a phone and on a wide screen.
 
 use std::path::Path;
 
@@ -41,17 +42,25 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
                 &[iptc("Leaders meet in London.", "Reuters", "")],
             ),
         )
+        .file(
+            "data/people.yaml",
+            "- name: Ann Lee\n  role: Envoy\n  image: {src: people/ann.jpg, alt: Ann Lee at a briefing, credit: Pool}\n",
+        )
+        .file("static/people/ann.jpg", jpeg(600, 800, 21, &[]))
         .article(
             "2026/02/talks.md",
             with_image(
                 "Talks",
                 "2026-02-20",
-                "{src: summit.jpg, alt: Leaders at a table}",
+                "{src: summit.jpg, alt: Leaders at a table}\npeople: [Ann Lee]\npictured: [Ann Lee]",
             ),
         )
         .article("2026/02/other.md", md("Other", "2026-02-19", ""));
     let out = tempfile::tempdir().unwrap();
     let serving = Serving::start(fixture.root(), out.path(), &[]);
+    // The preview's start read only the photo's header: its colour comes
+    // once the photo is finished in the background.
+    serving.wait_for_text("/2026/02/talks/", "background-color");
     let browser = Browser::start(&chromium, &chromedriver);
     browser.cdp("Page.enable", serde_json::json!({}));
     browser.cdp(
@@ -144,6 +153,7 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
         );
         assert_eq!(list["natural"], 320, "{list}");
         browser.screenshot(&screenshots().join(format!("photo-list-{width}.png")));
+        portrait_fits(&browser, &format!("{}people/ann-lee/", serving.url), width);
     }
     let errors: Vec<String> = browser
         .console_errors()
@@ -151,6 +161,41 @@ fn in_chromium_the_photo_keeps_its_box_before_it_loads_and_shows_its_caption() {
         .filter(|e| !e.contains("ERR_BLOCKED_BY_CLIENT"))
         .collect();
     assert!(errors.is_empty(), "console errors {errors:#?}");
+}
+
+/// A person's page: the portrait loaded beside the profile, 11rem wide on
+/// a wide screen and 36% of a phone's width, inside the page.
+fn portrait_fits(browser: &crate::chromium::Browser, url: &str, width: u32) {
+    use crate::common::{poll_until, PATIENCE};
+    browser.goto(url);
+    let look = poll_until("the portrait", PATIENCE, || {
+        browser
+            .js("var i = document.querySelector('figure.portrait img'); if (!i || !i.complete) return null;
+                 var r = i.getBoundingClientRect(), h = document.querySelector('h1').getBoundingClientRect();
+                 return { w: r.width, h: r.height, right: r.right, top: r.top, h1Bottom: h.bottom,
+                          natural: i.naturalWidth, inPhotos: document.querySelectorAll('section.pictured img').length,
+                          scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth };")
+            .and_then(|v| if v.is_null() { Err("no portrait yet".into()) } else { Ok(v) })
+    });
+    let (w, h) = (look["w"].as_f64().unwrap(), look["h"].as_f64().unwrap());
+    let expected = if width > 480 {
+        176.0
+    } else {
+        width as f64 * 0.36
+    };
+    assert!(
+        (w - expected).abs() < 2.0,
+        "portrait width at {width}: {look}"
+    );
+    assert!((h - w * 800.0 / 600.0).abs() < 1.0, "its shape: {look}");
+    assert!(look["natural"].as_u64() > Some(0), "{look}");
+    assert_eq!(look["inPhotos"], 1, "the photo Ann is pictured in: {look}");
+    assert!(
+        look["right"].as_f64() <= look["innerWidth"].as_f64()
+            && look["scrollWidth"].as_u64() <= look["innerWidth"].as_u64(),
+        "inside the page: {look}"
+    );
+    browser.screenshot(&screenshots().join(format!("person-portrait-{width}.png")));
 }
 
 fn screenshots() -> std::path::PathBuf {
