@@ -343,7 +343,7 @@ fn build(args: BuildArgs) -> ExitCode {
             bar.finish();
         }
     }
-    let site = match loaded {
+    let mut site = match loaded {
         Ok(site) => site,
         Err(e) if args.watch => {
             eprintln!("{e}");
@@ -367,7 +367,7 @@ fn build(args: BuildArgs) -> ExitCode {
         .output_dir
         .clone()
         .unwrap_or_else(|| site.default_output_dir());
-    let built = site.build(&out, args.force);
+    let built = site.build_once(&out, args.force);
     if let Some(bar) = bar {
         bar.finish();
     }
@@ -399,6 +399,8 @@ fn build(args: BuildArgs) -> ExitCode {
         std::mem::forget(site);
         return ExitCode::SUCCESS;
     }
+    // The preview loads the site again, its own way: this one goes.
+    drop(site);
     let mut live = Live::new(&args.root, &out, options, args.force);
     live.on_background(report_background(started));
     if let Err(e) = live.full_build() {

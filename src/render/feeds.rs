@@ -117,6 +117,7 @@ impl Renderer<'_> {
                 ctx.insert("site", &SiteView::of(self.config));
                 self.tera
                     .render("entry.xml", &ctx)
+                    .map(super::kept)
                     .map_err(|e| crate::load::render_error(&e))
             })
             .as_deref()

@@ -175,7 +175,7 @@ impl Card {
             people: term_links(config, index, Kind::People, id),
             countries: term_links(config, index, Kind::Countries, id),
         };
-        card.html = view.render(config, tera)?;
+        card.html = super::kept(view.render(config, tera)?);
         // Every field above, the links included (they are in the HTML).
         let json = serde_json::to_vec(&card).expect("a card serialises");
         card.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);

@@ -236,7 +236,7 @@ impl Site {
     /// [`Site::search_files`], or `None` once `stop` is set: the preview's
     /// next edit does not wait for the index.
     pub(super) fn search_files_until(&self, stop: &AtomicBool) -> Option<search::Files> {
-        debug_assert!(!self.words_pending, "the index needs the bodies' words");
+        assert!(!self.words_pending, "the index needs the bodies' words");
         if !self.config.search {
             return Some(Vec::new());
         }
