@@ -133,7 +133,7 @@ impl Meta {
         meta.published = Some(card.date.clone());
         meta.modified = Some(card.updated.clone().unwrap_or_else(|| card.date.clone()));
         meta.tags = tags.iter().map(|t| t.name.clone()).collect();
-        meta.image = card.image.clone();
+        meta.image = card.image.as_deref().cloned();
         meta
     }
 

@@ -501,10 +501,10 @@ impl<'a> Renderer<'a> {
     }
 
     pub(crate) fn card_error(&self, id: ArticleId) -> Option<Diagnostic> {
-        self.card_entry(id).1.clone()
+        self.card_entry(id).1.as_deref().cloned()
     }
 
-    fn card_entry(&self, id: ArticleId) -> &(Card, Option<Diagnostic>) {
+    fn card_entry(&self, id: ArticleId) -> &(Card, Option<Box<Diagnostic>>) {
         let article = &self.articles[id];
         self.cards
             .get(id, self.config, self.index, article, self.tera)

@@ -49,8 +49,9 @@ pub(crate) struct Card {
     pub(crate) location: Option<String>,
     /// `summary` (or the first paragraph).
     pub(crate) summary: String,
-    /// The lead photo (`image`), with its copies.
-    pub(crate) image: Option<super::photo::PhotoView>,
+    /// The lead photo (`image`), with its copies (boxed: most cards have
+    /// none, and a card is kept for the whole build).
+    pub(crate) image: Option<Box<super::photo::PhotoView>>,
     /// The card rendered once through `card.html` (print with `| safe`):
     /// lists show it as it is instead of rendering each article again on
     /// every list it appears in.
@@ -93,7 +94,7 @@ pub(crate) fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) 
 /// forgets them.
 #[derive(Debug, Default)]
 pub(crate) struct Cards {
-    cells: Vec<OnceLock<(Card, Option<Diagnostic>)>>,
+    cells: Vec<OnceLock<(Card, Option<Box<Diagnostic>>)>>,
 }
 
 impl Cards {
@@ -113,10 +114,10 @@ impl Cards {
         index: &Index,
         article: &Article,
         tera: &Tera,
-    ) -> &(Card, Option<Diagnostic>) {
+    ) -> &(Card, Option<Box<Diagnostic>>) {
         self.cells[id].get_or_init(|| match Card::rendered(config, index, id, article, tera) {
             Ok(card) => (card, None),
-            Err(e) => (Card::new(config, article), Some(e)),
+            Err(e) => (Card::new(config, article), Some(Box::new(e))),
         })
     }
 
@@ -154,7 +155,8 @@ impl Card {
             image: article
                 .image
                 .as_ref()
-                .and_then(|photo| super::photo::PhotoView::of(config, photo)),
+                .and_then(|photo| super::photo::PhotoView::of(config, photo))
+                .map(Box::new),
             html: String::new(),
             fingerprint: 0,
         }

@@ -438,7 +438,7 @@ impl Site {
         let articles = self.content.articles.iter();
         articles
             .filter(|a| {
-                let mut photos = a.image.iter().chain(&a.body_images);
+                let mut photos = a.image.as_deref().into_iter().chain(&a.body_images);
                 photos.any(|p| files.contains(p.file.as_path()))
             })
             .map(|a| a.file.clone())

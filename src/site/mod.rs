@@ -152,7 +152,7 @@ impl Site {
         let articles = self.content.articles.iter();
         let portraits = self.entities.people.entries().iter();
         articles
-            .flat_map(|a| a.image.iter().chain(&a.body_images))
+            .flat_map(|a| a.image.as_deref().into_iter().chain(&a.body_images))
             .chain(portraits.filter_map(|p| p.image.as_ref()))
     }
 
