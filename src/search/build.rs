@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::sets::{put_set, put_varint};
+use super::sets::{put_doc_list, put_varint, DocList};
 use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
@@ -44,8 +44,8 @@ pub(crate) const COUNTED_VALUES: usize = 4;
 /// summary or the article's names (`strong`, which weighs more).
 #[derive(Default)]
 struct Postings {
-    any: Vec<u32>,
-    strong: Vec<u32>,
+    any: DocList,
+    strong: DocList,
 }
 
 /// Filter kinds: the prefix of their terms and their name in the entry.
@@ -207,7 +207,7 @@ fn postings(
             Some(p) => p,
             None => terms.entry(term.to_string()).or_default(),
         };
-        if p.any.last() != Some(&doc) {
+        if p.any.last() != Some(doc) {
             p.any.push(doc);
         }
         if strong {
@@ -258,7 +258,7 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
             };
             put_varint(&mut out, term.len() as u64);
             out.extend_from_slice(term.as_bytes());
-            put_set(&mut out, &terms[at].1.any, docs);
+            put_doc_list(&mut out, &terms[at].1.any, docs);
         }
     }
     out
@@ -275,8 +275,8 @@ fn shards(terms: Vec<(String, Postings)>, docs: u32) -> (Vec<String>, Files) {
         }
         put_varint(&mut shard, term.len() as u64);
         shard.extend_from_slice(term.as_bytes());
-        put_set(&mut shard, &p.any, docs);
-        put_set(&mut shard, &p.strong, docs);
+        put_doc_list(&mut shard, &p.any, docs);
+        put_doc_list(&mut shard, &p.strong, docs);
         if shard.len() >= SHARD_BYTES {
             files.push((shard_path(files.len()), std::mem::take(&mut shard)));
         }

@@ -22,35 +22,77 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
+/// A set of documents being gathered, in ascending order, kept as the gap
+/// list [`put_set`] writes (a byte or two a document where a `Vec<u32>`
+/// takes four, and up to eight with its room to grow): the postings of
+/// 100,000 articles are some 20 million documents.
+#[derive(Debug, Default)]
+pub(crate) struct DocList {
+    /// The gaps as varints (the first gap is the first number).
+    gaps: Vec<u8>,
+    /// The last document added.
+    last: Option<u32>,
+    /// How many documents.
+    len: u64,
+}
+
+impl DocList {
+    /// Adds `doc`, which is above every document in the set.
+    pub(crate) fn push(&mut self, doc: u32) {
+        debug_assert!(self.last < Some(doc), "documents come in order");
+        put_varint(&mut self.gaps, u64::from(doc - self.last.unwrap_or(0)));
+        self.last = Some(doc);
+        self.len += 1;
+    }
+
+    /// The last document added.
+    pub(crate) fn last(&self) -> Option<u32> {
+        self.last
+    }
+
+    /// The documents, in order.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut at = 0;
+        let mut previous = 0u32;
+        std::iter::from_fn(move || {
+            (at < self.gaps.len()).then(|| {
+                previous += get_varint(&self.gaps, &mut at) as u32;
+                previous
+            })
+        })
+    }
+}
+
 /// Appends the set `ids` (sorted, distinct, each below `docs`).
+#[cfg(test)]
 pub(crate) fn put_set(out: &mut Vec<u8>, ids: &[u32], docs: u32) {
     debug_assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let mut list = DocList::default();
+    ids.iter().for_each(|&id| list.push(id));
+    put_doc_list(out, &list, docs);
+}
+
+/// Appends the set `list` (each document below `docs`): a gap list as it
+/// is kept, or a bitmap when that is smaller.
+pub(crate) fn put_doc_list(out: &mut Vec<u8>, list: &DocList, docs: u32) {
     let bitmap_len = (docs as usize).div_ceil(8);
-    let mut list = Vec::with_capacity(ids.len() + 4);
-    put_varint(&mut list, ids.len() as u64);
-    let mut previous = 0;
-    for &id in ids {
-        put_varint(&mut list, u64::from(id - previous));
-        previous = id;
-        if list.len() > bitmap_len {
-            break;
-        }
-    }
-    if list.len() <= bitmap_len {
+    let mut count = Vec::new();
+    put_varint(&mut count, list.len);
+    if count.len() + list.gaps.len() <= bitmap_len {
         out.push(LIST);
-        out.extend_from_slice(&list);
+        out.extend_from_slice(&count);
+        out.extend_from_slice(&list.gaps);
     } else {
         out.push(BITMAP);
         let start = out.len();
         out.resize(start + bitmap_len, 0);
-        for &id in ids {
+        for id in list.iter() {
             out[start + id as usize / 8] |= 1 << (id % 8);
         }
     }
 }
 
 /// Reads a varint at `*at`, moving past it.
-#[cfg(test)]
 pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
     let mut n = 0u64;
     let mut shift = 0;
