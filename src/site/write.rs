@@ -201,7 +201,6 @@ impl SearchPass {
     }
 }
 
-/// Commits `output` if there were no `errors`, else aborts it.
 /// Writes the search index's files into `output`; the errors.
 fn write_search(output: &Output, files: search::Files) -> Vec<Diagnostic> {
     let written = files
@@ -210,6 +209,7 @@ fn write_search(output: &Output, files: search::Files) -> Vec<Diagnostic> {
     written.filter_map(std::result::Result::err).collect()
 }
 
+/// Commits `output` if there were no `errors`, else aborts it.
 fn finish(output: Output, mut errors: Vec<Diagnostic>) -> Result<WriteStats> {
     if errors.is_empty() {
         output.commit()
@@ -260,10 +260,10 @@ impl Site {
     }
 
     /// [`Site::build`] for a site built once (`gazette build`): the search
-    /// index first, its files written as they come, and then the bodies'
-    /// words it was made from are dropped before the pages render (at
-    /// 100,000 articles they were a third of the loaded site). The output
-    /// is the same; the site's search index cannot be made again after it.
+    /// index first, its files written, and then the bodies' words it was
+    /// made from are dropped before the pages render (at 100,000 articles
+    /// they were a third of the loaded site). The output is the same; the
+    /// site's search index cannot be made again after it.
     pub fn build_once(&mut self, out: &Path, force: bool) -> Result<BuildReport> {
         let output = Output::open(out, &self.root, force)?;
         let mut errors = write_search(&output, self.search_files());
