@@ -546,15 +546,23 @@ fn trigger(root: &Path, live: &Live, batch: &[PathBuf]) -> String {
 fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + 'static {
     let ready = std::sync::atomic::AtomicBool::new(false);
     move |done: &Background| match done {
-        Background::Pages { files, elapsed } => eprintln!(
-            "files written in {elapsed:.1?}: {} written, {} removed, {} unchanged",
-            files.written, files.removed, files.unchanged
-        ),
+        Background::Pages { files, elapsed } => {
+            eprintln!(
+                "files written in {elapsed:.1?}: {} written, {} removed, {} unchanged",
+                files.written, files.removed, files.unchanged
+            );
+            if files.written + files.removed >= LARGE_PASS {
+                release_freed_memory();
+            }
+        }
         Background::Search { files, elapsed } => {
             eprintln!(
                 "search index updated in {elapsed:.1?}: {} written",
                 files.written
             );
+            if files.written >= LARGE_PASS {
+                release_freed_memory();
+            }
             if !ready.swap(true, std::sync::atomic::Ordering::Relaxed) {
                 eprintln!(
                     "site ready: every file written {:.2?} after the start",
@@ -565,6 +573,28 @@ fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + '
         Background::Failed(e) => eprintln!("{}", paint(&e.to_string(), colour_on_stderr())),
     }
 }
+
+/// Files written by a background pass past which the memory it freed is
+/// given back to the system.
+const LARGE_PASS: usize = 1000;
+
+/// Gives back to the system the memory a large background pass freed.
+/// mimalloc keeps each thread's freed pages for that thread's next
+/// allocations: a template edit's pass at 100,000 articles, which holds
+/// 400 MB of changed pages until its commit, left the preview at 1.3 GB
+/// resident where it had been 0.9 before. Each thread of the pool gives
+/// back its own, then this one (the worker's).
+#[cfg(not(feature = "system-alloc"))]
+fn release_freed_memory() {
+    // SAFETY: mi_collect only returns free pages of the calling thread's
+    // heap (and abandoned ones) to the system; it touches no live block.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
+/// With glibc's allocator there is nothing to ask.
+#[cfg(feature = "system-alloc")]
+fn release_freed_memory() {}
 
 /// The preview build's folder: one per site, in the temporary directory.
 fn preview_dir(root: &Path) -> PathBuf {
