@@ -137,11 +137,12 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[
 # photo decoded, its colour on the pages).
 serve_cold() {
     local port=$((20000 + RANDOM % 20000)) log="$WORK/serve-cold.log" t0 t1 t2 pid
-    rm -rf "$WORK/cache-serve" "$WORK/out-serve"
-    rm -f "${TMPDIR:-/tmp}"/gazette-articles-*.json
+    # A temporary folder of its own: no articles kept from an earlier start.
+    rm -rf "$WORK/cache-serve" "$WORK/out-serve" "$WORK/tmp-serve"
+    mkdir -p "$WORK/tmp-serve"
     sync
     t0=$(date +%s.%N)
-    GAZETTE_CACHE_DIR="$WORK/cache-serve" "$G" serve -r "$OURS" --output-dir "$WORK/out-serve" \
+    TMPDIR="$WORK/tmp-serve" GAZETTE_CACHE_DIR="$WORK/cache-serve" "$G" serve -r "$OURS" --output-dir "$WORK/out-serve" \
         --port "$port" >"$log" 2>&1 &
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do

@@ -22,7 +22,8 @@ BIN="${2:-$REPO/target/release/gazette}"
 WORK="$(mktemp -d /tmp/serve-memory.XXXXXX)"
 OUT="$(mktemp -d /dev/shm/serve-memory.XXXXXX)"
 LOG="$WORK/serve.log"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK" "$OUT"' EXIT
+PID=""
+trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK" "$OUT"' EXIT
 ln -s "$SITE/content" "$WORK/content"
 cp "$SITE/site.toml" "$WORK/"
 cp -r "$REPO/templates" "$WORK/templates"

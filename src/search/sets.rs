@@ -23,7 +23,7 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// A set of documents being gathered, in ascending order, kept as the gap
-/// list [`put_set`] writes (a byte or two a document where a `Vec<u32>`
+/// list [`put_doc_list`] writes (a byte or two a document where a `Vec<u32>`
 /// takes four, and up to eight with its room to grow): the postings of
 /// 100,000 articles are some 20 million documents.
 #[derive(Debug, Default)]
