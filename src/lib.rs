@@ -23,6 +23,8 @@
 //!   `build --watch` (watch, route, worker, memory, http) and asks the
 //!   site what;
 //! - `check/` reviews a site without writing anything;
+//! - `deploy/` publishes a finished build to object storage, reading the
+//!   output folder through its manifest;
 //! - `editor/` starts a site (`init`) or an article (`new`, `import`): new
 //!   files in the site's own folder, never one that exists.
 //!
@@ -37,6 +39,7 @@
 //! what the command line and the tests may use.
 
 mod check;
+mod deploy;
 mod editor;
 mod error;
 #[cfg(feature = "fuzzing")]
@@ -56,6 +59,7 @@ mod slugs;
 mod words;
 
 pub use check::{check, findings_json, findings_summary};
+pub use deploy::{deploy, DeployOptions, DeployReport};
 pub use editor::{
     import, init, new_article, ImportOptions, Imported, Initialised, NewArticle, Written,
 };

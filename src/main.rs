@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod deploy_cli;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gazette::{Background, Error, Live, LoadOptions, Rebuild, Route, Severity, Site, Watcher};
 
@@ -46,6 +48,10 @@ enum Command {
     /// Turn a wire story pasted as plain text (FILE, or - for stdin) into
     /// an article, and print what was found in it.
     Import(ImportArgs),
+    /// Publish the last build to a [[deploy]] target of site.toml (S3 or
+    /// a service that speaks its protocol): only what changed, new pages
+    /// before the lists that link to them, deletions last.
+    Deploy(deploy_cli::DeployArgs),
 }
 
 #[derive(Args)]
@@ -139,6 +145,22 @@ struct BuildArgs {
     quiet: bool,
 }
 
+impl BuildArgs {
+    /// A plain build of the site in `root`, as `deploy --build` runs it.
+    fn of(root: PathBuf) -> Self {
+        BuildArgs {
+            root,
+            output_dir: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            force: false,
+            watch: false,
+            quiet: false,
+        }
+    }
+}
+
 #[derive(Args)]
 struct ServeArgs {
     /// The site's folder (holding site.toml).
@@ -196,6 +218,15 @@ fn main() -> ExitCode {
         Command::Init(args) => init(args),
         Command::New(args) => new(args),
         Command::Import(args) => import(args),
+        Command::Deploy(args) => {
+            if args.build {
+                let built = build(BuildArgs::of(args.root.clone()));
+                if built != ExitCode::SUCCESS {
+                    return built;
+                }
+            }
+            deploy_cli::run(args)
+        }
     }
 }
 

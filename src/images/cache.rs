@@ -13,18 +13,23 @@ use std::path::{Path, PathBuf};
 
 use super::Probe;
 
-/// `$GAZETTE_CACHE_DIR`, else the user's cache folder
-/// (`$XDG_CACHE_HOME/gazette` or `~/.cache/gazette`), with `photos` under it.
+/// The `photos` folder of [`user_cache_dir`].
 pub(crate) fn default_cache_dir() -> PathBuf {
-    let base = std::env::var_os("GAZETTE_CACHE_DIR")
+    user_cache_dir().join("photos")
+}
+
+/// `$GAZETTE_CACHE_DIR`, else the user's cache folder
+/// (`$XDG_CACHE_HOME/gazette` or `~/.cache/gazette`): photo copies, and
+/// `deploy`'s copy of each bucket's record.
+pub(crate) fn user_cache_dir() -> PathBuf {
+    std::env::var_os("GAZETTE_CACHE_DIR")
         .map(PathBuf::from)
         .or_else(|| {
             let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from);
             let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache"));
             xdg.or(home).map(|d| d.join("gazette"))
         })
-        .unwrap_or_else(|| std::env::temp_dir().join("gazette-cache"));
-    base.join("photos")
+        .unwrap_or_else(|| std::env::temp_dir().join("gazette-cache"))
 }
 
 /// Where the keys of photo files are remembered by their stamps (a

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use cache::{collect_garbage, default_cache_dir, Cached};
+pub(crate) use cache::{collect_garbage, default_cache_dir, user_cache_dir, Cached};
 
 pub(crate) use make::{copy_bytes, make_missing, probe};
 pub(crate) use meta::Embedded;

@@ -42,6 +42,8 @@ pub struct Config {
     pub(crate) search: bool,
     /// `[images]`: the copies made of photos, and where they are cached.
     pub(crate) images: crate::images::Settings,
+    /// `[[deploy]]`: where `gazette deploy` publishes.
+    pub(crate) deploy: Vec<crate::deploy::Target>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +70,8 @@ struct RawConfig {
     images: RawImages,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    deploy: Vec<crate::deploy::RawTarget>,
 }
 
 #[derive(Deserialize, Default)]
@@ -191,6 +195,7 @@ impl Config {
             }
         };
         let images = images_settings(raw.images, &at)?;
+        let deploy = crate::deploy::check_targets(raw.deploy, &at)?;
         Ok(Config {
             title: raw.title,
             base_url,
@@ -204,6 +209,7 @@ impl Config {
             raw_html: raw.markdown.raw_html,
             search: raw.search.enabled,
             images,
+            deploy,
         })
     }
 

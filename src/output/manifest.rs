@@ -169,6 +169,15 @@ pub(super) fn read(dir: &Path) -> Option<Read> {
 }
 
 /// The first line of the journal that follows the manifest hashed `base`.
+/// The files of the build in `dir` as its manifest records them (with its
+/// journal folded in), for `deploy`; `None` when `dir` holds no whole
+/// gazette build: no manifest, another format, or a journal cut short.
+pub(crate) fn built_files(dir: &Path) -> Option<Files> {
+    let read = read(dir)?;
+    // A manifest of another format reads as no files.
+    (read.journal_whole && !read.files.is_empty()).then_some(read.files)
+}
+
 fn journal_header(base: u64) -> String {
     format!("{JOURNAL_HEADER}{base:016x}")
 }

@@ -32,7 +32,7 @@ use context::PageContext;
 pub(crate) use context::PageSink;
 pub(crate) use feeds::sitemap_parts;
 pub(crate) use links::{join_relative, SiteLinks};
-pub(crate) use paths::{file_of, taxonomy_path, SEARCH_DIR};
+pub(crate) use paths::{file_of, role_of, taxonomy_path, FileRole, SEARCH_DIR};
 pub(crate) use reach::{changes_every_page, Reach};
 pub(crate) use views::{display_date, Card, Cards};
 

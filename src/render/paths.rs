@@ -73,6 +73,46 @@ pub(crate) fn file_of(site_path: &str) -> String {
     }
 }
 
+/// What an output file is to a reader following links, which decides
+/// when `deploy` may publish it: before the pages that link to it, or
+/// after the pages it links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum FileRole {
+    /// A stylesheet, script, photo, icon or any other file a page uses.
+    Asset,
+    /// An article's own page, `YYYY/MM/<slug>/index.html`.
+    Article,
+    /// Any other page (a list, a term, a year, the home page) and the
+    /// search page's data, which name articles.
+    List,
+    /// Feeds, sitemaps and robots.txt, which name pages for machines.
+    Feed,
+}
+
+/// The role of the output file `file` (as [`file_of`] writes it).
+pub(crate) fn role_of(file: &str) -> FileRole {
+    let parts: Vec<&str> = file.split('/').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let is_feed = file.ends_with(".xml") || file.ends_with("feed.json") || file == "robots.txt";
+    if is_feed {
+        FileRole::Feed
+    } else if let [year, month, slug, "index.html"] = parts[..] {
+        if digits(year, 4) && digits(month, 2) && slug != "page" {
+            FileRole::Article
+        } else {
+            FileRole::List
+        }
+    } else if file.ends_with(".html") || file.starts_with(SEARCH_DIR.trim_start_matches('/')) {
+        if file.ends_with(".js") {
+            FileRole::Asset
+        } else {
+            FileRole::List
+        }
+    } else {
+        FileRole::Asset
+    }
+}
+
 impl Page {
     /// True for the pages a sitemap lists: every page a reader browses, not
     /// the feeds, the sitemaps themselves, robots.txt or the 404 page.
@@ -123,6 +163,25 @@ mod tests {
         assert_eq!(page_path("/", 1), "/");
         assert_eq!(page_path("/", 2), "/page/2/");
         assert_eq!(page_path("/people/ann/", 3), "/people/ann/page/3/");
+    }
+
+    #[test]
+    fn each_output_file_has_the_role_its_links_give_it() {
+        let role = |f| role_of(f);
+        assert_eq!(role("2026/02/talks-open/index.html"), FileRole::Article);
+        assert_eq!(role("2026/02/page/2/index.html"), FileRole::List);
+        assert_eq!(role("2026/02/index.html"), FileRole::List);
+        assert_eq!(role("index.html"), FileRole::List);
+        assert_eq!(role("people/ann/index.html"), FileRole::List);
+        assert_eq!(role("search/index.json"), FileRole::List);
+        assert_eq!(role("search/words/3.bin"), FileRole::List);
+        assert_eq!(role("search/search.js"), FileRole::Asset);
+        assert_eq!(role("people/ann/atom.xml"), FileRole::Feed);
+        assert_eq!(role("sitemap-2.xml"), FileRole::Feed);
+        assert_eq!(role("robots.txt"), FileRole::Feed);
+        assert_eq!(role("photos/ab/ab12-w800.jpg"), FileRole::Asset);
+        assert_eq!(role("theme.css"), FileRole::Asset);
+        assert_eq!(role("2026/02/talks-open/map.png"), FileRole::Asset);
     }
 
     #[test]
