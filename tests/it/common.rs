@@ -763,19 +763,37 @@ pub(crate) fn http_request(
     path: &str,
     json: Option<&str>,
 ) -> std::io::Result<HttpResponse> {
+    let body = json.map(|b| ("application/json; charset=utf-8", b.as_bytes()));
+    http_send(addr, method, path, "", body)
+}
+
+/// [`http_request`] with `headers` (whole lines, each ending in `\r\n`)
+/// and a body of the given type.
+pub(crate) fn http_send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: Option<(&str, &[u8])>,
+) -> std::io::Result<HttpResponse> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(body) = json {
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}");
+    let mut bytes = Vec::new();
+    if let Some((kind, body)) = body {
         request.push_str(&format!(
-            "Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+            "Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
             body.len()
         ));
+        bytes.extend_from_slice(request.as_bytes());
+        bytes.extend_from_slice(body);
     } else {
         request.push_str("\r\n");
+        bytes.extend_from_slice(request.as_bytes());
     }
-    stream.write_all(request.as_bytes())?;
+    stream.write_all(&bytes)?;
     let mut reader = HttpReader::new(stream);
     let (status, headers) = reader.head()?;
     let mut body = Vec::new();

@@ -10,6 +10,7 @@ mod common;
 mod browser;
 mod build;
 mod check;
+mod deploy;
 mod durability;
 mod editor;
 mod entities;
