@@ -59,7 +59,7 @@ mod slugs;
 mod words;
 
 pub use check::{check, findings_json, findings_summary};
-pub use deploy::{deploy, DeployOptions, DeployReport};
+pub use deploy::{deploy, host_limit_warnings, DeployOptions, DeployReport};
 pub use editor::{
     import, init, new_article, ImportOptions, Imported, Initialised, NewArticle, Written,
 };

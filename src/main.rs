@@ -416,6 +416,12 @@ fn build(args: BuildArgs) -> ExitCode {
                 f.unchanged,
                 f.removed
             );
+            for warning in gazette::host_limit_warnings(&out) {
+                eprintln!(
+                    "{}",
+                    paint(&format!("warning: {warning}"), colour_on_stderr())
+                );
+            }
         }
         Err(e) => {
             let code = report(&e);

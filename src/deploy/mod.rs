@@ -6,7 +6,8 @@
 //! standard places (`credentials`), each file's headers (`headers`), the
 //! comparison and its order (`plan`, pure), the bucket's record of what
 //! gazette put there (`record`) and how the bucket's contents are learned
-//! (`known`), the requests (`remote`) and one deploy's run (`run`).
+//! (`known`), the requests (`remote`) and one deploy's run (`run`); and
+//! the hosts' limits a build is checked against (`limits`).
 //!
 //! May not touch: the output folder, which it only reads through the
 //! manifest `output` keeps (a deploy never builds), and any key under the
@@ -16,6 +17,7 @@
 mod credentials;
 mod headers;
 mod known;
+mod limits;
 mod plan;
 mod precompress;
 mod record;
@@ -23,5 +25,6 @@ mod remote;
 mod run;
 mod target;
 
+pub use limits::host_limit_warnings;
 pub use run::{deploy, DeployOptions, DeployReport};
 pub(crate) use target::{check_targets, RawTarget, Target};

@@ -178,6 +178,26 @@ pub(crate) fn built_files(dir: &Path) -> Option<Files> {
     (read.journal_whole && !read.files.is_empty()).then_some(read.files)
 }
 
+/// Calls `each` with every path and size of the manifest in `dir`, in
+/// path order, reading it a line at a time (its journal, a few pages'
+/// changes at most, is not read): for checks after a build that must
+/// not hold a million paths at once.
+pub(crate) fn each_built_file(dir: &Path, mut each: impl FnMut(&str, u64)) {
+    use std::io::BufRead;
+    let Ok(file) = fs::File::open(dir.join(MANIFEST)) else {
+        return;
+    };
+    let mut lines = std::io::BufReader::new(file).lines();
+    if !matches!(lines.next(), Some(Ok(ref first)) if first == HEADER) {
+        return;
+    }
+    for line in lines.map_while(std::result::Result::ok) {
+        if let Some((path, stamp)) = entry(&line) {
+            each(path, stamp.size);
+        }
+    }
+}
+
 fn journal_header(base: u64) -> String {
     format!("{JOURNAL_HEADER}{base:016x}")
 }

@@ -26,7 +26,7 @@ mod manifest;
 
 #[cfg(test)]
 pub(crate) use manifest::MANIFEST;
-pub(crate) use manifest::{built_files, fold_journal, Manifest};
+pub(crate) use manifest::{built_files, each_built_file, fold_journal, Manifest};
 use manifest::{Files, OnDisk};
 
 /// How many bytes of changed files a rebuild holds in memory; past this,
