@@ -143,6 +143,10 @@ struct BuildArgs {
     /// Print errors only: no notes, no warnings, no summary line.
     #[arg(short, long)]
     quiet: bool,
+    /// Write a `.gz` and a `.br` beside every text file, for servers that
+    /// serve them (nginx gzip_static, Caddy precompressed).
+    #[arg(long, conflicts_with = "watch")]
+    precompress: bool,
 }
 
 impl BuildArgs {
@@ -157,6 +161,7 @@ impl BuildArgs {
             force: false,
             watch: false,
             quiet: false,
+            precompress: false,
         }
     }
 }
@@ -398,6 +403,7 @@ fn build(args: BuildArgs) -> ExitCode {
         .output_dir
         .clone()
         .unwrap_or_else(|| site.default_output_dir());
+    site.set_precompress(args.precompress);
     let built = site.build_once(&out, args.force);
     if let Some(bar) = bar {
         bar.finish();

@@ -19,7 +19,6 @@ mod headers;
 mod known;
 mod limits;
 mod plan;
-mod precompress;
 mod record;
 mod remote;
 mod run;

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 
+use super::credentials;
 use super::headers::{headers_for, Headers};
 use super::known::{known, Known, Source, PARALLEL};
 use super::plan::{plan, Plan, Remote};
 use super::record::{self, Entry, State};
 use super::remote::Bucket;
 use super::target::Target;
-use super::{credentials, precompress};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::Config;
 
@@ -262,7 +262,7 @@ impl Job {
                 ));
             }
             Ok(match encoding {
-                Some(enc) => precompress::compress(&bytes, enc).into(),
+                Some(enc) => crate::output::compress(&bytes, enc).into(),
                 None => bytes.into(),
             })
         })

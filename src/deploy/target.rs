@@ -9,29 +9,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::Diagnostic;
+pub(crate) use crate::output::Encoding;
 
 /// How many keys a deploy may delete without `--force`.
 pub(crate) const DEFAULT_MAX_DELETES: usize = 256;
-
-/// A compression a target's bodies are stored in (`precompress`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Encoding {
-    /// `Content-Encoding: gzip`.
-    Gzip,
-    /// `Content-Encoding: br`.
-    Brotli,
-}
-
-impl Encoding {
-    /// The `Content-Encoding` value, also the sibling file's extension
-    /// stem (`gz` for gzip).
-    pub(crate) fn header(self) -> &'static str {
-        match self {
-            Encoding::Gzip => "gzip",
-            Encoding::Brotli => "br",
-        }
-    }
-}
 
 /// Headers for the files a glob matches, over the defaults.
 #[derive(Debug, Clone)]

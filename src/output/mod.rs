@@ -22,8 +22,11 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::{file_of, PageSink};
 
+mod compress;
 mod manifest;
+mod siblings;
 
+pub(crate) use compress::{compress, Encoding};
 #[cfg(test)]
 pub(crate) use manifest::MANIFEST;
 pub(crate) use manifest::{built_files, each_built_file, fold_journal, Manifest};
@@ -102,6 +105,8 @@ pub(crate) struct Output {
     /// Folders under the staging dir this build has created: each is made
     /// once, not tried again (a failed mkdir + stat) for every file in it.
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Whether text files get compressed siblings (`siblings.rs`).
+    precompress: bool,
 }
 
 impl Output {
@@ -166,6 +171,7 @@ impl Output {
             keep_rest: AtomicBool::new(false),
             forgotten: Mutex::new(BTreeSet::new()),
             made_dirs: Mutex::new(HashSet::new()),
+            precompress: false,
         })
     }
 
@@ -176,7 +182,7 @@ impl Output {
         let rel = file_of(site_path);
         match self.previous.get(&rel) {
             Some(stamp) if stamp.fingerprint == fingerprint && self.on_disk(&rel, stamp) => {
-                self.record(rel, *stamp).is_ok()
+                self.follow(&rel, None, stamp).is_ok() && self.record(rel, *stamp).is_ok()
             }
             _ => false,
         }
@@ -187,7 +193,9 @@ impl Output {
     pub(crate) fn keep(&self, site_path: &str) -> bool {
         let rel = file_of(site_path);
         match self.previous.get(&rel) {
-            Some(stamp) if self.on_disk(&rel, stamp) => self.record(rel, *stamp).is_ok(),
+            Some(stamp) if self.on_disk(&rel, stamp) => {
+                self.follow(&rel, None, stamp).is_ok() && self.record(rel, *stamp).is_ok()
+            }
             _ => false,
         }
     }
@@ -210,7 +218,8 @@ impl Output {
         self.forgotten
             .lock()
             .expect("no panics while holding the lock")
-            .insert(rel);
+            .insert(rel.clone());
+        self.forget_siblings(&rel);
     }
 
     /// [`Output::forget`]s every file of the previous build under the folder
@@ -277,6 +286,7 @@ impl Output {
         if !unchanged {
             self.keep_for_commit(&rel, bytes)?;
         }
+        self.follow(&rel, Some(bytes), &stamp)?;
         self.record(rel, stamp)
     }
 

@@ -53,6 +53,9 @@ pub struct Site {
     /// Loaded without the bodies' words ([`Site::load_for_preview`]):
     /// the search index waits for [`Site::set_words`].
     words_pending: bool,
+    /// Builds write `.gz` and `.br` siblings of text files
+    /// ([`Site::set_precompress`]).
+    precompress: bool,
 }
 
 /// Photos that a preview's start probed only as far as their headers: the
@@ -134,6 +137,7 @@ impl Site {
             templates: inputs.templates,
             progress,
             words_pending: false,
+            precompress: false,
         })
     }
 
@@ -170,6 +174,14 @@ impl Site {
     /// The output directory named by site.toml, resolved against the root.
     pub fn default_output_dir(&self) -> PathBuf {
         self.root.join(&self.config.output_dir)
+    }
+
+    /// Makes [`Site::build`] and [`Site::build_once`] write a `.gz` and a
+    /// `.br` sibling beside every text file (`gazette build --precompress`),
+    /// for servers that serve them; without it, a build removes the
+    /// siblings of the files it writes.
+    pub fn set_precompress(&mut self, on: bool) {
+        self.precompress = on;
     }
 
     /// The site's folder (holding site.toml).

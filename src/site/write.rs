@@ -251,7 +251,8 @@ impl Site {
     /// Renders the whole site into `out`. Nothing in `out` changes unless
     /// every page rendered; unchanged files keep their mtime.
     pub fn build(&self, out: &Path, force: bool) -> Result<BuildReport> {
-        let output = Output::open(out, &self.root, force)?;
+        let mut output = Output::open(out, &self.root, force)?;
+        output.set_precompress(self.precompress);
         // The index is built on one core while the pages render on the rest.
         let ((mut errors, pages), search) =
             rayon::join(|| self.render_into(&output), || self.search_files());
@@ -265,7 +266,8 @@ impl Site {
     /// they were a third of the loaded site). The output is the same; the
     /// site's search index cannot be made again after it.
     pub fn build_once(&mut self, out: &Path, force: bool) -> Result<BuildReport> {
-        let output = Output::open(out, &self.root, force)?;
+        let mut output = Output::open(out, &self.root, force)?;
+        output.set_precompress(self.precompress);
         let mut errors = write_search(&output, self.search_files());
         self.words_pending = self.config.search;
         self.content

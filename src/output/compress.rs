@@ -1,11 +1,49 @@
-//! Compressed bodies: what a target with `precompress` stores (for hosts
-//! that do not compress, S3 among them), and the `.gz` and `.br` siblings
-//! `gazette build --precompress` writes for servers that serve them
-//! (nginx `gzip_static`, Caddy `precompressed`).
+//! Compressed bodies: the `.gz` and `.br` siblings `gazette build
+//! --precompress` writes beside each text file for servers that serve
+//! them (nginx `gzip_static`, Caddy `precompressed`), and what a deploy
+//! target with `precompress` stores (for hosts that do not compress, S3
+//! among them).
 
 use std::io::Write;
 
-use super::target::Encoding;
+/// A compression of a file's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// `Content-Encoding: gzip`, sibling `.gz`.
+    Gzip,
+    /// `Content-Encoding: br`, sibling `.br`.
+    Brotli,
+}
+
+impl Encoding {
+    /// Both, in the order siblings are written.
+    pub(crate) const ALL: [Encoding; 2] = [Encoding::Gzip, Encoding::Brotli];
+
+    /// The `Content-Encoding` value.
+    pub(crate) fn header(self) -> &'static str {
+        match self {
+            Encoding::Gzip => "gzip",
+            Encoding::Brotli => "br",
+        }
+    }
+
+    /// The sibling file's extension.
+    pub(crate) fn extension(self) -> &'static str {
+        match self {
+            Encoding::Gzip => "gz",
+            Encoding::Brotli => "br",
+        }
+    }
+}
+
+/// Whether the file `rel` is text worth a compressed sibling.
+pub(crate) fn has_siblings(rel: &str) -> bool {
+    let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "html" | "css" | "js" | "mjs" | "xml" | "json" | "svg" | "txt"
+    )
+}
 
 /// Brotli's quality: 9 of 11 is within a few percent of 11's size at
 /// many times its speed.
