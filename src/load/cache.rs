@@ -71,13 +71,17 @@ pub(crate) struct Known {
     articles: HashMap<String, (FileStamp, Article)>,
 }
 
+/// The stored article's shape: a new field (`standfirst`, 2) makes the
+/// older records unreadable, so the number changes with it.
+const ARTICLE_FORMAT: u32 = 2;
+
 /// What the parsed articles depend on besides their files.
 pub(crate) fn key(tz: chrono_tz::Tz, content_dir: &Path) -> String {
     let dir = content_dir
         .canonicalize()
         .unwrap_or_else(|_| content_dir.to_path_buf());
     format!(
-        "gazette {} tz {tz} content {}",
+        "gazette {} format {ARTICLE_FORMAT} tz {tz} content {}",
         env!("CARGO_PKG_VERSION"),
         dir.display()
     )

@@ -47,6 +47,10 @@ pub(crate) struct Article {
     pub(crate) location: Option<String>,
     /// `summary`, or the first paragraph of the body when absent.
     pub(crate) summary: String,
+    /// Whether the page shows `summary` above the body: only when it was
+    /// given and is not the body's own first paragraph (else the reader
+    /// would read it twice).
+    pub(crate) standfirst: bool,
     /// The URL segment: `slug`, else the file name (the folder's for `index.md`).
     pub(crate) slug: String,
     /// `draft`.
@@ -381,9 +385,15 @@ fn parse_with(
         Some(Text(s)) => slugify(&s),
         None => slugify(&default_slug_source(&file)),
     };
-    let summary = match fm.summary {
-        Some(Text(s)) => s.trim().to_string(),
-        None => crate::markdown::first_paragraph_text(split.body),
+    let first_paragraph = crate::markdown::first_paragraph_text(split.body);
+    let (summary, standfirst) = match fm.summary {
+        Some(Text(s)) => {
+            let given = s.trim().to_string();
+            let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+            let repeats = words(&given) == words(&first_paragraph);
+            (given, !repeats)
+        }
+        None => (first_paragraph, false),
     };
     let path = article_path(&date, &slug);
     Ok(Article {
@@ -395,6 +405,7 @@ fn parse_with(
         url,
         location: nonempty(fm.location),
         summary,
+        standfirst,
         slug,
         draft: fm.draft.unwrap_or(false),
         people: dedup(fm.people.0),

@@ -49,6 +49,8 @@ pub(crate) struct Card {
     pub(crate) location: Option<String>,
     /// `summary` (or the first paragraph).
     pub(crate) summary: String,
+    /// The article page shows `summary` above the body.
+    pub(crate) standfirst: bool,
     /// The lead photo (`image`), with its copies (boxed: most cards have
     /// none, and a card is kept for the whole build).
     pub(crate) image: Option<Box<super::photo::PhotoView>>,
@@ -152,6 +154,7 @@ impl Card {
             source: article.source.clone(),
             location: article.location.clone(),
             summary: article.summary.clone(),
+            standfirst: article.standfirst,
             image: article
                 .image
                 .as_ref()
