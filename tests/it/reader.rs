@@ -215,3 +215,82 @@ fn the_timeline_stays_legible_with_one_mention_or_ten_years() {
         }
     }
 }
+
+/// What a printed article keeps and drops, in print media.
+const PRINTED: &str = r#"
+function shown(sel) { var el = document.querySelector(sel); return !!el && getComputedStyle(el).display !== 'none'; }
+return {
+  header: shown('header.site'), footer: shown('footer.site'), search: shown('form.search'),
+  neighbours: shown('.neighbours'), crumbs: shown('nav.crumbs'),
+  headline: shown('article h1'), meta: shown('article .meta'), photo: shown('figure.photo'),
+  caption: shown('figure.photo figcaption'), body: shown('article .body'),
+  address: shown('.print-address') ? document.querySelector('.print-address').textContent : null,
+  background: getComputedStyle(document.body).backgroundColor, color: getComputedStyle(document.body).color
+};"#;
+
+#[test]
+fn an_article_prints_its_story_and_address_and_not_the_site_s_furniture() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
+    let browser = Browser::start(&chromium, &chromedriver);
+    let base = serving.url.trim_end_matches('/');
+    let url = format!("{base}{}", PAGES[2].1);
+    for scheme in ["light", "dark"] {
+        browser.emulate(1280, scheme);
+        open(&browser, &url);
+        let screen = browser.js(PRINTED).unwrap();
+        assert_eq!(
+            screen["address"],
+            Value::Null,
+            "the address is for paper only"
+        );
+        assert_eq!(screen["header"], true);
+        browser.cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "media": "print", "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        );
+        let paper = browser.js(PRINTED).unwrap();
+        for gone in ["header", "footer", "search", "neighbours", "crumbs"] {
+            assert_eq!(paper[gone], false, "{scheme}: {gone} is printed: {paper}");
+        }
+        for kept in ["headline", "meta", "photo", "caption", "body"] {
+            assert_eq!(
+                paper[kept], true,
+                "{scheme}: {kept} is not printed: {paper}"
+            );
+        }
+        let address = paper["address"].as_str().unwrap_or_default();
+        assert!(
+            address.ends_with(PAGES[2].1),
+            "{scheme}: the article's address: {paper}"
+        );
+        assert_eq!(
+            paper["background"], "rgb(255, 255, 255)",
+            "{scheme}: white paper"
+        );
+        assert_eq!(paper["color"], "rgb(0, 0, 0)", "{scheme}: black ink");
+        browser.screenshot(&screenshots().join(format!("article-print-{scheme}.png")));
+    }
+    for (paper, width, height) in [("a4", 8.27, 11.69), ("letter", 8.5, 11.0)] {
+        use base64::Engine as _;
+        let pdf = browser.cdp(
+            "Page.printToPDF",
+            serde_json::json!({ "paperWidth": width, "paperHeight": height, "printBackground": false }),
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(pdf["data"].as_str().expect("PDF data"))
+            .unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{paper}: a PDF");
+        let pages = bytes.windows(10).filter(|w| w == b"/Type /Pag").count();
+        assert!(
+            (2..=4).contains(&pages),
+            "{paper}: {pages} page objects for one article"
+        );
+        std::fs::write(screenshots().join(format!("article-{paper}.pdf")), bytes).unwrap();
+    }
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "console errors {errors:#?}");
+}
