@@ -217,7 +217,7 @@ fn the_timeline_stays_legible_with_one_mention_or_ten_years() {
 }
 
 /// What a printed article keeps and drops, in print media.
-const PRINTED: &str = r#"
+const PRINTED: &str = r"
 function shown(sel) { var el = document.querySelector(sel); return !!el && getComputedStyle(el).display !== 'none'; }
 return {
   header: shown('header.site'), footer: shown('footer.site'), search: shown('form.search'),
@@ -226,7 +226,7 @@ return {
   caption: shown('figure.photo figcaption'), body: shown('article .body'),
   address: shown('.print-address') ? document.querySelector('.print-address').textContent : null,
   background: getComputedStyle(document.body).backgroundColor, color: getComputedStyle(document.body).color
-};"#;
+};";
 
 #[test]
 fn an_article_prints_its_story_and_address_and_not_the_site_s_furniture() {
