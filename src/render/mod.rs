@@ -12,6 +12,7 @@
 
 mod context;
 mod feeds;
+mod json_feed;
 mod links;
 mod meta;
 mod paths;
@@ -88,6 +89,10 @@ pub(crate) enum Page {
     Feed,
     /// `/people/<slug>/atom.xml` or `/countries/<slug>/atom.xml`.
     TermFeed(Kind, TermId),
+    /// `/feed.json`: the site feed as JSON Feed 1.1.
+    JsonFeed,
+    /// `/people/<slug>/feed.json` or `/countries/<slug>/feed.json`.
+    TermJsonFeed(Kind, TermId),
     /// `/sitemap.xml`: the sitemap, or past [`SITEMAP_LIMIT`] URLs the
     /// index of its parts.
     Sitemap,
@@ -196,7 +201,7 @@ impl<'a> Renderer<'a> {
                     (1..=page_count(term.articles.len(), per)).map(|n| Page::Term(kind, t, n)),
                 );
                 if kind != Kind::Tags {
-                    pages.push(Page::TermFeed(kind, t));
+                    pages.extend([Page::TermFeed(kind, t), Page::TermJsonFeed(kind, t)]);
                 }
             }
         }
@@ -211,6 +216,7 @@ impl<'a> Renderer<'a> {
         let listed = pages.iter().filter(|p| p.in_sitemap()).count();
         pages.extend([
             Page::Feed,
+            Page::JsonFeed,
             Page::Sitemap,
             Page::NewsSitemap,
             Page::Robots,
@@ -237,6 +243,7 @@ impl<'a> Renderer<'a> {
             Page::Term(..) => "term.html",
             Page::Year(..) | Page::Month(..) => "archive.html",
             Page::Feed | Page::TermFeed(..) => "atom.xml",
+            Page::JsonFeed | Page::TermJsonFeed(..) => "feed.json",
             Page::Sitemap | Page::SitemapPart(_) => "sitemap.xml",
             Page::NewsSitemap => "news-sitemap.xml",
             Page::Robots => "robots.txt",
@@ -268,6 +275,8 @@ impl<'a> Renderer<'a> {
             Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
             Page::Feed => error = self.feed_context(&mut ctx),
             Page::TermFeed(kind, t) => error = self.term_feed_context(&mut ctx, kind, t),
+            Page::JsonFeed => self.json_feed_context(&mut ctx, None),
+            Page::TermJsonFeed(kind, t) => self.json_feed_context(&mut ctx, Some((kind, t))),
             Page::Sitemap => self.sitemap_context(&mut ctx, None),
             Page::SitemapPart(n) => self.sitemap_context(&mut ctx, Some(n)),
             Page::NewsSitemap => self.news_context(&mut ctx),

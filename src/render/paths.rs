@@ -15,6 +15,9 @@ use crate::model::Kind;
 /// The site feed.
 pub(crate) const FEED_PATH: &str = "/atom.xml";
 
+/// The site feed as JSON Feed.
+pub(crate) const JSON_FEED_PATH: &str = "/feed.json";
+
 /// Where the search page and its files are (`search` writes under it).
 pub(crate) const SEARCH_DIR: &str = "/search/";
 
@@ -31,6 +34,11 @@ pub(crate) fn term_path(kind: Kind, slug: &str) -> String {
 /// A person's or country's own feed: `/people/keir-starmer/atom.xml`.
 pub(crate) fn term_feed_path(kind: Kind, slug: &str) -> String {
     format!("{}atom.xml", term_path(kind, slug))
+}
+
+/// A person's or country's JSON Feed: `/people/keir-starmer/feed.json`.
+pub(crate) fn term_json_feed_path(kind: Kind, slug: &str) -> String {
+    format!("{}feed.json", term_path(kind, slug))
 }
 
 /// A year's archive: `/2026/`.
@@ -121,6 +129,8 @@ impl Page {
             self,
             Page::TermFeed(..)
                 | Page::Feed
+                | Page::JsonFeed
+                | Page::TermJsonFeed(..)
                 | Page::Sitemap
                 | Page::SitemapPart(_)
                 | Page::NewsSitemap
@@ -144,6 +154,8 @@ impl Renderer<'_> {
             Page::Month(y, m, n) => page_path(&month_path(y, m), n),
             Page::Feed => FEED_PATH.into(),
             Page::TermFeed(kind, t) => term_feed_path(kind, slug(kind, t)),
+            Page::JsonFeed => JSON_FEED_PATH.into(),
+            Page::TermJsonFeed(kind, t) => term_json_feed_path(kind, slug(kind, t)),
             Page::Sitemap => "/sitemap.xml".into(),
             Page::SitemapPart(n) => sitemap_part_path(n),
             Page::NewsSitemap => "/news-sitemap.xml".into(),

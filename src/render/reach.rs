@@ -84,7 +84,7 @@ impl Reach {
     /// `count_changed` (each home page's pager counts the articles).
     pub(crate) fn pages(&self, r: &Renderer, count_changed: bool) -> Vec<Page> {
         let (index, per) = (r.index, r.config.per_page);
-        let mut pages = vec![Page::Feed, Page::Sitemap, Page::NewsSitemap];
+        let mut pages = vec![Page::Feed, Page::JsonFeed, Page::Sitemap, Page::NewsSitemap];
         pages.extend(sitemap_parts(r.sitemap_pages().len()).map(Page::SitemapPart));
         pages.extend(Kind::ALL.map(Page::Taxonomy));
         let ids: HashMap<&str, ArticleId> = r
@@ -102,7 +102,7 @@ impl Reach {
             let n = page_count(index.taxonomy(*kind).terms[t].articles.len(), per);
             pages.extend((1..=n).map(|p| Page::Term(*kind, t, p)));
             if *kind != Kind::Tags {
-                pages.push(Page::TermFeed(*kind, t));
+                pages.extend([Page::TermFeed(*kind, t), Page::TermJsonFeed(*kind, t)]);
             }
         }
         for key in &self.profiles {

@@ -63,3 +63,106 @@ fn a_standfirst_is_shown_only_when_it_is_not_the_first_paragraph() {
     let home = built.page("/");
     assert!(home.contains("Leaders met in Paris on Monday."));
 }
+
+/// Checks a JSON Feed 1.1 document's required fields and types.
+#[track_caller]
+fn assert_json_feed(text: &str, feed_url: &str) -> serde_json::Value {
+    let feed: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert!(feed["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(feed["feed_url"], feed_url);
+    assert!(feed["home_page_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(crate::common::BASE));
+    assert_eq!(feed["language"], "en");
+    for item in feed["items"].as_array().expect("items") {
+        assert!(item["id"].as_str().is_some_and(|i| !i.is_empty()), "{item}");
+        assert!(
+            item["content_html"].is_string() || item["content_text"].is_string(),
+            "{item}"
+        );
+        let date = item["date_published"].as_str().unwrap();
+        chrono::DateTime::parse_from_rfc3339(date).unwrap_or_else(|e| panic!("{date}: {e}"));
+        if let Some(modified) = item["date_modified"].as_str() {
+            chrono::DateTime::parse_from_rfc3339(modified).unwrap();
+        }
+        assert!(item["authors"][0]["name"].is_string(), "{item}");
+    }
+    feed
+}
+
+#[test]
+fn json_feeds_sit_beside_the_atom_feeds_and_keep_titles_as_text() {
+    let photo = crate::photos::jpeg(1600, 900, 7, &[]);
+    let built = SiteFixture::new()
+        .file("content/2026/02/leaders.jpg", photo)
+        .article(
+            "2026/02/leaders.md",
+            md_body(
+                "Leaders <script>alert(1)</script> & \"allies\" meet",
+                "2026-02-21T09:00:00Z",
+                "source: AFP\nupdated: 2026-02-22T10:00:00Z\npeople: [\"Emmanuel Macron\"]\ncountries: [\"France\"]\ntags: [\"defence\"]\nsummary: \"Talks <b>opened</b> in Paris.\"\nimage: {src: leaders.jpg, alt: \"Leaders\"}\n",
+                "Body.\n",
+            ),
+        )
+        .article("2026/02/later.md", md_body("A later story", "2026-02-23", "countries: [\"France\"]\n", "Body.\n"))
+        .build();
+    let feed = assert_json_feed(
+        &built.page("/feed.json"),
+        &format!("{}feed.json", crate::common::BASE),
+    );
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["title"], "A later story", "newest first");
+    let first = &items[1];
+    assert_eq!(
+        first["title"],
+        "Leaders <script>alert(1)</script> & \"allies\" meet"
+    );
+    assert_eq!(
+        first["url"],
+        format!("{}2026/02/leaders/", crate::common::BASE)
+    );
+    assert_eq!(
+        first["content_html"],
+        "<p>Talks &lt;b&gt;opened&lt;/b&gt; in Paris.</p>"
+    );
+    assert_eq!(first["authors"][0]["name"], "AFP");
+    assert_eq!(first["tags"], serde_json::json!(["defence"]));
+    assert_eq!(first["date_modified"], "2026-02-22T10:00:00Z");
+    assert!(
+        first["image"].as_str().unwrap().contains("/photos/"),
+        "{first}"
+    );
+    let person = assert_json_feed(
+        &built.page("/people/emmanuel-macron/feed.json"),
+        &format!("{}people/emmanuel-macron/feed.json", crate::common::BASE),
+    );
+    assert_eq!(person["items"].as_array().unwrap().len(), 1);
+    let country = assert_json_feed(
+        &built.page("/countries/france/feed.json"),
+        &format!("{}countries/france/feed.json", crate::common::BASE),
+    );
+    assert_eq!(country["items"].as_array().unwrap().len(), 2);
+    // Linked from every page, and each person's and country's page.
+    let alternate = |page: &str| {
+        let doc = built.html(page);
+        let sel =
+            Selector::parse(r#"link[rel="alternate"][type="application/feed+json"]"#).unwrap();
+        doc.select(&sel)
+            .map(|l| l.value().attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(alternate("/2026/02/later/")
+        .iter()
+        .any(|h| h.ends_with("/feed.json")));
+    assert!(alternate("/countries/france/")
+        .iter()
+        .any(|h| h.ends_with("/countries/france/feed.json")));
+    assert!(
+        !built.page("/sitemap.xml").contains("feed.json"),
+        "feeds are not in the sitemap"
+    );
+}
