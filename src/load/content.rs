@@ -23,6 +23,15 @@ pub(crate) const MAX_NAMES: usize = 500;
 /// The largest article file, in bytes.
 pub(crate) const MAX_ARTICLE_BYTES: usize = 8 << 20;
 
+/// A correction of an article: when, and what the reader is told.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Correction {
+    /// When it was made.
+    pub(crate) date: DateTime<FixedOffset>,
+    /// What was corrected.
+    pub(crate) text: String,
+}
+
 /// An article's position in [`Content::articles`].
 pub(crate) type ArticleId = usize;
 
@@ -37,8 +46,10 @@ pub(crate) struct Article {
     pub(crate) title: String,
     /// `date`, with the offset it was written in (or the site's zone).
     pub(crate) date: DateTime<FixedOffset>,
-    /// `updated`.
+    /// `updated`, or the latest correction's date when later.
     pub(crate) updated: Option<DateTime<FixedOffset>>,
+    /// `corrections`, oldest first.
+    pub(crate) corrections: Vec<Correction>,
     /// `source`.
     pub(crate) source: Option<String>,
     /// `url` of the original story (http, https or mailto).
@@ -371,7 +382,12 @@ fn parse_with(
     };
     let title = fields.title(fm.title.take());
     let date = fields.date(fm.date.take(), tz);
-    let updated = fields.updated(fm.updated.take(), tz);
+    let corrections = fields.corrections(std::mem::take(&mut fm.corrections), tz);
+    let updated = fields
+        .updated(fm.updated.take(), tz)
+        .into_iter()
+        .chain(corrections.last().map(|c| c.date))
+        .max();
     let url = fields.url(fm.url.take());
     let image = fm.image.take().and_then(|field| fields.image(field, &rel));
     fields.name_limits(&fm);
@@ -401,6 +417,7 @@ fn parse_with(
         title,
         date,
         updated,
+        corrections,
         source: nonempty(fm.source),
         url,
         location: nonempty(fm.location),
@@ -492,6 +509,37 @@ impl Fields<'_> {
         resolve_date(&raw, tz)
             .map_err(|m| self.at_key("updated", m))
             .ok()
+    }
+
+    /// `corrections`, each with a date and a text, oldest first.
+    fn corrections(
+        &mut self,
+        raw: Vec<frontmatter::CorrectionField>,
+        tz: chrono_tz::Tz,
+    ) -> Vec<Correction> {
+        let mut corrections = Vec::with_capacity(raw.len());
+        for (n, field) in raw.into_iter().enumerate() {
+            let n = n + 1;
+            let Some(Text(raw_date)) = field.date else {
+                let m = format!("correction {n}: missing `date`: expected e.g. `date: 2026-02-22`");
+                self.at_key("corrections", m);
+                continue;
+            };
+            let text = field
+                .text
+                .map(|t| t.0.trim().to_string())
+                .unwrap_or_default();
+            match (resolve_date(&raw_date, tz), text.is_empty()) {
+                (Ok(date), false) => corrections.push(Correction { date, text }),
+                (Err(m), _) => self.at_key("corrections", format!("correction {n}: {m}")),
+                (_, true) => self.at_key(
+                    "corrections",
+                    format!("correction {n}: `text` is empty: expected what was corrected"),
+                ),
+            }
+        }
+        corrections.sort_by_key(|c| c.date);
+        corrections
     }
 
     fn image(&mut self, field: frontmatter::ImageField, rel: &str) -> Option<super::photos::Photo> {

@@ -233,6 +233,18 @@ pub(crate) fn image_field<'de, D: Deserializer<'de>>(d: D) -> Result<ImageField,
     d.deserialize_any(V)
 }
 
+/// One entry of `corrections:` as written: `{date, text}`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CorrectionField {
+    /// When the correction was made.
+    #[serde(default)]
+    pub(crate) date: Option<Text>,
+    /// What was corrected, as the reader is told.
+    #[serde(default)]
+    pub(crate) text: Option<Text>,
+}
+
 /// The wrapper that gives [`ImageField`] its two forms to serde.
 pub(crate) struct AnImage(pub(crate) ImageField);
 
@@ -274,6 +286,8 @@ pub(crate) struct FrontMatter {
     pub(crate) image: Option<ImageField>,
     /// `pictured`: the people in the photo.
     pub(crate) pictured: Names,
+    /// `corrections`: what was corrected, and when.
+    pub(crate) corrections: Vec<CorrectionField>,
     /// Every other key, for templates (`article.extra`).
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
     /// The values of the wrong shape, each at its position.
@@ -326,6 +340,11 @@ impl FrontMatter {
             "tags" => self.tags = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "image" => self.image = entry.decode::<Option<AnImage>>()?.map(|i| i.0),
             "pictured" => self.pictured = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            "corrections" => {
+                self.corrections = entry
+                    .decode::<Option<Vec<CorrectionField>>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 let json = entry.to_json();
                 self.extra.insert(entry.key.clone(), json);

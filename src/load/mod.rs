@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub use config::Config;
 pub(crate) use content::{
     body, duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, words_of_bodies,
-    Article, ArticleId, Asset, Content, Reading,
+    Article, ArticleId, Asset, Content, Correction, Reading,
 };
 pub(crate) use data::load_entities;
 pub(crate) use photos::{

@@ -42,6 +42,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("feed.json", include_str!("../../templates/feed.json")),
+    (
+        "corrections.html",
+        include_str!("../../templates/corrections.html"),
+    ),
     ("entry.xml", include_str!("../../templates/entry.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (

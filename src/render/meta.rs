@@ -104,6 +104,14 @@ impl Meta {
             "contentLocation": places(view),
             "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         });
+        if !view.corrections.is_empty() {
+            let corrections: Vec<_> = view
+                .corrections
+                .iter()
+                .map(|c| json!({"@type": "CorrectionComment", "text": c.text, "datePublished": c.date}))
+                .collect();
+            article["correction"] = json!(corrections);
+        }
         if let Some(source) = &card.source {
             article["sourceOrganization"] = json!({"@type": "Organization", "name": source});
         }

@@ -11,6 +11,7 @@
 //! what it makes goes to a [`PageSink`] (the writer of `output/`).
 
 mod context;
+mod corrections;
 mod feeds;
 mod json_feed;
 mod links;
@@ -107,6 +108,8 @@ pub(crate) enum Page {
     NotFound,
     /// `/search/`: the search page (when `[search] enabled`).
     Search,
+    /// `/corrections/`: every correction of the archive, newest first.
+    Corrections,
 }
 
 /// Renders pages of one loaded site, from its metadata, its cards and its
@@ -221,6 +224,7 @@ impl<'a> Renderer<'a> {
             Page::NewsSitemap,
             Page::Robots,
             Page::NotFound,
+            Page::Corrections,
         ]);
         if self.config.search {
             pages.push(Page::Search);
@@ -249,6 +253,7 @@ impl<'a> Renderer<'a> {
             Page::Robots => "robots.txt",
             Page::NotFound => "404.html",
             Page::Search => "search.html",
+            Page::Corrections => "corrections.html",
         }
     }
 
@@ -300,6 +305,7 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("meta", &meta);
             }
+            Page::Corrections => self.corrections_context(&mut ctx, &permalink),
             Page::Robots => {}
         }
         // A card whose template failed fails the pages that show it.
@@ -445,6 +451,11 @@ impl<'a> Renderer<'a> {
                 .filter_map(|p| photo::PhotoView::of(self.config, p))
                 .collect(),
             content: "",
+            corrections: article
+                .corrections
+                .iter()
+                .map(views::CorrectionView::of)
+                .collect(),
         }
     }
 

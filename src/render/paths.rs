@@ -18,6 +18,9 @@ pub(crate) const FEED_PATH: &str = "/atom.xml";
 /// The site feed as JSON Feed.
 pub(crate) const JSON_FEED_PATH: &str = "/feed.json";
 
+/// The archive's record of its corrections.
+pub(crate) const CORRECTIONS_PATH: &str = "/corrections/";
+
 /// Where the search page and its files are (`search` writes under it).
 pub(crate) const SEARCH_DIR: &str = "/search/";
 
@@ -162,6 +165,7 @@ impl Renderer<'_> {
             Page::Robots => "/robots.txt".into(),
             Page::NotFound => "/404.html".into(),
             Page::Search => SEARCH_DIR.into(),
+            Page::Corrections => CORRECTIONS_PATH.into(),
         }
     }
 }

@@ -41,12 +41,15 @@ pub(crate) struct Reach {
     months: BTreeSet<(i32, u32)>,
     /// Their positions in the newest-first list: the home pages.
     ranks: Vec<usize>,
+    /// One of them has corrections: `/corrections/` lists them.
+    corrections: bool,
 }
 
 impl Reach {
     /// Adds the pages that show article `id` in `r`'s state.
     pub(crate) fn add(&mut self, r: &Renderer, id: ArticleId) {
         let index = r.index;
+        self.corrections |= !r.articles[id].corrections.is_empty();
         let (newer, older) = index.neighbours(id);
         for a in [Some(id), newer, older].into_iter().flatten() {
             self.articles.insert(r.articles[a].rel.clone());
@@ -87,6 +90,9 @@ impl Reach {
         let mut pages = vec![Page::Feed, Page::JsonFeed, Page::Sitemap, Page::NewsSitemap];
         pages.extend(sitemap_parts(r.sitemap_pages().len()).map(Page::SitemapPart));
         pages.extend(Kind::ALL.map(Page::Taxonomy));
+        if self.corrections {
+            pages.push(Page::Corrections);
+        }
         let ids: HashMap<&str, ArticleId> = r
             .articles
             .iter()

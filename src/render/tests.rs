@@ -159,6 +159,7 @@ fn pages_list_every_page_once_in_a_stable_order() {
         "/news-sitemap.xml",
         "/robots.txt",
         "/404.html",
+        "/corrections/",
         "/search/",
     ];
     assert_eq!(&paths[3..], expected);
@@ -181,6 +182,7 @@ fn an_empty_site_still_has_its_home_indexes_and_feeds() {
         "/news-sitemap.xml",
         "/robots.txt",
         "/404.html",
+        "/corrections/",
         "/search/",
     ];
     assert_eq!(paths, expected);

@@ -232,6 +232,30 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) images: Vec<super::photo::PhotoView>,
     /// The rendered body (HTML; print with `| safe`).
     pub(crate) content: &'a str,
+    /// Its corrections, oldest first.
+    pub(crate) corrections: Vec<CorrectionView>,
+}
+
+/// A correction as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CorrectionView {
+    /// RFC 3339.
+    pub(crate) date: String,
+    /// As readers read dates.
+    pub(crate) date_display: String,
+    /// What was corrected (text, escaped by Tera).
+    pub(crate) text: String,
+}
+
+impl CorrectionView {
+    /// The view of `c`.
+    pub(crate) fn of(c: &crate::load::Correction) -> Self {
+        CorrectionView {
+            date: rfc3339(&c.date),
+            date_display: display_date(&c.date),
+            text: c.text.clone(),
+        }
+    }
 }
 
 /// A photo that shows a person, on their page: its thumbnail and its

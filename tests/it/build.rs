@@ -94,6 +94,7 @@ fn every_expected_page_exists() {
         // generated files
         "atom.xml",
         "feed.json",
+        "/corrections/",
         "sitemap.xml",
         "robots.txt",
         "404.html",

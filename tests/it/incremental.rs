@@ -59,8 +59,17 @@ fn article(rng: &mut Rng, n: usize) -> String {
         0 => format!("![Photo](/p{}.jpg \"Caption {n}\")\n\n", rng.below(2)),
         _ => String::new(),
     };
+    // Some were corrected: an edit moves an article onto /corrections/,
+    // off it, or changes its correction.
+    let corrections = match rng.below(4) {
+        0 => format!(
+            "corrections: [{{date: \"2026-06-1{}\", text: \"Fixed <i>{n}</i>\"}}]\n",
+            rng.below(9)
+        ),
+        _ => String::new(),
+    };
     format!(
-        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}---\nFirst paragraph {n}.\n\n{body_photo}Body {}.\n",
+        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}{corrections}---\nFirst paragraph {n}.\n\n{body_photo}Body {}.\n",
         rng.next() % 1000
     )
 }

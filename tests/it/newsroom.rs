@@ -166,3 +166,105 @@ fn json_feeds_sit_beside_the_atom_feeds_and_keep_titles_as_text() {
         "feeds are not in the sitemap"
     );
 }
+
+#[test]
+fn corrections_show_on_the_article_in_its_metadata_feeds_and_the_archive_s_record() {
+    let corrected = "title: \"Talks open\"\nsummary: \"Talks opened.\"\ncorrections:\n  - date: 2026-02-24T10:00:00Z\n    text: \"An earlier version gave the wrong <venue>.\"\n  - {date: 2026-02-22, text: \"The minister's name was misspelled.\"}\n";
+    let built = SiteFixture::new()
+        .article(
+            "2026/02/talks.md",
+            format!("---\ndate: 2026-02-21T09:00:00Z\n{corrected}---\nBody.\n"),
+        )
+        .article(
+            "2026/02/plain.md",
+            md_body("Plain story", "2026-02-23", "", "Body.\n"),
+        )
+        .build();
+    // The notice, oldest first, the text as text.
+    let doc = built.html("/2026/02/talks/");
+    let items: Vec<String> = doc
+        .select(&Selector::parse("aside.corrections li").unwrap())
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(
+        items[0].contains("misspelled") && items[1].contains("wrong <venue>."),
+        "{items:?}"
+    );
+    assert!(
+        !built.page("/2026/02/talks/").contains("<venue>"),
+        "escaped"
+    );
+    assert!(built
+        .page("/2026/02/plain/")
+        .find("aside class=\"corrections\"")
+        .is_none());
+    // dateModified, article:modified_time and the feeds' updated: the latest correction.
+    let (_, ld) = crate::common::without_json_ld(&built.page("/2026/02/talks/"));
+    let graph: Vec<&serde_json::Value> = ld
+        .iter()
+        .flat_map(|d| d["@graph"].as_array().into_iter().flatten().chain([d]))
+        .collect();
+    let article = graph
+        .iter()
+        .find(|d| d["@type"] == "NewsArticle")
+        .expect("NewsArticle");
+    assert_eq!(article["dateModified"], "2026-02-24T10:00:00Z");
+    assert_eq!(article["correction"][1]["@type"], "CorrectionComment");
+    assert_eq!(
+        article["correction"][1]["datePublished"],
+        "2026-02-24T10:00:00Z"
+    );
+    assert_eq!(
+        article["correction"][1]["text"],
+        "An earlier version gave the wrong <venue>."
+    );
+    assert!(built
+        .page("/2026/02/talks/")
+        .contains(r#"<meta property="article:modified_time" content="2026-02-24T10:00:00Z">"#));
+    assert!(built
+        .page("/atom.xml")
+        .contains("<updated>2026-02-24T10:00:00Z</updated>"));
+    let feed: serde_json::Value = serde_json::from_str(&built.page("/feed.json")).unwrap();
+    let item = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Talks open")
+        .unwrap();
+    assert_eq!(item["date_modified"], "2026-02-24T10:00:00Z");
+    // The archive's record, newest first, linked from every page.
+    let record = built.html("/corrections/");
+    let lines: Vec<String> = record
+        .select(&Selector::parse("ol.corrections-list li").unwrap())
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].contains("wrong <venue>") && lines[0].contains("Talks open"),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("misspelled"));
+    let links = crate::common::attrs(&record, "ol.corrections-list a", "href");
+    assert!(
+        links.iter().all(|l| l.ends_with("/2026/02/talks/")),
+        "{links:?}"
+    );
+    assert!(built.page("/").contains("/corrections/\">Corrections</a>"));
+}
+
+#[test]
+fn a_bad_correction_is_an_error_at_its_line() {
+    let site = SiteFixture::new().article(
+        "2026/02/bad.md",
+        "---\ntitle: Bad\ndate: 2026-02-21\ncorrections:\n  - {date: someday, text: x}\n  - {date: 2026-02-22, text: \"  \"}\n  - {text: no date}\n---\nBody.\n",
+    );
+    let err = site.try_build().unwrap_err().to_string();
+    assert!(
+        err.contains("bad.md:4:") || err.contains("bad.md:5:"),
+        "{err}"
+    );
+    assert!(err.contains("correction 1:"), "{err}");
+    assert!(err.contains("correction 2: `text` is empty"), "{err}");
+    assert!(err.contains("correction 3: missing `date`"), "{err}");
+}
