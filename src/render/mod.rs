@@ -16,6 +16,7 @@ mod feeds;
 mod json_feed;
 mod links;
 mod meta;
+mod pages;
 mod paths;
 mod photo;
 mod profile;
@@ -44,7 +45,7 @@ use crate::markdown;
 use crate::model::{related, Entities, Index, Kind, Term, TermId};
 use chrono::{DateTime, Datelike, Utc};
 use meta::{crumbs, Meta};
-use paths::{page_count, term_path};
+use paths::term_path;
 /// The most photos a person's page shows of them.
 const MAX_PICTURED: usize = 12;
 
@@ -184,77 +185,6 @@ impl<'a> Renderer<'a> {
     pub(crate) fn at(mut self, now: DateTime<Utc>) -> Self {
         self.now = now;
         self
-    }
-
-    /// Every page of the site, in a stable order.
-    pub(crate) fn pages(&self) -> Vec<Page> {
-        let per = self.config.per_page;
-        // Newest first, not load order: output never depends on how the files were found.
-        let mut pages: Vec<Page> = self
-            .index
-            .newest_first
-            .iter()
-            .map(|&id| Page::Article(id))
-            .collect();
-        pages.extend(self.home_pages());
-        for kind in Kind::ALL {
-            pages.push(Page::Taxonomy(kind));
-            for (t, term) in self.index.taxonomy(kind).terms.iter().enumerate() {
-                pages.extend(
-                    (1..=page_count(term.articles.len(), per)).map(|n| Page::Term(kind, t, n)),
-                );
-                if kind != Kind::Tags {
-                    pages.extend([Page::TermFeed(kind, t), Page::TermJsonFeed(kind, t)]);
-                }
-            }
-        }
-        for (&y, year) in &self.index.years {
-            pages.extend((1..=page_count(year.articles.len(), per)).map(|n| Page::Year(y, n)));
-            for (&m, month) in &year.months {
-                pages.extend(
-                    (1..=page_count(month.articles.len(), per)).map(|n| Page::Month(y, m, n)),
-                );
-            }
-        }
-        let listed = pages.iter().filter(|p| p.in_sitemap()).count();
-        pages.extend([
-            Page::Feed,
-            Page::JsonFeed,
-            Page::Sitemap,
-            Page::NewsSitemap,
-            Page::Robots,
-            Page::NotFound,
-            Page::Corrections,
-        ]);
-        if self.config.search {
-            pages.push(Page::Search);
-        }
-        pages.extend(sitemap_parts(listed).map(Page::SitemapPart));
-        pages
-    }
-
-    /// Every page of the home page's list.
-    pub(crate) fn home_pages(&self) -> impl Iterator<Item = Page> {
-        (1..=page_count(self.articles.len(), self.config.per_page)).map(Page::Home)
-    }
-
-    /// The template a page is rendered with.
-    pub(crate) fn template(page: Page) -> &'static str {
-        match page {
-            Page::Article(_) => "article.html",
-            Page::Home(_) => "index.html",
-            Page::Taxonomy(_) => "taxonomy.html",
-            Page::Term(..) => "term.html",
-            Page::Year(..) | Page::Month(..) => "archive.html",
-            Page::Feed | Page::TermFeed(..) => "atom.xml",
-            Page::JsonFeed | Page::TermJsonFeed(..) => "feed.json",
-            Page::Sitemap | Page::SitemapPart(_) => "sitemap.xml",
-            Page::NewsSitemap => "news-sitemap.xml",
-            Page::Robots => "robots.txt",
-            Page::NotFound => "404.html",
-            Page::Search => "search.html",
-            Page::Corrections => "corrections.html",
-        }
     }
 
     /// Builds a page's context and fingerprint, without rendering it.
