@@ -46,6 +46,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "corrections.html",
         include_str!("../../templates/corrections.html"),
     ),
+    (
+        "on-this-day.html",
+        include_str!("../../templates/on-this-day.html"),
+    ),
     ("entry.xml", include_str!("../../templates/entry.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (

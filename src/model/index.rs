@@ -71,6 +71,10 @@ pub(crate) struct Index {
     pub(crate) years: BTreeMap<i32, Year>,
     /// Who is in the articles' photos (`pictured`).
     pub(crate) pictured: Pictured,
+    /// Calendar days `(month, day)` with articles (in each article's own
+    /// date), each newest first, so the latest year first: the
+    /// on-this-day pages.
+    pub(crate) days: BTreeMap<(u32, u32), Vec<ArticleId>>,
 }
 
 /// The people articles' photos show, resolved to the people of the index
@@ -109,8 +113,10 @@ impl Index {
                 *taxonomy = build_taxonomy(kind, articles, &newest_first, entities);
             });
         let mut years: BTreeMap<i32, Year> = BTreeMap::new();
+        let mut days: BTreeMap<(u32, u32), Vec<ArticleId>> = BTreeMap::new();
         for &id in &newest_first {
             let date = articles[id].borrow().date;
+            days.entry((date.month(), date.day())).or_default().push(id);
             let year = years.entry(date.year()).or_default();
             year.articles.push(id);
             year.months
@@ -131,7 +137,26 @@ impl Index {
             taxonomies,
             years,
             pictured,
+            days,
         }
+    }
+
+    /// The days with articles before and after `day`, around the calendar
+    /// (the last day of the year leads to the first); none when `day` is
+    /// the only one.
+    pub(crate) fn day_neighbours(&self, day: (u32, u32)) -> [Option<(u32, u32)>; 2] {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let other = |d: Option<&(u32, u32)>| d.copied().filter(|&d| d != day);
+        let before = self.days.range(..day).next_back().map(|(d, _)| d);
+        let after = self
+            .days
+            .range((Excluded(day), Unbounded))
+            .next()
+            .map(|(d, _)| d);
+        [
+            other(before.or_else(|| self.days.keys().next_back())),
+            other(after.or_else(|| self.days.keys().next())),
+        ]
     }
 
     /// The taxonomy of `kind`.

@@ -16,6 +16,7 @@ mod feeds;
 mod json_feed;
 mod links;
 mod meta;
+mod on_this_day;
 mod pages;
 mod paths;
 mod photo;
@@ -111,6 +112,9 @@ pub(crate) enum Page {
     Search,
     /// `/corrections/`: every correction of the archive, newest first.
     Corrections,
+    /// Page `n` of `/on-this-day/MM-DD/`: the articles of a calendar day,
+    /// latest year first.
+    OnThisDay(u32, u32, usize),
 }
 
 /// Renders pages of one loaded site, from its metadata, its cards and its
@@ -236,6 +240,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("meta", &meta);
             }
             Page::Corrections => self.corrections_context(&mut ctx, &permalink),
+            Page::OnThisDay(m, d, n) => self.day_context(&mut ctx, (m, d), n, &permalink),
             Page::Robots => {}
         }
         // A card whose template failed fails the pages that show it.
@@ -291,6 +296,9 @@ impl<'a> Renderer<'a> {
         );
         ctx.insert("meta", &meta);
         self.list_context(ctx, "/", &self.index.newest_first, n);
+        if n == 1 {
+            self.on_this_day_box(ctx);
+        }
     }
 
     /// Renders a prepared page (an article's body is rendered here, once).

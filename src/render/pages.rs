@@ -38,6 +38,9 @@ impl Renderer<'_> {
                 );
             }
         }
+        for (&(m, d), ids) in &self.index.days {
+            pages.extend((1..=page_count(ids.len(), per)).map(|n| Page::OnThisDay(m, d, n)));
+        }
         let listed = pages.iter().filter(|p| p.in_sitemap()).count();
         pages.extend([
             Page::Feed,
@@ -76,6 +79,7 @@ impl Renderer<'_> {
             Page::NotFound => "404.html",
             Page::Search => "search.html",
             Page::Corrections => "corrections.html",
+            Page::OnThisDay(..) => "on-this-day.html",
         }
     }
 }

@@ -44,6 +44,11 @@ pub(crate) fn term_json_feed_path(kind: Kind, slug: &str) -> String {
     format!("{}feed.json", term_path(kind, slug))
 }
 
+/// A calendar day's articles across the years: `/on-this-day/02-21/`.
+pub(crate) fn day_path(month: u32, day: u32) -> String {
+    format!("/on-this-day/{month:02}-{day:02}/")
+}
+
 /// A year's archive: `/2026/`.
 pub(crate) fn year_path(year: i32) -> String {
     format!("/{year:04}/")
@@ -166,6 +171,7 @@ impl Renderer<'_> {
             Page::NotFound => "/404.html".into(),
             Page::Search => SEARCH_DIR.into(),
             Page::Corrections => CORRECTIONS_PATH.into(),
+            Page::OnThisDay(m, d, n) => page_path(&day_path(m, d), n),
         }
     }
 }

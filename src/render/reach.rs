@@ -43,6 +43,11 @@ pub(crate) struct Reach {
     ranks: Vec<usize>,
     /// One of them has corrections: `/corrections/` lists them.
     corrections: bool,
+    /// Calendar days whose on-this-day pages list them, and the days
+    /// beside, which link to those.
+    days: BTreeSet<(u32, u32)>,
+    /// One of them is in the home page's on-this-day box.
+    home_box: bool,
 }
 
 impl Reach {
@@ -79,6 +84,11 @@ impl Reach {
         }
         let date = r.articles[id].date;
         self.months.insert((date.year(), date.month()));
+        let day = (date.month(), date.day());
+        self.days.insert(day);
+        self.days
+            .extend(index.day_neighbours(day).into_iter().flatten());
+        self.home_box |= r.box_articles().contains(&id);
         self.ranks.push(index.rank[id]);
     }
 
@@ -125,6 +135,15 @@ impl Reach {
                 let n = page_count(month.articles.len(), per);
                 pages.extend((1..=n).map(|p| Page::Month(y, m, p)));
             }
+        }
+        for day in &self.days {
+            if let Some(ids) = index.days.get(day) {
+                let n = page_count(ids.len(), per);
+                pages.extend((1..=n).map(|p| Page::OnThisDay(day.0, day.1, p)));
+            }
+        }
+        if self.home_box {
+            pages.push(Page::Home(1));
         }
         let homes = page_count(r.articles.len(), per);
         match (

@@ -91,6 +91,11 @@ fn every_expected_page_exists() {
         "2026/02/",
         "2025/",
         "2025/12/",
+        // on this day: one page per calendar day with articles
+        "on-this-day/01-05/",
+        "on-this-day/02-10/",
+        "on-this-day/02-20/",
+        "on-this-day/12-30/",
         // generated files
         "atom.xml",
         "feed.json",

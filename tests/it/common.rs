@@ -1090,3 +1090,56 @@ impl EventStream {
         }
     }
 }
+
+/// Serves `dir` under `/prefix/` with a plain static file server (no
+/// gazette in it), on a free port; returns the port.
+pub(crate) fn static_server(dir: PathBuf, prefix: &'static str) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let path = target.split('?').next().unwrap_or("/");
+            let found = path.strip_prefix(prefix).map(|rest| {
+                let file = dir.join(rest.trim_start_matches('/'));
+                if file.is_dir() {
+                    file.join("index.html")
+                } else {
+                    file
+                }
+            });
+            let mut stream = stream;
+            match found.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                Some((file, bytes)) => {
+                    let kind = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("js") => "text/javascript",
+                        Some("json") => "application/json",
+                        Some("css") => "text/css",
+                        Some("svg") => "image/svg+xml",
+                        _ => "application/octet-stream",
+                    };
+                    let head = format!(
+                        "HTTP/1.0 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+                        bytes.len()
+                    );
+                    let _ = stream
+                        .write_all(head.as_bytes())
+                        .and_then(|()| stream.write_all(&bytes));
+                }
+                None => {
+                    let _ =
+                        stream.write_all(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                }
+            }
+        }
+    });
+    port
+}

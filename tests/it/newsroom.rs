@@ -268,3 +268,168 @@ fn a_bad_correction_is_an_error_at_its_line() {
     assert!(err.contains("correction 2: `text` is empty"), "{err}");
     assert!(err.contains("correction 3: missing `date`"), "{err}");
 }
+
+/// Runs `gazette build` in the site with the build's clock at `epoch`.
+fn build_at(site: &SiteFixture, epoch: i64) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["build", "-q"])
+        .current_dir(site.root())
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+}
+
+fn day_site() -> SiteFixture {
+    let story = |title: &str, date: &str| md_body(title, date, "", "Body.\n");
+    SiteFixture::new()
+        .article("a.md", story("Leap day talks", "2024-02-29T10:00:00Z"))
+        .article("b.md", story("A year before", "2025-02-28T09:00:00Z"))
+        .article("c.md", story("Two years before", "2024-02-28T09:00:00Z"))
+        .article("d.md", story("Today's news", "2026-02-28T08:00:00Z"))
+        .article("e.md", story("Spring", "2025-03-01T08:00:00Z"))
+        .article("f.md", story("New year", "2026-01-01T08:00:00Z"))
+}
+
+fn texts(doc: &scraper::Html, css: &str) -> Vec<String> {
+    doc.select(&Selector::parse(css).unwrap())
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn on_this_day_pages_list_a_day_across_the_years_and_the_home_page_boxes_the_build_day() {
+    let site = day_site();
+    // 2026-02-28T12:00:00Z
+    build_at(&site, 1_772_280_000);
+    let read = |page: &str| {
+        scraper::Html::parse_document(&std::fs::read_to_string(site.out().join(page)).unwrap())
+    };
+    let day = read("on-this-day/02-28/index.html");
+    assert_eq!(texts(&day, "h1"), ["On this day: 28 February"]);
+    assert_eq!(
+        texts(&day, "section.year > h2"),
+        ["2026", "2025", "2024"],
+        "latest year first"
+    );
+    assert_eq!(
+        texts(&day, "section.year li.card h2"),
+        ["Today's news", "A year before", "Two years before"]
+    );
+    let around = crate::common::attrs(&day, "nav.days a", "href");
+    assert_eq!(
+        around,
+        [
+            format!("{}on-this-day/01-01/", crate::common::BASE),
+            format!("{}on-this-day/02-29/", crate::common::BASE)
+        ]
+    );
+    let leap = read("on-this-day/02-29/index.html");
+    assert_eq!(texts(&leap, "h1"), ["On this day: 29 February"]);
+    assert_eq!(texts(&leap, "section.year li.card h2"), ["Leap day talks"]);
+    // Around the calendar: the last day leads to the first.
+    let last = read("on-this-day/03-01/index.html");
+    assert!(
+        crate::common::attrs(&last, "nav.days a[rel=next]", "href")[0]
+            .ends_with("/on-this-day/01-01/")
+    );
+    assert!(!site.out().join("on-this-day/03-02").exists());
+    // The home page's box: the build day's articles of earlier years.
+    let home = read("index.html");
+    assert_eq!(
+        texts(&home, "#on-this-day h2"),
+        ["On this day, 28 February"]
+    );
+    assert_eq!(
+        texts(&home, "#on-this-day li a"),
+        ["A year before", "Two years before"]
+    );
+    assert_eq!(texts(&home, "#on-this-day .year"), ["2025", "2024"]);
+    // Another build day, another box; a day without earlier years says so.
+    build_at(&site, 1_772_366_400); // 2026-03-01T12:00:00Z
+    let home = read("index.html");
+    assert_eq!(texts(&home, "#on-this-day li a"), ["Spring"]);
+    build_at(&site, 1_767_268_800); // 2026-01-01T12:00:00Z
+    let home = read("index.html");
+    assert_eq!(
+        texts(&home, "#on-this-day p.none"),
+        ["No article of an earlier year on this day."]
+    );
+}
+
+#[test]
+fn the_home_page_s_box_turns_to_the_reader_s_today_in_a_browser() {
+    let Some((chromium, chromedriver)) = crate::chromium::browser_tools() else {
+        return;
+    };
+    use chrono::{Datelike, Duration, Local, Timelike};
+    let today = Local::now();
+    let built_on = today - Duration::days(100);
+    let key = format!("{:02}-{:02}", today.month(), today.day());
+    let site = SiteFixture::new()
+        .article(
+            "a.md",
+            md_body(
+                "The reader's day, years ago",
+                &format!("2020-{key}"),
+                "",
+                "Body.\n",
+            ),
+        )
+        .article(
+            "b.md",
+            md_body(
+                "The build day, years ago",
+                &format!("2021-{:02}-{:02}", built_on.month(), built_on.day()),
+                "",
+                "Body.\n",
+            ),
+        );
+    let port = crate::common::static_server(site.out(), "/archive/");
+    let base = format!("http://127.0.0.1:{port}/archive");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["build", "-q", "--base-url", &base])
+        .current_dir(site.root())
+        .env(
+            "SOURCE_DATE_EPOCH",
+            built_on.with_hour(12).unwrap().timestamp().to_string(),
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let built = std::fs::read_to_string(site.out().join("index.html")).unwrap();
+    assert!(
+        built.contains("The build day, years ago"),
+        "the build day's box"
+    );
+    let browser = crate::chromium::Browser::start(&chromium, &chromedriver);
+    for width in [390, 1280] {
+        browser.emulate(width, "light");
+        browser.goto(&format!("{base}/"));
+        let read = "var box = document.getElementById('on-this-day'); return { day: box.getAttribute('data-day'), \
+                    links: Array.from(box.querySelectorAll('li a')).map(function (a) { return a.textContent; }), \
+                    years: Array.from(box.querySelectorAll('.year')).map(function (y) { return y.textContent; }), \
+                    href: box.querySelector('h2 a').getAttribute('href') };";
+        let seen =
+            crate::common::poll_until("the box to show today", crate::common::PATIENCE, || {
+                let v = browser.js(read)?;
+                if v["day"] == key.as_str() {
+                    Ok(v)
+                } else {
+                    Err(v.to_string())
+                }
+            });
+        assert_eq!(
+            seen["links"],
+            serde_json::json!(["The reader's day, years ago"]),
+            "{seen}"
+        );
+        assert_eq!(seen["years"], serde_json::json!(["2020"]));
+        assert_eq!(seen["href"], format!("{base}/on-this-day/{key}/"));
+        let shot = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("target/screenshots/home-on-this-day-{width}.png"));
+        browser.screenshot(&shot);
+    }
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "console errors {errors:#?}");
+}
