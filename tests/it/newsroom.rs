@@ -3,6 +3,7 @@
 //! by `gazette import` has no `summary`, and its page showed the first
 //! paragraph twice).
 
+use chrono::{Datelike, Duration, Local, Timelike};
 use scraper::Selector;
 
 use crate::common::{md_body, SiteFixture};
@@ -362,7 +363,6 @@ fn the_home_page_s_box_turns_to_the_reader_s_today_in_a_browser() {
     let Some((chromium, chromedriver)) = crate::chromium::browser_tools() else {
         return;
     };
-    use chrono::{Datelike, Duration, Local, Timelike};
     let today = Local::now();
     let built_on = today - Duration::days(100);
     let key = format!("{:02}-{:02}", today.month(), today.day());
