@@ -48,7 +48,7 @@ pub(crate) use frontmatter::parse as parse_front_matter;
 pub(crate) use frontmatter::split;
 pub(crate) use statics::{files_to_copy, read_source};
 pub use templates::DEFAULT_TEMPLATES;
-pub(crate) use templates::{render_error, TemplateSet, FAVICON_SVG, THEME_CSS};
+pub(crate) use templates::{render_error, TemplateSet, FAVICON_SVG, ON_THIS_DAY_JS, THEME_CSS};
 
 use crate::error::{Diagnostic, Error};
 use crate::images::Depth;

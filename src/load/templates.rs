@@ -89,6 +89,9 @@ pub(crate) fn render_error(error: &tera::Error) -> Diagnostic {
     template_diagnostic(error, Path::new("templates"))
 }
 
+/// The home page's "On this day" script, written as `/on-this-day.js`.
+pub(crate) const ON_THIS_DAY_JS: &str = include_str!("../../templates/on-this-day.js");
+
 /// The default theme's stylesheet, written as `/theme.css`.
 pub(crate) const THEME_CSS: &str = include_str!("../../templates/theme.css");
 

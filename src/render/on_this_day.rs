@@ -22,7 +22,7 @@ pub(crate) const BOX_LENGTH: usize = 8;
 struct DayLink {
     /// `21 February`.
     title: String,
-    /// Absolute URL of its first page.
+    /// Absolute URL of its first page (empty when the day has none).
     url: String,
 }
 
@@ -140,7 +140,12 @@ impl Renderer<'_> {
                 }
             })
             .collect();
-        ctx.insert("on_this_day", &self.day_link(day));
+        let mut link = self.day_link(day);
+        if !self.index.days.contains_key(&day) {
+            // No article on that day in any year: no page to link to.
+            link.url = String::new();
+        }
+        ctx.insert("on_this_day", &link);
         ctx.insert("on_this_day_key", &format!("{:02}-{:02}", day.0, day.1));
         ctx.insert("on_this_day_articles", &lines);
     }

@@ -109,6 +109,7 @@ fn every_expected_page_exists() {
         "news-sitemap.xml",
         // the theme's own files
         "favicon.svg",
+        "on-this-day.js",
         // copied as they are
         "humans.txt",
         "img/logo.svg",

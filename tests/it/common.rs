@@ -397,21 +397,33 @@ pub(crate) const JSON_LD_OPEN: &str = "<script type=\"application/ld+json\">";
 pub(crate) const SEARCH_SCRIPT: (&str, &str) =
     ("<script src=\"", "/search/search.js\" defer></script>");
 
+/// The home page's "On this day" script's tag.
+pub(crate) const ON_THIS_DAY_SCRIPT: (&str, &str) =
+    ("<script src=\"", "/on-this-day.js\" defer></script>");
+
 /// `text` without gazette's own script tags: its JSON-LD blocks (returned
-/// parsed) and the search client's tag. Panics unless each JSON-LD block
+/// parsed), the search client's tag and the home page's on-this-day
+/// script's tag. Panics unless each JSON-LD block
 /// holds no `<` at all (so that no title can close the script element
 /// early) and is valid JSON, and unless the client's tag names only a
 /// plain URL.
 #[track_caller]
 pub(crate) fn without_json_ld(text: &str) -> (String, Vec<serde_json::Value>) {
-    let (open, close) = SEARCH_SCRIPT;
+    let (open, _) = SEARCH_SCRIPT;
+    let close = "\" defer></script>";
     let mut text = text.to_string();
     while let Some(start) = text.find(open) {
-        let end = text[start..].find(close).expect("the search tag is closed") + start;
+        let end = text[start..]
+            .find(close)
+            .expect("gazette's script tag is closed")
+            + start;
         let src = &text[start + open.len()..end];
+        let known = [SEARCH_SCRIPT.1, ON_THIS_DAY_SCRIPT.1]
+            .iter()
+            .any(|tail| src.ends_with(tail.trim_end_matches(close)));
         assert!(
-            src.starts_with("http") && !src.contains(['<', '"', '>', ' ']),
-            "search script src {src:?}"
+            known && src.starts_with("http") && !src.contains(['<', '"', '>', ' ']),
+            "script src {src:?}"
         );
         text.replace_range(start..end + close.len(), "");
     }

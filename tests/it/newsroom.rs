@@ -409,7 +409,7 @@ fn the_home_page_s_box_turns_to_the_reader_s_today_in_a_browser() {
         let read = "var box = document.getElementById('on-this-day'); return { day: box.getAttribute('data-day'), \
                     links: Array.from(box.querySelectorAll('li a')).map(function (a) { return a.textContent; }), \
                     years: Array.from(box.querySelectorAll('.year')).map(function (y) { return y.textContent; }), \
-                    href: box.querySelector('h2 a').getAttribute('href') };";
+                    href: box.querySelector('h2 .day').getAttribute('href') };";
         let seen =
             crate::common::poll_until("the box to show today", crate::common::PATIENCE, || {
                 let v = browser.js(read)?;
