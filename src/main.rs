@@ -74,6 +74,10 @@ struct ImportArgs {
     /// caption and credit and the people the caption names.
     #[arg(long)]
     image: Option<PathBuf>,
+    /// The running story it is part of (any spelling of an existing
+    /// story's name resolves to it).
+    #[arg(long)]
+    story: Option<String>,
 }
 
 #[derive(Args)]
@@ -114,6 +118,10 @@ struct NewArgs {
     /// A photo: copied beside the article as its lead photo.
     #[arg(long)]
     image: Option<PathBuf>,
+    /// The running story it is part of ("Ukraine peace talks"; any
+    /// spelling of an existing story's name resolves to it).
+    #[arg(long)]
+    story: Option<String>,
 }
 
 #[derive(Args)]
@@ -257,6 +265,7 @@ fn import(args: ImportArgs) -> ExitCode {
         draft: args.draft,
         dry_run: args.dry_run,
         write_data: args.write_data,
+        story: args.story,
     };
     match gazette::import(&args.root, &text, options) {
         Ok(done) => {
@@ -320,6 +329,7 @@ fn new(args: NewArgs) -> ExitCode {
         date: args.date,
         draft: args.draft,
         image: args.image,
+        story: args.story,
     };
     match gazette::new_article(&args.root, &article) {
         Ok(written) => {

@@ -10,12 +10,15 @@
 //!   front matter ([`names`]);
 //! - links to pages or files of this site that the build does not produce
 //!   ([`links`]; errors);
-//! - two articles with the same slug in different months.
+//! - two articles with the same slug in different months;
+//! - articles that probably belong to a running story but do not say so
+//!   ([`stories`]; notes).
 //!
 //! Every article body is read once and scanned in one pass.
 
 mod links;
 mod names;
+mod stories;
 
 // `gazette import` finds the people and countries of a wire story with it.
 pub(crate) use names::NameScanner;
@@ -58,6 +61,7 @@ fn check_site(site: &Site, unreadable: &HashSet<PathBuf>) -> Vec<Diagnostic> {
     found.extend(name_variants(site));
     found.extend(unknown_countries(site));
     found.extend(slugs_in_two_months(site));
+    found.extend(stories::story_suggestions(site));
     found.extend(scan_bodies(site, unreadable));
     found
 }

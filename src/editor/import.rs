@@ -25,6 +25,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Append the suggested entries to data/people.yaml.
     pub write_data: bool,
+    /// The running story it is part of (an existing story by any spelling).
+    pub story: Option<String>,
 }
 
 /// What an import found and wrote.
@@ -80,6 +82,10 @@ pub fn import(root: &Path, text: &str, options: ImportOptions) -> Result<Importe
         pictured: caption_people(&story, &entities, &index),
     };
     let mut front = front_matter(&story, &date, &findings, options.draft);
+    let mut story_notes = Vec::new();
+    if let Some(name) = options.story.as_deref().filter(|s| !s.trim().is_empty()) {
+        front.push_str(&super::story_line(&index, name, &mut story_notes));
+    }
     if let Some(attached) = &attached {
         front.push_str(&attached.front_matter(&described));
     }
@@ -91,6 +97,7 @@ pub fn import(root: &Path, text: &str, options: ImportOptions) -> Result<Importe
         .join("\n\n");
     let text = format!("{front}---\n{body}\n");
     let mut report = report(&story, &date, &findings);
+    report.extend(story_notes);
     report.extend(photo_report(attached.as_ref(), &described));
     let suggestions = suggestions(&findings);
     if !options.dry_run {

@@ -49,3 +49,32 @@ fn create(path: &Path, text: &str) -> Result<()> {
 fn yaml_quoted(s: &str) -> String {
     serde_json::to_string(s).expect("a string serialises")
 }
+
+/// The front-matter line `story: "..."` for the story written as `written`:
+/// an existing story by the name the site knows it by (any spelling
+/// resolves), else a new one; what was decided goes to `notes`.
+fn story_line(index: &crate::model::Index, written: &str, notes: &mut Vec<String>) -> String {
+    let written = written.trim();
+    let name = match index.stories.resolve(written) {
+        Some(story) => {
+            let count = story.articles.len();
+            if story.name != written {
+                notes.push(format!(
+                    "story `{written}` written as the site knows it: `{}`",
+                    story.name
+                ));
+            }
+            notes.push(format!(
+                "part of the story `{}` ({count} article{} so far)",
+                story.name,
+                if count == 1 { "" } else { "s" }
+            ));
+            story.name.clone()
+        }
+        None => {
+            notes.push(format!("starts a new story: `{written}`"));
+            written.to_string()
+        }
+    };
+    format!("story: {}\n", yaml_quoted(&name))
+}

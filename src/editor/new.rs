@@ -28,6 +28,8 @@ pub struct NewArticle {
     pub draft: bool,
     /// A photo to copy beside the article as its lead photo.
     pub image: Option<PathBuf>,
+    /// The running story it is part of (an existing story by any spelling).
+    pub story: Option<String>,
 }
 
 /// What `new` wrote, and what the editor should know about it.
@@ -97,6 +99,16 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<Written> {
     ] {
         let list: Vec<String> = names.iter().map(|n| yaml_quoted(n)).collect();
         text.push_str(&format!("{key}: [{}]\n", list.join(", ")));
+    }
+    if let Some(story) = article.story.as_deref().filter(|s| !s.trim().is_empty()) {
+        // The stories of the articles that load (no page is made).
+        let index = match load::read_what_loads(root, &load::LoadOptions::default()) {
+            Ok((Some(inputs), _)) => {
+                crate::model::Index::build(&inputs.content.articles, &entities)
+            }
+            _ => crate::model::Index::default(),
+        };
+        text.push_str(&super::story_line(&index, story, &mut warnings));
     }
     text.push_str("summary: \"\"\n");
     if article.draft {

@@ -71,9 +71,10 @@ pub(crate) struct Known {
     articles: HashMap<String, (FileStamp, Article)>,
 }
 
-/// The stored article's shape: a new field (`standfirst`, 2) makes the
-/// older records unreadable, so the number changes with it.
-const ARTICLE_FORMAT: u32 = 2;
+/// The stored article's shape: a new field (`standfirst`, 2;
+/// `corrections` and `story`, 3) makes the older records unreadable, so
+/// the number changes with it.
+const ARTICLE_FORMAT: u32 = 3;
 
 /// What the parsed articles depend on besides their files.
 pub(crate) fn key(tz: chrono_tz::Tz, content_dir: &Path) -> String {

@@ -50,6 +50,8 @@ pub(crate) struct Article {
     pub(crate) updated: Option<DateTime<FixedOffset>>,
     /// `corrections`, oldest first.
     pub(crate) corrections: Vec<Correction>,
+    /// `story`: the running story it belongs to, as written.
+    pub(crate) story: Option<String>,
     /// `source`.
     pub(crate) source: Option<String>,
     /// `url` of the original story (http, https or mailto).
@@ -418,6 +420,7 @@ fn parse_with(
         date,
         updated,
         corrections,
+        story: nonempty(fm.story.take()),
         source: nonempty(fm.source),
         url,
         location: nonempty(fm.location),

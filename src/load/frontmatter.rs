@@ -288,6 +288,8 @@ pub(crate) struct FrontMatter {
     pub(crate) pictured: Names,
     /// `corrections`: what was corrected, and when.
     pub(crate) corrections: Vec<CorrectionField>,
+    /// `story`: the running story the article belongs to.
+    pub(crate) story: Option<Text>,
     /// Every other key, for templates (`article.extra`).
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
     /// The values of the wrong shape, each at its position.
@@ -340,6 +342,7 @@ impl FrontMatter {
             "tags" => self.tags = entry.decode::<Option<Names>>()?.unwrap_or_default(),
             "image" => self.image = entry.decode::<Option<AnImage>>()?.map(|i| i.0),
             "pictured" => self.pictured = entry.decode::<Option<Names>>()?.unwrap_or_default(),
+            "story" => self.story = text(entry)?,
             "corrections" => {
                 self.corrections = entry
                     .decode::<Option<Vec<CorrectionField>>>()?

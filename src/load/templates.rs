@@ -50,6 +50,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "on-this-day.html",
         include_str!("../../templates/on-this-day.html"),
     ),
+    ("stories.html", include_str!("../../templates/stories.html")),
+    ("story.html", include_str!("../../templates/story.html")),
     ("entry.xml", include_str!("../../templates/entry.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     (

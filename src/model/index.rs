@@ -75,6 +75,8 @@ pub(crate) struct Index {
     /// date), each newest first, so the latest year first: the
     /// on-this-day pages.
     pub(crate) days: BTreeMap<(u32, u32), Vec<ArticleId>>,
+    /// The story threads.
+    pub(crate) stories: super::Stories,
 }
 
 /// The people articles' photos show, resolved to the people of the index
@@ -131,7 +133,9 @@ impl Index {
             &taxonomies[Kind::People as usize],
             entities,
         );
+        let stories = super::Stories::build(articles, &newest_first);
         Index {
+            stories,
             newest_first,
             rank,
             taxonomies,

@@ -3,7 +3,8 @@
 //! [`countries`] and the people directory of [`people`]), the indexes of
 //! people, countries, tags, years and months ([`index`]), and what can be
 //! derived from them: mentions per month, co-mentions, related articles
-//! ([`insights`]). [`Kind`] is the vocabulary all of them share.
+//! ([`insights`]); and the story threads front matter names ([`stories`]).
+//! [`Kind`] is the vocabulary all of them share.
 //!
 //! Everything here is built from `load`'s values and read by `render` and
 //! `check`; it never reads a file, renders a page or knows a URL.
@@ -14,6 +15,7 @@ mod index;
 mod insights;
 mod kind;
 mod people;
+mod stories;
 
 pub(crate) use countries::{CountryEntry, Registry};
 pub(crate) use entities::Entities;
@@ -24,3 +26,4 @@ pub(crate) use kind::Kind;
 #[cfg(test)]
 pub(crate) use people::VariantGroup;
 pub(crate) use people::{likely_variants, suggestion_yaml, People, PersonEntry};
+pub(crate) use stories::{Stories, StoryId};

@@ -28,7 +28,10 @@ impl Renderer<'_> {
             .iter()
             .flat_map(|&id| self.articles[id].corrections.iter().map(move |c| (id, c)))
             .collect();
-        all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(a.0.cmp(&b.0)));
+        // Ties by the articles' order newest first, never by their ids,
+        // which an unrelated article's rename shifts.
+        let rank = &self.index.rank;
+        all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(rank[a.0].cmp(&rank[b.0])));
         ctx.shows(all.iter().map(|(id, _)| *id));
         let listed: Vec<Listed> = all
             .iter()

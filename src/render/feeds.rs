@@ -56,7 +56,7 @@ impl Renderer<'_> {
     }
 
     /// The variables of `atom.xml`: the feed itself and its entries.
-    fn insert_feed(
+    pub(super) fn insert_feed(
         &self,
         ctx: &mut PageContext,
         ids: &[ArticleId],

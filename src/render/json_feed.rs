@@ -51,24 +51,46 @@ struct Item<'a> {
     tags: Vec<String>,
 }
 
+/// Whose feed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FeedOf {
+    /// The site's.
+    Site,
+    /// A person's or country's.
+    Term(Kind, TermId),
+    /// A story's.
+    Story(crate::model::StoryId),
+}
+
 impl Renderer<'_> {
-    /// The site's JSON Feed (`term` `None`) or a person's or country's.
-    pub(super) fn json_feed_context(&self, ctx: &mut PageContext, term: Option<(Kind, TermId)>) {
-        let (ids, title, path, home) = match term {
-            None => {
+    /// A JSON Feed: the site's, a person's or country's, or a story's.
+    pub(super) fn json_feed_context(&self, ctx: &mut PageContext, of: FeedOf) {
+        let (ids, title, path, home) = match of {
+            FeedOf::Story(s) => {
+                let story = &self.index.stories.list[s];
+                let (ids, _) = self.story_latest(s);
+                let page = paths::story_path(&story.slug);
+                (
+                    ids,
+                    format!("{} · {}", story.name, self.config.title),
+                    format!("{page}feed.json"),
+                    page,
+                )
+            }
+            FeedOf::Site => {
                 let n = self.index.newest_first.len().min(FEED_LENGTH);
                 (
-                    &self.index.newest_first[..n],
+                    self.index.newest_first[..n].to_vec(),
                     self.config.title.clone(),
                     paths::JSON_FEED_PATH.to_string(),
                     "/".to_string(),
                 )
             }
-            Some((kind, t)) => {
+            FeedOf::Term(kind, t) => {
                 let term = &self.index.taxonomy(kind).terms[t];
                 let n = term.articles.len().min(TERM_FEED_LENGTH);
                 (
-                    &term.articles[..n],
+                    term.articles[..n].to_vec(),
                     format!("{} · {}", term.name, self.config.title),
                     paths::term_json_feed_path(kind, &term.slug),
                     paths::term_path(kind, &term.slug),

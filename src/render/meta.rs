@@ -104,6 +104,10 @@ impl Meta {
             "contentLocation": places(view),
             "keywords": tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         });
+        if let Some(story) = &view.story {
+            article["isPartOf"] =
+                json!({"@type": "WebPage", "@id": story.url, "url": story.url, "name": story.name});
+        }
         if !view.corrections.is_empty() {
             let corrections: Vec<_> = view
                 .corrections

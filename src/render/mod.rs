@@ -22,6 +22,7 @@ mod paths;
 mod photo;
 mod profile;
 mod reach;
+mod stories;
 mod timeline;
 mod views;
 
@@ -43,8 +44,9 @@ pub(crate) use views::{display_date, Card, Cards};
 use crate::error::Diagnostic;
 use crate::load::{self, Article, ArticleId, Config, TemplateHashes};
 use crate::markdown;
-use crate::model::{related, Entities, Index, Kind, Term, TermId};
+use crate::model::{related, Entities, Index, Kind, StoryId, Term, TermId};
 use chrono::{DateTime, Datelike, Utc};
+use json_feed::FeedOf;
 use meta::{crumbs, Meta};
 use paths::term_path;
 /// The most photos a person's page shows of them.
@@ -56,7 +58,7 @@ use views::{ArticleView, MonthLink, Paginator, SiteView, TermSummary, YearLink};
 const TOP_TERMS: usize = 20;
 
 /// What a page fails with when its article's file changed since it was
-/// read (a body saved again while a pass renders).
+/// read (a body saved again, or the file deleted, while a pass renders).
 const CHANGED_DURING_BUILD: &str = "the file changed during the build: build again";
 
 /// True for the error of a page whose article's file changed since it was
@@ -115,6 +117,14 @@ pub(crate) enum Page {
     /// Page `n` of `/on-this-day/MM-DD/`: the articles of a calendar day,
     /// latest year first.
     OnThisDay(u32, u32, usize),
+    /// `/stories/`: the story threads, the latest first.
+    Stories,
+    /// `/stories/<slug>/`: a story's articles, oldest first.
+    Story(StoryId),
+    /// `/stories/<slug>/atom.xml`.
+    StoryFeed(StoryId),
+    /// `/stories/<slug>/feed.json`.
+    StoryJsonFeed(StoryId),
 }
 
 /// Renders pages of one loaded site, from its metadata, its cards and its
@@ -214,8 +224,8 @@ impl<'a> Renderer<'a> {
             Page::Month(y, m, n) => self.year_context(&mut ctx, y, Some(m), n),
             Page::Feed => error = self.feed_context(&mut ctx),
             Page::TermFeed(kind, t) => error = self.term_feed_context(&mut ctx, kind, t),
-            Page::JsonFeed => self.json_feed_context(&mut ctx, None),
-            Page::TermJsonFeed(kind, t) => self.json_feed_context(&mut ctx, Some((kind, t))),
+            Page::JsonFeed => self.json_feed_context(&mut ctx, FeedOf::Site),
+            Page::TermJsonFeed(kind, t) => self.json_feed_context(&mut ctx, FeedOf::Term(kind, t)),
             Page::Sitemap => self.sitemap_context(&mut ctx, None),
             Page::SitemapPart(n) => self.sitemap_context(&mut ctx, Some(n)),
             Page::NewsSitemap => self.news_context(&mut ctx),
@@ -241,6 +251,10 @@ impl<'a> Renderer<'a> {
             }
             Page::Corrections => self.corrections_context(&mut ctx, &permalink),
             Page::OnThisDay(m, d, n) => self.day_context(&mut ctx, (m, d), n, &permalink),
+            Page::Stories => self.stories_context(&mut ctx, &permalink),
+            Page::Story(s) => self.story_context(&mut ctx, s, &permalink),
+            Page::StoryFeed(s) => error = self.story_feed_context(&mut ctx, s),
+            Page::StoryJsonFeed(s) => self.json_feed_context(&mut ctx, FeedOf::Story(s)),
             Page::Robots => {}
         }
         // A card whose template failed fails the pages that show it.
@@ -269,6 +283,7 @@ impl<'a> Renderer<'a> {
         self.insert_card(ctx, "newer", newer);
         self.insert_card(ctx, "older", older);
         self.insert_cards(ctx, "related", &related(self.index, id));
+        self.story_box(ctx, id);
     }
 
     /// Home page `n`: the newest articles first.
@@ -351,8 +366,12 @@ impl<'a> Renderer<'a> {
     /// page mixing old metadata with a new body.
     fn article_body(&self, id: ArticleId) -> Result<String, Diagnostic> {
         let article = &self.articles[id];
-        let text = std::fs::read_to_string(&article.file)
-            .map_err(|e| Diagnostic::file(&article.file, format!("cannot read: {e}")))?;
+        // A file deleted since it was read is a change still to come, as
+        // one saved again is (the preview's deletion follows).
+        let text = std::fs::read_to_string(&article.file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Diagnostic::file(&article.file, CHANGED_DURING_BUILD),
+            _ => Diagnostic::file(&article.file, format!("cannot read: {e}")),
+        })?;
         let body = load::body(&text)
             .filter(|b| xxhash_rust::xxh3::xxh3_64(b.as_bytes()) == article.body_hash)
             .ok_or_else(|| Diagnostic::file(&article.file, CHANGED_DURING_BUILD))?;
@@ -394,6 +413,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(views::CorrectionView::of)
                 .collect(),
+            story: self.index.stories.of_article[id].map(|s| self.story_link(s)),
         }
     }
 

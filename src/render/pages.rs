@@ -41,6 +41,10 @@ impl Renderer<'_> {
         for (&(m, d), ids) in &self.index.days {
             pages.extend((1..=page_count(ids.len(), per)).map(|n| Page::OnThisDay(m, d, n)));
         }
+        pages.push(Page::Stories);
+        for s in 0..self.index.stories.list.len() {
+            pages.extend([Page::Story(s), Page::StoryFeed(s), Page::StoryJsonFeed(s)]);
+        }
         let listed = pages.iter().filter(|p| p.in_sitemap()).count();
         pages.extend([
             Page::Feed,
@@ -80,6 +84,10 @@ impl Renderer<'_> {
             Page::Search => "search.html",
             Page::Corrections => "corrections.html",
             Page::OnThisDay(..) => "on-this-day.html",
+            Page::Stories => "stories.html",
+            Page::Story(_) => "story.html",
+            Page::StoryFeed(_) => "atom.xml",
+            Page::StoryJsonFeed(_) => "feed.json",
         }
     }
 }

@@ -49,6 +49,14 @@ pub(crate) fn day_path(month: u32, day: u32) -> String {
     format!("/on-this-day/{month:02}-{day:02}/")
 }
 
+/// The story threads: `/stories/`.
+pub(crate) const STORIES_PATH: &str = "/stories/";
+
+/// A story's page: `/stories/ukraine-peace-talks/`.
+pub(crate) fn story_path(slug: &str) -> String {
+    format!("{STORIES_PATH}{slug}/")
+}
+
 /// A year's archive: `/2026/`.
 pub(crate) fn year_path(year: i32) -> String {
     format!("/{year:04}/")
@@ -139,6 +147,8 @@ impl Page {
                 | Page::Feed
                 | Page::JsonFeed
                 | Page::TermJsonFeed(..)
+                | Page::StoryFeed(_)
+                | Page::StoryJsonFeed(_)
                 | Page::Sitemap
                 | Page::SitemapPart(_)
                 | Page::NewsSitemap
@@ -172,6 +182,14 @@ impl Renderer<'_> {
             Page::Search => SEARCH_DIR.into(),
             Page::Corrections => CORRECTIONS_PATH.into(),
             Page::OnThisDay(m, d, n) => page_path(&day_path(m, d), n),
+            Page::Stories => STORIES_PATH.into(),
+            Page::Story(s) => story_path(&self.index.stories.list[s].slug),
+            Page::StoryFeed(s) => {
+                format!("{}atom.xml", story_path(&self.index.stories.list[s].slug))
+            }
+            Page::StoryJsonFeed(s) => {
+                format!("{}feed.json", story_path(&self.index.stories.list[s].slug))
+            }
         }
     }
 }

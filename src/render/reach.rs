@@ -48,6 +48,9 @@ pub(crate) struct Reach {
     days: BTreeSet<(u32, u32)>,
     /// One of them is in the home page's on-this-day box.
     home_box: bool,
+    /// Stories (by key) they are in: the story's page and feeds, and
+    /// `/stories/`.
+    stories: BTreeSet<String>,
 }
 
 impl Reach {
@@ -89,6 +92,22 @@ impl Reach {
         self.days
             .extend(index.day_neighbours(day).into_iter().flatten());
         self.home_box |= r.box_articles().contains(&id);
+        let stories = &index.stories;
+        if let Some(s) = stories.of_article[id] {
+            let story = &stories.list[s];
+            self.stories.insert(story.key.clone());
+            let (before, after) = stories.neighbours(id);
+            // Each article's box names the story as its first article does.
+            let all = story.articles.first() == Some(&id);
+            let boxes: Vec<ArticleId> = if all {
+                story.articles.clone()
+            } else {
+                [before, after].into_iter().flatten().collect()
+            };
+            for a in boxes {
+                self.articles.insert(r.articles[a].rel.clone());
+            }
+        }
         self.ranks.push(index.rank[id]);
     }
 
@@ -144,6 +163,14 @@ impl Reach {
         }
         if self.home_box {
             pages.push(Page::Home(1));
+        }
+        if !self.stories.is_empty() {
+            pages.push(Page::Stories);
+        }
+        for key in &self.stories {
+            if let Some(s) = index.stories.find(key) {
+                pages.extend([Page::Story(s), Page::StoryFeed(s), Page::StoryJsonFeed(s)]);
+            }
         }
         let homes = page_count(r.articles.len(), per);
         match (

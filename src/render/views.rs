@@ -234,6 +234,8 @@ pub(crate) struct ArticleView<'a> {
     pub(crate) content: &'a str,
     /// Its corrections, oldest first.
     pub(crate) corrections: Vec<CorrectionView>,
+    /// The story it is part of.
+    pub(crate) story: Option<super::stories::StoryLink<'a>>,
 }
 
 /// A correction as templates see it.

@@ -100,6 +100,7 @@ fn every_expected_page_exists() {
         "atom.xml",
         "feed.json",
         "/corrections/",
+        "/stories/",
         "sitemap.xml",
         "robots.txt",
         "404.html",

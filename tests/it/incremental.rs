@@ -59,6 +59,15 @@ fn article(rng: &mut Rng, n: usize) -> String {
         0 => format!("![Photo](/p{}.jpg \"Caption {n}\")\n\n", rng.below(2)),
         _ => String::new(),
     };
+    // Some are part of a story, spelt one way or another: an edit moves an
+    // article into a story, out of it, or to another. Drawn aside, so that
+    // the seeds' sequence of edits is what it was before stories.
+    let mut aside = Rng(rng.0 ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let story = match aside.below(3) {
+        0 => "story: \"Peace talks\"\n",
+        1 => "story: \"peace  TALKS\"\n",
+        _ => "",
+    };
     // Some were corrected: an edit moves an article onto /corrections/,
     // off it, or changes its correction.
     let corrections = match rng.below(4) {
@@ -69,7 +78,7 @@ fn article(rng: &mut Rng, n: usize) -> String {
         _ => String::new(),
     };
     format!(
-        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}{corrections}---\nFirst paragraph {n}.\n\n{body_photo}Body {}.\n",
+        "---\ntitle: \"Article {n} <b>\"\ndate: {year}-{month:02}-{day:02}T{hour:02}:00:00Z\npeople: [{people}]\ncountries: [{countries}]\ntags: [{tags}]\n{summary}{draft}{image}{corrections}{story}---\nFirst paragraph {n}.\n\n{body_photo}Body {}.\n",
         rng.next() % 1000
     )
 }
