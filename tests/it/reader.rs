@@ -12,7 +12,7 @@ use crate::chromium::{browser_tools, Browser};
 use crate::common::{md, poll_until, Serving, SiteFixture, PATIENCE};
 
 /// The pages of the example site a reader lands on most.
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 8] = [
     ("home", "/"),
     (
         "article",
@@ -25,6 +25,8 @@ const PAGES: [(&str, &str); 6] = [
     ("month-photo", "/2025/03/"),
     ("person", "/people/volodymyr-zelenskiy/"),
     ("country", "/countries/ukraine/"),
+    ("story", "/stories/coalition-of-the-willing/"),
+    ("on-this-day", "/on-this-day/03-02/"),
 ];
 
 /// What a page looks like to the test: its size, its colours, its parts,
