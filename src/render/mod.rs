@@ -15,6 +15,7 @@ mod corrections;
 mod feeds;
 mod json_feed;
 mod links;
+mod map;
 mod meta;
 mod on_this_day;
 mod pages;
@@ -37,6 +38,7 @@ use context::PageContext;
 pub(crate) use context::PageSink;
 pub(crate) use feeds::sitemap_parts;
 pub(crate) use links::{join_relative, SiteLinks};
+pub(crate) use map::world_svg;
 pub(crate) use paths::{file_of, role_of, taxonomy_path, FileRole, SEARCH_DIR};
 pub(crate) use reach::{changes_every_page, Reach};
 pub(crate) use views::{display_date, Card, Cards};
@@ -539,6 +541,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("letters", &views::by_letter(&terms));
         ctx.insert("terms", &terms);
         ctx.insert("top", &top);
+        if kind == Kind::Countries {
+            let (map, legend) = self.countries_map();
+            ctx.insert("world_map", &map);
+            ctx.insert("map_legend", &legend);
+        }
     }
 
     fn term_context(&self, ctx: &mut PageContext, kind: Kind, t: TermId, n: usize) {
@@ -580,6 +587,12 @@ impl<'a> Renderer<'a> {
         if kind == Kind::People && n == 1 {
             self.pictured_context(ctx, t);
         }
+        let map = match (kind, n) {
+            (Kind::Countries, 1) => Some(self.country_map(t)),
+            (Kind::People, 1) => self.person_map(t),
+            _ => None,
+        };
+        ctx.insert("term_map", &map);
         self.list_context(ctx, &base, &term.articles, n);
     }
 

@@ -18,8 +18,13 @@ use crate::search;
 
 /// The theme's files that are not pages: its stylesheet, the code
 /// highlighting stylesheet and its icon.
-pub(crate) const GENERATED: [&str; 4] =
-    ["theme.css", "syntax.css", "favicon.svg", "on-this-day.js"];
+pub(crate) const GENERATED: [&str; 5] = [
+    "theme.css",
+    "syntax.css",
+    "favicon.svg",
+    "on-this-day.js",
+    "world.svg",
+];
 
 /// Where the bytes of one output file come from, as
 /// [`Site::file_sources`] lists them.
@@ -194,13 +199,14 @@ impl Site {
     /// The files of the default theme that are not pages, by site path
     /// without its `/` ([`GENERATED`]): a static file of the same path
     /// replaces one.
-    pub(super) fn generated_files(&self) -> [(&'static str, String); 4] {
+    pub(super) fn generated_files(&self) -> [(&'static str, String); 5] {
         let syntax = markdown::stylesheet(&self.config.highlight_theme);
         [
             (GENERATED[0], load::THEME_CSS.to_string()),
             (GENERATED[1], syntax),
             (GENERATED[2], load::FAVICON_SVG.to_string()),
             (GENERATED[3], load::ON_THIS_DAY_JS.to_string()),
+            (GENERATED[4], crate::render::world_svg()),
         ]
     }
 

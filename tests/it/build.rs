@@ -111,6 +111,7 @@ fn every_expected_page_exists() {
         // the theme's own files
         "favicon.svg",
         "on-this-day.js",
+        "world.svg",
         // copied as they are
         "humans.txt",
         "img/logo.svg",

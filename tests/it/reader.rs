@@ -12,7 +12,7 @@ use crate::chromium::{browser_tools, Browser};
 use crate::common::{md, poll_until, Serving, SiteFixture, PATIENCE};
 
 /// The pages of the example site a reader lands on most.
-const PAGES: [(&str, &str); 8] = [
+const PAGES: [(&str, &str); 9] = [
     ("home", "/"),
     (
         "article",
@@ -26,6 +26,7 @@ const PAGES: [(&str, &str); 8] = [
     ("person", "/people/volodymyr-zelenskiy/"),
     ("country", "/countries/ukraine/"),
     ("story", "/stories/coalition-of-the-willing/"),
+    ("countries", "/countries/"),
     ("on-this-day", "/on-this-day/03-02/"),
 ];
 
