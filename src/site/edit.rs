@@ -125,6 +125,7 @@ impl Site {
         changed: Changed,
         options: &LoadOptions,
     ) -> Result<Option<Edited>> {
+        let hidden_before = self.hidden_originals();
         let mut copies = changed.copies;
         for path in changed.content_other {
             match self.note_content_other(&path) {
@@ -153,6 +154,14 @@ impl Site {
         } else {
             self.update_articles(&edited_articles, options)?
         };
+        // A photo's original the site now shows only through its copies, or
+        // no longer: published or removed as a copied file.
+        let hidden_after = self.hidden_originals();
+        for (rel, file) in hidden_before.symmetric_difference(&hidden_after) {
+            if !copies.iter().any(|(r, _)| r == rel) {
+                copies.push((rel.clone(), file.clone()));
+            }
+        }
         // A generated file may have been shadowed by a static file that is now gone.
         let unshadows = copies
             .iter()

@@ -210,6 +210,24 @@ impl Site {
         ]
     }
 
+    /// The originals (site path without its `/`, and file) of the photos
+    /// the site shows only through their copies.
+    pub(crate) fn hidden_originals(&self) -> std::collections::BTreeSet<(String, PathBuf)> {
+        self.photos()
+            .filter(|p| {
+                p.probe
+                    .as_ref()
+                    .is_some_and(|probe| !images::publishes_original(probe, &self.config.images))
+            })
+            .map(|p| {
+                (
+                    p.site_path.trim_start_matches('/').to_string(),
+                    p.file.clone(),
+                )
+            })
+            .collect()
+    }
+
     /// True when the file at `rel` (a site path without its `/`) is the
     /// original of a photo the site shows only through its copies.
     pub(crate) fn is_unpublished_original(&self, rel: &str) -> bool {
