@@ -46,13 +46,8 @@ pub struct Imported {
 pub fn import(root: &Path, text: &str, options: ImportOptions) -> Result<Imported> {
     let config = Config::load(root)?;
     let entities = load::load_entities(root).map_err(Error::Input)?;
-    // The people of earlier articles are known too: the index of those
-    // that load (no page or card is made for it).
-    let loaded = load::read_what_loads(root, &load::LoadOptions::default());
-    let index = match loaded {
-        Ok((Some(inputs), _)) => Index::build(&inputs.content.articles, &entities),
-        _ => Index::default(),
-    };
+    // The people of earlier articles are known too.
+    let index = super::loaded_index(root, &entities);
     let story = wire::parse(text).ok_or_else(|| {
         Error::one(Diagnostic::file(
             "-",

@@ -78,3 +78,12 @@ fn story_line(index: &crate::model::Index, written: &str, notes: &mut Vec<String
     };
     format!("story: {}\n", yaml_quoted(&name))
 }
+
+/// The index of the site's articles that load (no page or card is made):
+/// the people and stories of earlier articles, for `new` and `import`.
+fn loaded_index(root: &Path, entities: &crate::model::Entities) -> crate::model::Index {
+    match crate::load::read_what_loads(root, &crate::load::LoadOptions::default()) {
+        Ok((Some(inputs), _)) => crate::model::Index::build(&inputs.content.articles, entities),
+        _ => crate::model::Index::default(),
+    }
+}

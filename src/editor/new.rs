@@ -101,13 +101,7 @@ pub fn new_article(root: &Path, article: &NewArticle) -> Result<Written> {
         text.push_str(&format!("{key}: [{}]\n", list.join(", ")));
     }
     if let Some(story) = article.story.as_deref().filter(|s| !s.trim().is_empty()) {
-        // The stories of the articles that load (no page is made).
-        let index = match load::read_what_loads(root, &load::LoadOptions::default()) {
-            Ok((Some(inputs), _)) => {
-                crate::model::Index::build(&inputs.content.articles, &entities)
-            }
-            _ => crate::model::Index::default(),
-        };
+        let index = super::loaded_index(root, &entities);
         text.push_str(&super::story_line(&index, story, &mut warnings));
     }
     text.push_str("summary: \"\"\n");

@@ -27,4 +27,6 @@ mod preview;
 mod reader;
 mod search;
 mod serve;
+mod stories;
 mod validity;
+mod world_map;
