@@ -4,7 +4,7 @@
 //! order (each in parallel, bounded), the deletions follow, and the
 //! record says what was done.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -122,18 +122,25 @@ fn choose(config: &Config, root: &Path, name: Option<&str>) -> Result<Target> {
     })
 }
 
-/// Each output file's stored hash: its bytes' hash and its headers'.
+/// Each output file's stored hash (its bytes' hash and its headers') and
+/// its headers, held once for all the files that share them (a site has a
+/// handful of distinct headers and up to millions of files).
 fn stored_hashes(
     files: &BTreeMap<String, crate::output::Stamp>,
     target: &Target,
-) -> BTreeMap<String, (u64, Headers)> {
+) -> BTreeMap<String, (u64, Arc<Headers>)> {
+    let mut shared: HashMap<Headers, (Arc<Headers>, u64)> = HashMap::new();
     files
         .iter()
         .map(|(path, stamp)| {
             let headers = headers_for(path, target);
+            let (headers, headers_hash) = shared
+                .entry(headers)
+                .or_insert_with_key(|h| (Arc::new(h.clone()), h.hash()))
+                .clone();
             let mut both = [0u8; 16];
             both[..8].copy_from_slice(&stamp.hash.to_le_bytes());
-            both[8..].copy_from_slice(&headers.hash().to_le_bytes());
+            both[8..].copy_from_slice(&headers_hash.to_le_bytes());
             (path.clone(), (xxhash_rust::xxh3::xxh3_64(&both), headers))
         })
         .collect()
@@ -143,7 +150,7 @@ struct Job {
     output: PathBuf,
     target: Target,
     bucket: Bucket,
-    local: BTreeMap<String, (u64, Headers)>,
+    local: BTreeMap<String, (u64, Arc<Headers>)>,
     /// The manifest's hash of each file's bytes, checked as it is read.
     files_hash: BTreeMap<String, u64>,
 }

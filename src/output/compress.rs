@@ -7,7 +7,7 @@
 use std::io::Write;
 
 /// A compression of a file's body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Encoding {
     /// `Content-Encoding: gzip`, sibling `.gz`.
     Gzip,
