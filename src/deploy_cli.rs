@@ -53,7 +53,11 @@ pub(crate) fn run(args: DeployArgs) -> ExitCode {
                 done.target,
                 done.bucket,
                 done.uploaded,
-                human_bytes(done.uploaded_bytes),
+                if done.dry_run && done.compressed {
+                    format!("{} before compression", human_bytes(done.uploaded_bytes))
+                } else {
+                    human_bytes(done.uploaded_bytes)
+                },
                 done.unchanged,
                 done.deleted,
                 done.known_from,

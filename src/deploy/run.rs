@@ -44,8 +44,11 @@ pub struct DeployReport {
     pub bucket: String,
     /// Files sent (or to send).
     pub uploaded: usize,
-    /// Their bytes as stored (compressed when the target says so).
+    /// Their bytes as stored (compressed when the target says so), or,
+    /// in a dry run, as built.
     pub uploaded_bytes: u64,
+    /// The target stores text compressed (a dry run's bytes are before it).
+    pub compressed: bool,
     /// Files the bucket already held as built.
     pub unchanged: usize,
     /// Keys deleted (or to delete).
@@ -177,6 +180,7 @@ impl Job {
             ..DeployReport::default()
         };
         report.actions = actions(&plan);
+        report.compressed = self.target.precompress.is_some();
         if options.dry_run {
             report.uploaded_bytes = plan
                 .uploads

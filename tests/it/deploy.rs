@@ -496,6 +496,14 @@ fn precompressed_bodies_carry_their_encoding() {
         Some("public, max-age=60")
     );
     assert_published(&moto, &built);
+    // A dry run does not compress: it says its bytes are the built files'.
+    fixture.put(
+        "content/2026/01/story-0.md",
+        story("Story number 0", "2026-01-01", "", "Edited."),
+    );
+    build(&fixture);
+    let dry = ok(&gazette(&fixture, &["deploy", "--dry-run"]));
+    assert!(dry.contains(" before compression)"), "{dry}");
 }
 
 /// A loopback proxy in front of moto that drops one connection in
