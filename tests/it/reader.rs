@@ -59,6 +59,29 @@ return {
   contrast: worst
 };"#;
 
+/// The example site served by `gazette serve` from a fresh folder, and a
+/// browser to read it with.
+struct Example {
+    /// The preview's folder, kept for as long as the server runs.
+    _out: tempfile::TempDir,
+    serving: Serving,
+    browser: Browser,
+}
+
+/// The example site in a browser; `None` (the test is skipped, or fails
+/// on CI) without the browser.
+fn example() -> Option<Example> {
+    let (chromium, chromedriver) = browser_tools()?;
+    let out = tempfile::tempdir().unwrap();
+    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
+    let browser = Browser::start(&chromium, &chromedriver);
+    Some(Example {
+        _out: out,
+        serving,
+        browser,
+    })
+}
+
 fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
 }
@@ -77,12 +100,14 @@ fn open(browser: &Browser, url: &str) -> Value {
 
 #[test]
 fn every_page_fits_a_phone_and_a_desk_in_light_and_dark() {
-    let Some((chromium, chromedriver)) = browser_tools() else {
+    let Some(Example {
+        _out,
+        serving,
+        browser,
+    }) = example()
+    else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
-    let browser = Browser::start(&chromium, &chromedriver);
     let base = serving.url.trim_end_matches('/');
     for (name, path) in PAGES {
         let url = format!("{base}{path}");
@@ -124,12 +149,14 @@ fn every_page_fits_a_phone_and_a_desk_in_light_and_dark() {
 
 #[test]
 fn tab_reaches_the_skip_link_first_and_it_leads_to_the_content() {
-    let Some((chromium, chromedriver)) = browser_tools() else {
+    let Some(Example {
+        _out,
+        serving,
+        browser,
+    }) = example()
+    else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
-    let browser = Browser::start(&chromium, &chromedriver);
     browser.emulate(390, "light");
     open(&browser, &serving.url);
     browser.press_tab();
@@ -233,12 +260,14 @@ return {
 
 #[test]
 fn an_article_prints_its_story_and_address_and_not_the_site_s_furniture() {
-    let Some((chromium, chromedriver)) = browser_tools() else {
+    let Some(Example {
+        _out,
+        serving,
+        browser,
+    }) = example()
+    else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let serving = Serving::start(Path::new(env!("CARGO_MANIFEST_DIR")), out.path(), &[]);
-    let browser = Browser::start(&chromium, &chromedriver);
     let base = serving.url.trim_end_matches('/');
     let url = format!("{base}{}", PAGES[2].1);
     for scheme in ["light", "dark"] {
