@@ -141,30 +141,10 @@ pub(crate) fn legend(max: usize) -> Vec<(u32, usize)> {
     from
 }
 
-/// The map as SVG: countries by their term key in `shades`, the one keyed
-/// `marked` drawn as marked, the frame cropped to what is shaded or
-/// marked when `crop`.
-pub(crate) fn draw(
-    shades: &HashMap<String, Shade>,
-    marked: Option<&str>,
-    crop: bool,
-    title: &str,
-) -> String {
-    let keyed: Vec<(&Outline, Option<String>)> =
-        outlines().iter().map(|o| (o, term_key(o))).collect();
-    let view = if crop {
-        frame(
-            keyed
-                .iter()
-                .filter(|(_, k)| {
-                    k.as_deref()
-                        .is_some_and(|k| marked == Some(k) || shades.contains_key(k))
-                })
-                .map(|(o, _)| o.bbox),
-        )
-    } else {
-        [0.0, 0.0, WIDTH, HEIGHT]
-    };
+/// The whole map as inline SVG: countries by their term key in
+/// `shades` (linked and labelled), the others as plain land.
+pub(crate) fn draw(shades: &HashMap<String, Shade>, title: &str) -> String {
+    let view = [0.0, 0.0, WIDTH, HEIGHT];
     let mut svg = String::with_capacity(OUTLINES.len() + 4096);
     let _ = write!(
         svg,
@@ -176,15 +156,10 @@ pub(crate) fn draw(
         esc(title),
         esc(title)
     );
-    for (outline, key) in &keyed {
-        let [x0, y0, x1, y1] = outline.bbox;
-        if x1 < view[0] || y1 < view[1] || x0 > view[0] + view[2] || y0 > view[1] + view[3] {
-            continue;
-        }
-        let shade = key.as_deref().and_then(|k| shades.get(k));
-        let class = match (key.as_deref(), shade) {
-            (Some(k), _) if marked == Some(k) => "marked".to_string(),
-            (_, Some(s)) if s.shade > 0 => format!("s{}", s.shade),
+    for outline in outlines() {
+        let shade = term_key(outline).and_then(|k| shades.get(&k));
+        let class = match shade {
+            Some(s) if s.shade > 0 => format!("s{}", s.shade),
             _ => "land".to_string(),
         };
         match shade {
@@ -282,7 +257,7 @@ impl super::Renderer<'_> {
                 self.country_shade(t, n, max, label)
             })
             .collect();
-        let svg = draw(&shades, None, false, "Articles by country");
+        let svg = draw(&shades, "Articles by country");
         let steps = legend(max)
             .into_iter()
             .map(|(shade, from)| LegendStep { shade, from })
@@ -438,7 +413,7 @@ mod tests {
     }
 
     #[test]
-    fn a_link_and_a_label_are_text_and_a_crop_frames_the_marked_country() {
+    fn a_link_and_a_label_are_text_and_a_frame_holds_its_country() {
         let mut shades = HashMap::new();
         shades.insert(
             "#FR".to_string(),
@@ -448,17 +423,28 @@ mod tests {
                 url: Some("/c/fr?a=1&b=2".into()),
             },
         );
-        let svg = draw(&shades, None, false, "Map & key");
+        let svg = draw(&shades, "Map & key");
         assert!(svg.contains(r#"<a href="/c/fr?a=1&amp;b=2"><path class="s3""#));
         assert!(svg.contains("<title>France &lt;b&gt;: 3</title>"));
         assert!(svg.contains(r#"aria-label="Map &amp; key""#));
-        let small = draw(&HashMap::new(), Some("#LU"), true, "Luxembourg");
-        assert!(small.contains(r#"class="marked""#));
-        assert!(
-            small.len() < svg.len() / 3,
-            "{} against {}",
-            small.len(),
-            svg.len()
+        assert_eq!(
+            svg.matches("<path").count(),
+            outlines().len(),
+            "every outline"
         );
+        // A small map frames its country with a margin, inside the map.
+        let lu = outlines().iter().find(|o| o.name == "Luxembourg").unwrap();
+        let [x, y, w, h] = frame(std::iter::once(lu.bbox));
+        assert!(
+            x <= lu.bbox[0] && y <= lu.bbox[1],
+            "{:?} in {x} {y}",
+            lu.bbox
+        );
+        assert!(
+            x + w >= lu.bbox[2] && y + h >= lu.bbox[3],
+            "{:?} in {w} {h}",
+            lu.bbox
+        );
+        assert!(w < WIDTH / 4.0 && h < HEIGHT / 2.0, "{w} x {h}");
     }
 }
