@@ -91,14 +91,19 @@ impl Plan {
     }
 }
 
-/// Compares `local` (output path -> stored hash: the bytes' and the
-/// headers') with `remote`.
-pub(crate) fn plan(local: &BTreeMap<String, u64>, remote: &Remote) -> Plan {
+/// Compares `local` (output path -> what `stored` reads as its stored
+/// hash: the bytes' and the headers') with `remote`.
+pub(crate) fn plan<T>(
+    local: &BTreeMap<String, T>,
+    stored: impl Fn(&T) -> u64,
+    remote: &Remote,
+) -> Plan {
     let mut groups: BTreeMap<Group, Vec<(String, Reason)>> = BTreeMap::new();
     let mut unchanged = 0;
-    for (path, hash) in local {
+    for (path, file) in local {
+        let hash = stored(file);
         let reason = match remote.get(path) {
-            Some(Some(h)) if h == hash => {
+            Some(&Some(h)) if h == hash => {
                 unchanged += 1;
                 continue;
             }
@@ -178,7 +183,7 @@ mod tests {
             ("search/index.json", Some(1)),
             ("sitemap.xml", Some(2)),
         ]);
-        let plan = plan(&built, &bucket);
+        let plan = plan(&built, |h| *h, &bucket);
         assert_eq!(
             order(&plan),
             vec![
@@ -206,7 +211,7 @@ mod tests {
             ("2026/02/gone/index.html", Some(3)),
             ("2026/02/half-sent/index.html", None),
         ]);
-        let plan = plan(&built, &bucket);
+        let plan = plan(&built, |h| *h, &bucket);
         assert_eq!(
             plan.uploads,
             vec![(
@@ -225,7 +230,7 @@ mod tests {
     fn a_bucket_that_holds_the_build_needs_nothing() {
         let built = local(&[("index.html", 1), ("theme.css", 2)]);
         let bucket = remote(&[("index.html", Some(1)), ("theme.css", Some(2))]);
-        let plan = plan(&built, &bucket);
+        let plan = plan(&built, |h| *h, &bucket);
         assert!(plan.is_empty());
         assert_eq!(plan.unchanged, 2);
     }

@@ -72,7 +72,7 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<DeployReport> {
             "no finished gazette build here: run `gazette build` first (a deploy publishes the build, it does not make one)",
         )
     })?;
-    let local = stored_hashes(&files, &target);
+    let local = local_files(files, &target);
     let env = |name: &str| std::env::var(name).ok();
     let creds = credentials::find(&env).map_err(|m| fail(root.join("site.toml"), m))?;
     let region = target
@@ -91,7 +91,6 @@ pub fn deploy(root: &Path, options: &DeployOptions) -> Result<DeployReport> {
         target,
         bucket,
         local,
-        files_hash: files.iter().map(|(p, s)| (p.clone(), s.hash)).collect(),
     };
     runtime
         .block_on(job.run(options))
@@ -125,18 +124,27 @@ fn choose(config: &Config, root: &Path, name: Option<&str>) -> Result<Target> {
     })
 }
 
-/// Each output file's stored hash (its bytes' hash and its headers') and
-/// its headers, held once for all the files that share them (a site has a
-/// handful of distinct headers and up to millions of files).
-fn stored_hashes(
-    files: &BTreeMap<String, crate::output::Stamp>,
+/// An output file as a deploy sends it.
+struct Local {
+    /// What the bucket stores with it: its bytes' hash and its headers'.
+    stored: u64,
+    /// The manifest's hash of its bytes, checked as it is read.
+    bytes: u64,
+    /// Its headers, held once for all the files that share them (a site
+    /// has a handful of distinct headers and up to millions of files).
+    headers: Arc<Headers>,
+}
+
+/// The build's files (from its manifest) as `target` stores them.
+fn local_files(
+    files: BTreeMap<String, crate::output::Stamp>,
     target: &Target,
-) -> BTreeMap<String, (u64, Arc<Headers>)> {
+) -> BTreeMap<String, Local> {
     let mut shared: HashMap<Headers, (Arc<Headers>, u64)> = HashMap::new();
     files
-        .iter()
+        .into_iter()
         .map(|(path, stamp)| {
-            let headers = headers_for(path, target);
+            let headers = headers_for(&path, target);
             let (headers, headers_hash) = shared
                 .entry(headers)
                 .or_insert_with_key(|h| (Arc::new(h.clone()), h.hash()))
@@ -144,7 +152,15 @@ fn stored_hashes(
             let mut both = [0u8; 16];
             both[..8].copy_from_slice(&stamp.hash.to_le_bytes());
             both[8..].copy_from_slice(&headers_hash.to_le_bytes());
-            (path.clone(), (xxhash_rust::xxh3::xxh3_64(&both), headers))
+            let stored = xxhash_rust::xxh3::xxh3_64(&both);
+            (
+                path,
+                Local {
+                    stored,
+                    bytes: stamp.hash,
+                    headers,
+                },
+            )
         })
         .collect()
 }
@@ -153,21 +169,14 @@ struct Job {
     output: PathBuf,
     target: Target,
     bucket: Bucket,
-    local: BTreeMap<String, (u64, Arc<Headers>)>,
-    /// The manifest's hash of each file's bytes, checked as it is read.
-    files_hash: BTreeMap<String, u64>,
+    local: BTreeMap<String, Local>,
 }
 
 impl Job {
     async fn run(self, options: &DeployOptions) -> std::result::Result<DeployReport, String> {
         self.bucket.check().await?;
         let known = known(&self.bucket).await?;
-        let hashes: BTreeMap<String, u64> = self
-            .local
-            .iter()
-            .map(|(p, (h, _))| (p.clone(), *h))
-            .collect();
-        let plan = plan(&hashes, &known.remote);
+        let plan = plan(&self.local, |f| f.stored, &known.remote);
         self.refuse_unsafe_deletes(&plan, options)?;
         let mut report = DeployReport {
             target: self.target.name.clone(),
@@ -260,9 +269,13 @@ impl Job {
         sent: &AtomicU64,
         bar: &indicatif::ProgressBar,
     ) -> std::result::Result<(), String> {
-        let (stored, headers) = &self.local[path];
+        let Local {
+            stored,
+            bytes: expected,
+            headers,
+        } = &self.local[path];
         let file = self.output.join(path);
-        let expected = self.files_hash[path];
+        let expected = *expected;
         let encoding = headers.encoding;
         let body = tokio::task::spawn_blocking(move || -> std::result::Result<Bytes, String> {
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -297,7 +310,7 @@ impl Job {
         let mut done: Vec<(&str, Entry)> = Vec::new();
         for (_, files) in &plan.uploads {
             for (path, _) in files {
-                let hash = self.local[path].0;
+                let hash = self.local[path].stored;
                 remote.insert(path.clone(), Some(hash));
                 done.push((path, Entry::Stored(hash)));
             }
