@@ -35,6 +35,8 @@ pub(crate) struct Stories {
     pub(crate) list: Vec<Story>,
     /// Each article's story.
     pub(crate) of_article: Vec<Option<StoryId>>,
+    /// Each article's position in its story's articles.
+    at: Vec<usize>,
 }
 
 impl Stories {
@@ -82,12 +84,18 @@ impl Stories {
             )
         });
         let mut of_article = vec![None; articles.len()];
+        let mut at = vec![0; articles.len()];
         for (s, story) in list.iter().enumerate() {
-            for &id in &story.articles {
+            for (position, &id) in story.articles.iter().enumerate() {
                 of_article[id] = Some(s);
+                at[id] = position;
             }
         }
-        Stories { list, of_article }
+        Stories {
+            list,
+            of_article,
+            at,
+        }
     }
 
     /// The story a name written in front matter is (any spelling of it).
@@ -106,8 +114,7 @@ impl Stories {
         let Some(story) = self.of_article.get(id).copied().flatten() else {
             return (None, None);
         };
-        let ids = &self.list[story].articles;
-        let at = ids.iter().position(|&a| a == id).unwrap_or(0);
+        let (ids, at) = (&self.list[story].articles, self.at[id]);
         (at.checked_sub(1).map(|i| ids[i]), ids.get(at + 1).copied())
     }
 }
