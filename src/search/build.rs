@@ -14,7 +14,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::sets::{put_doc_list, put_varint, DocList};
-use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, SHARDS_DIR};
+use super::stems::{stemmer_for, Families, FAMILY};
+use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_FILE, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
@@ -61,30 +62,46 @@ pub(crate) fn filter_term(filter: &str, value: &str) -> String {
     format!("~{filter}:{value}")
 }
 
+/// Whether a term is a filter value's rather than a word's.
+pub(crate) fn is_filter_term(term: &str) -> bool {
+    term.starts_with('~')
+}
+
 /// Everything the index is built from.
 pub(crate) struct Sources<'a> {
     pub(crate) articles: &'a [Article],
     pub(crate) index: &'a Index,
     pub(crate) entities: &'a Entities,
+    /// The site's language, whose Snowball stemmer makes the word families.
+    pub(crate) language: &'a str,
 }
 
 /// The index's files (site path and bytes); `None` when `stop` was set
 /// meanwhile (the preview's next edit goes first).
 pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
-    let names = NameWords::of(src);
+    let names_words = NameWords::of(src);
     let sources = source_values(src);
-    let terms = postings(src, &names, stop)?;
+    let terms = postings(src, &names_words, stop)?;
     let docs = src.index.newest_first.len() as u32;
     let filters = filter_values(src, &sources);
     let counted = counted_sets(&terms, &filters, docs);
-    let (shard_starts, mut files) = shards(terms, docs);
+    let stemmer = stemmer_for(src.language);
+    let families = Families::of(
+        stemmer.as_ref(),
+        terms.iter().map(|(t, _)| (t.as_str(), !is_filter_term(t))),
+    );
+    let (shard_starts, mut files) = shards(terms, &families, docs);
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
+    files.push((
+        format!("{}{NAMES_FILE}", super::SEARCH_DIR),
+        inert_json(&names(src, &names_words)),
+    ));
     if stop.load(Ordering::Relaxed) {
         return None;
     }
     files.extend(record_chunks(src));
     let entry = Entry {
-        version: 1,
+        version: 2,
         docs,
         chunk: RECORDS_PER_CHUNK,
         counted: COUNTED_VALUES,
@@ -150,6 +167,24 @@ fn term_words(src: &Sources, kind: Kind, term: &Term) -> Vec<String> {
     all.sort_unstable();
     all.dedup();
     all
+}
+
+/// A person or country the search page may offer for a word typed wrong:
+/// `[name shown, filter kind, articles, folded words of every spelling]`.
+type NameRecord<'a> = (&'a str, &'static str, usize, &'a [String]);
+
+/// Every person and country, most written about first (`names.json`,
+/// loaded only when a query word finds nothing).
+fn names<'a>(src: &'a Sources, words: &'a NameWords) -> Vec<NameRecord<'a>> {
+    let mut out: Vec<NameRecord> = Vec::new();
+    for (kind, filter) in [(Kind::People, "person"), (Kind::Countries, "country")] {
+        let terms = &src.index.taxonomy(kind).terms;
+        for (i, t) in terms.iter().enumerate() {
+            out.push((&t.name, filter, t.articles.len(), words.of_term(kind, i)));
+        }
+    }
+    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    out
 }
 
 /// Each source as written, by its filter value (its slug).
@@ -264,27 +299,99 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
     out
 }
 
-/// Cuts the terms into shards: returns each shard's first term and files.
-fn shards(terms: Vec<(String, Postings)>, docs: u32) -> (Vec<String>, Files) {
-    let mut starts = Vec::new();
-    let mut files = Vec::new();
-    let mut shard = Vec::new();
-    for (term, p) in terms {
-        if shard.is_empty() {
-            starts.push(term.clone());
+/// Cuts the terms and the word families into shards, in key order: returns
+/// each shard's first key and the files. A word's record is its key, its
+/// two sets and its stem; a family's (`^stem`) is its key and the words
+/// that have the stem. Stems and members are written after the characters
+/// they share with the key or stem ([`put_relative`]).
+fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
+    let mut family_records = families.members.iter().map(|(stem, members)| {
+        let mut body = Vec::new();
+        put_varint(&mut body, members.len() as u64);
+        for &m in members {
+            put_relative(&mut body, stem, &terms[m].0);
         }
-        put_varint(&mut shard, term.len() as u64);
-        shard.extend_from_slice(term.as_bytes());
-        put_doc_list(&mut shard, &p.any, docs);
-        put_doc_list(&mut shard, &p.strong, docs);
-        if shard.len() >= SHARD_BYTES {
-            files.push((shard_path(files.len()), std::mem::take(&mut shard)));
+        (format!("{FAMILY}{stem}"), body)
+    });
+    let mut next_family = family_records.next();
+    let mut out = ShardWriter::default();
+    for (i, (term, p)) in terms.iter().enumerate() {
+        while let Some((key, body)) = next_family.take_if(|(key, _)| key.as_str() < term.as_str()) {
+            out.record(&key, &body);
+            next_family = family_records.next();
+        }
+        let mut body = Vec::new();
+        put_doc_list(&mut body, &p.any, docs);
+        put_doc_list(&mut body, &p.strong, docs);
+        put_relative(&mut body, term, &families.stems[i]);
+        out.record(term, &body);
+    }
+    while let Some((key, body)) = next_family.take() {
+        out.record(&key, &body);
+        next_family = family_records.next();
+    }
+    out.finish()
+}
+
+/// Appends `s` as the number of leading characters it shares with `base`
+/// and the rest (its length in bytes, then its bytes): a stem or a family
+/// member costs a byte or three beside the word it is written after.
+fn put_relative(out: &mut Vec<u8>, base: &str, s: &str) {
+    let shared: Vec<(usize, char)> = base
+        .chars()
+        .zip(s.char_indices())
+        .take_while(|(a, (_, b))| a == b)
+        .map(|(_, ib)| ib)
+        .collect();
+    let (count, at) = shared
+        .last()
+        .map_or((0, 0), |&(i, c)| (shared.len(), i + c.len_utf8()));
+    put_varint(out, count as u64);
+    put_varint(out, (s.len() - at) as u64);
+    out.extend_from_slice(&s.as_bytes()[at..]);
+}
+
+/// Reads what [`put_relative`] wrote after `base`.
+#[cfg(test)]
+pub(crate) fn get_relative(bytes: &[u8], at: &mut usize, base: &str) -> String {
+    use super::sets::get_varint;
+    let shared = get_varint(bytes, at) as usize;
+    let len = get_varint(bytes, at) as usize;
+    let rest = std::str::from_utf8(&bytes[*at..*at + len]).expect("UTF-8");
+    *at += len;
+    base.chars().take(shared).chain(rest.chars()).collect()
+}
+
+/// Gathers records into shards of about [`SHARD_BYTES`].
+#[derive(Default)]
+struct ShardWriter {
+    starts: Vec<String>,
+    files: Files,
+    shard: Vec<u8>,
+}
+
+impl ShardWriter {
+    fn record(&mut self, key: &str, body: &[u8]) {
+        if self.shard.is_empty() {
+            self.starts.push(key.to_string());
+        }
+        put_varint(&mut self.shard, key.len() as u64);
+        self.shard.extend_from_slice(key.as_bytes());
+        self.shard.extend_from_slice(body);
+        if self.shard.len() >= SHARD_BYTES {
+            let n = self.files.len();
+            self.files
+                .push((shard_path(n), std::mem::take(&mut self.shard)));
         }
     }
-    if !shard.is_empty() {
-        files.push((shard_path(files.len()), shard));
+
+    fn finish(mut self) -> (Vec<String>, Files) {
+        if !self.shard.is_empty() {
+            let n = self.files.len();
+            self.files.push((shard_path(n), self.shard));
+        }
+        (self.starts, self.files)
     }
-    (starts, files)
 }
 
 fn shard_path(n: usize) -> String {

@@ -130,17 +130,38 @@
     return this.shards.get(n);
   };
 
+  // A shard's records: a word's (its sets and its stem) and a word
+  // family's (`^stem`: the words of the archive that have the stem).
   function parseShard(bytes, docs) {
     var terms = new Map(), at = { i: 0 };
     while (at.i < bytes.length) {
-      var len = varint(bytes, at);
-      var term = decoder.decode(bytes.subarray(at.i, at.i + len));
-      at.i += len;
+      var term = readString(bytes, at);
+      if (term.charAt(0) === '^') {
+        var stem = term.slice(1), members = [];
+        for (var n = varint(bytes, at); n > 0; n--) members.push(readRelative(bytes, at, stem));
+        terms.set(term, { members: members });
+        continue;
+      }
       var any = readSet(bytes, at, docs);
       var strong = readSet(bytes, at, docs);
-      terms.set(term, { any: any, strong: strong });
+      terms.set(term, { any: any, strong: strong, stem: readRelative(bytes, at, term) });
     }
     return terms;
+  }
+
+  function readString(bytes, at) {
+    var len = varint(bytes, at);
+    var s = decoder.decode(bytes.subarray(at.i, at.i + len));
+    at.i += len;
+    return s;
+  }
+
+  // A string written after `base`: the characters it shares with it, then
+  // the rest (see put_relative in build.rs).
+  function readRelative(bytes, at, base) {
+    var shared = varint(bytes, at), head = '', n = 0;
+    if (shared) for (var c of base) { head += c; if (++n === shared) break; }
+    return head + readString(bytes, at);
   }
 
   // The sets of the most used filter values (filters.bin), for the counts.
@@ -151,9 +172,7 @@
         return self.fetch('filters.bin?v=' + e.build, true).then(function (buf) {
           var bytes = new Uint8Array(buf), at = { i: 0 }, sets = new Map();
           while (at.i < bytes.length) {
-            var len = varint(bytes, at);
-            var term = decoder.decode(bytes.subarray(at.i, at.i + len));
-            at.i += len;
+            var term = readString(bytes, at);
             sets.set(term, readSet(bytes, at, e.docs));
           }
           return sets;
@@ -193,7 +212,8 @@
     });
   };
 
-  // Terms starting with `prefix` (for a last word still being typed).
+  // Terms starting with `prefix` (for a last word still being typed), as
+  // `{term, any, strong}`.
   Index.prototype.prefixed = function (prefix) {
     var self = this;
     return this.entry().then(function (e) {
@@ -205,8 +225,10 @@
       return Promise.all(wanted.map(function (n) { return self.shard(n); })).then(function (shards) {
         var found = [];
         shards.forEach(function (s) {
-          s.forEach(function (sets, term) {
-            if (found.length < PREFIX_TERMS && term.startsWith(prefix)) found.push(sets);
+          s.forEach(function (rec, term) {
+            if (found.length < PREFIX_TERMS && term.startsWith(prefix) && rec.any) {
+              found.push({ term: term, any: rec.any, strong: rec.strong });
+            }
           });
         });
         return found;
@@ -214,18 +236,73 @@
     });
   };
 
-  // One query word: its exact term, else (the last word) every term it
-  // starts; `null` when nothing matches.
+  // Several words' documents as one: `{any, strong, forms}`.
+  function combine(found, docs) {
+    return {
+      any: union(found.map(function (f) { return f.any; }), docs),
+      strong: union(found.map(function (f) { return f.strong; }), docs),
+      forms: found.map(function (f) { return f.term; }),
+    };
+  }
+
+  // The words of the archive whose stem is `stem`, with their documents
+  // (`null` when no word has it).
+  Index.prototype.family = function (stem, docs) {
+    var self = this;
+    return this.lookup('^' + stem).then(function (f) {
+      if (!f || !f.members) return null;
+      return Promise.all(f.members.map(function (m) {
+        return self.lookup(m).then(function (h) { return h && { term: m, any: h.any, strong: h.strong }; });
+      })).then(function (found) {
+        found = found.filter(Boolean);
+        return found.length ? combine(found, docs) : null;
+      });
+    });
+  };
+
+  // The stems tried for a word the archive lacks: see `guesses` in stems.rs.
+  function guesses(word) {
+    var chars = Array.from(word), out = [];
+    for (var len = chars.length; len >= Math.max(3, chars.length - 5); len--) {
+      var p = chars.slice(0, len).join('');
+      if (p.endsWith('y')) out.push(p.slice(0, -1) + 'i');
+      out.push(p);
+    }
+    return out;
+  }
+
+  // One query word: every document with a form of it (`any`, `strong`),
+  // those with the word itself (`exact`, ranked higher) and the forms found
+  // (marked in the results); `null` when nothing matches. A word of the
+  // archive brings its family (the stem the index gave it); a word the
+  // archive lacks, when last, the words it starts (still being typed),
+  // else the family of the first of its guesses that is a stem.
   Index.prototype.word = function (w, last, docs) {
     var self = this;
     return this.lookup(w).then(function (hit) {
-      if (hit || !last) return hit;
-      return self.prefixed(w).then(function (found) {
-        if (!found.length) return null;
-        return {
-          any: union(found.map(function (f) { return f.any; }), docs),
-          strong: union(found.map(function (f) { return f.strong; }), docs),
+      if (hit) {
+        return self.family(hit.stem, docs).then(function (f) {
+          f = f || { any: hit.any, strong: hit.strong, forms: [w] };
+          f.exact = hit.any;
+          return f;
+        });
+      }
+      return (last ? self.prefixed(w) : Promise.resolve([])).then(function (found) {
+        if (found.length) {
+          var f = combine(found, docs);
+          f.exact = f.any;
+          return f;
+        }
+        var tries = guesses(w);
+        var next = function (i) {
+          if (i === tries.length) return null;
+          return self.family(tries[i], docs).then(function (g) {
+            if (!g) return next(i + 1);
+            g.exact = new Int32Array(0);
+            return g;
+          });
         };
+        return next(0);
       });
     });
   };
@@ -261,27 +338,38 @@
     });
   };
 
+  // The answer: the documents of every word that matches something and of
+  // every filter. A word that matches nothing is left out and named
+  // (`missing`), so that the page can say so and offer a name instead.
   function answer(index, e, toks, hits, filterSets, req) {
-    var empty = { docs: new Int32Array(0), terms: toks, counts: null, total: 0 };
-    if (!toks.length && !filterSets.length) return empty;
-    if (hits.some(function (h) { return !h; })) return Object.assign(empty, { counts: {} });
+    var found = hits.filter(Boolean);
+    var missing = toks.filter(function (t, i) { return !hits[i]; });
+    var forms = [];
+    found.forEach(function (h) { forms = forms.concat(h.forms); });
+    var empty = { docs: [], terms: toks, forms: forms, missing: missing, counts: null, total: 0 };
+    if (!found.length && !filterSets.length) return missing.length ? Object.assign(empty, { counts: {} }) : empty;
     var docs = null;
-    hits.forEach(function (h) { docs = docs ? intersect(docs, h.any) : h.any; });
+    found.forEach(function (h) { docs = docs ? intersect(docs, h.any) : h.any; });
     filterSets.forEach(function (s) { docs = docs ? intersect(docs, s) : s; });
     var order = Array.from(docs);
-    if (req.sort === 'relevance' && hits.length) order = byRelevance(e, hits, order);
+    if (req.sort === 'relevance' && found.length) order = byRelevance(e, found, order);
     var counted = req.counts === false ? Promise.resolve(null) : counts(index, e, docs, req.filters || {});
     return counted.then(function (c) {
-      return { docs: order, terms: toks, counts: c, total: order.length };
+      return { docs: order, terms: toks, forms: forms, missing: missing, counts: c, total: order.length };
     });
   }
 
+  // Best match first: each word's weight (rarer words weigh more) for a
+  // document with one of its forms, twice that with the word itself, and
+  // more when it is in the title, summary or names; then newest first.
   function byRelevance(e, hits, order) {
     var score = new Float64Array(e.docs);
+    var add = function (set, w) { for (var j = 0; j < set.length; j++) score[set[j]] += w; };
     hits.forEach(function (h) {
       var idf = Math.log(1 + e.docs / Math.max(h.any.length, 1));
-      for (var i = 0; i < order.length; i++) score[order[i]] += idf;
-      for (var j = 0; j < h.strong.length; j++) score[h.strong[j]] += 2 * idf;
+      add(h.any, idf / 2);
+      add(h.exact, idf / 2);
+      add(h.strong, 2 * idf);
     });
     return order.sort(function (a, b) { return score[b] - score[a] || a - b; });
   }
@@ -340,7 +428,80 @@
     });
   };
 
-  var api = { fold: fold, words: words, Index: Index };
+  // ---- a name typed wrong --------------------------------------------------
+  // The people and countries, most written about first (names.json).
+  Index.prototype.names = function () {
+    var self = this;
+    if (!this.namesP) {
+      this.namesP = this.entry().then(function (e) {
+        return self.fetch('names.json?v=' + e.build, false).then(JSON.parse);
+      });
+    }
+    return this.namesP;
+  };
+
+  // The edit distance of two arrays of characters (an insertion, deletion,
+  // change or swap of two neighbours costs one), or `most + 1` as soon as
+  // it must be more than `most`.
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) return most + 1;
+    var before = null, prev = [], row;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      row = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        row.push(d);
+        low = Math.min(low, d);
+      }
+      if (low > most) return most + 1;
+      before = prev;
+      prev = row;
+    }
+    return Math.min(prev[b.length], most + 1);
+  }
+
+  // How a word sounds, roughly (Soundex's letter classes, every letter
+  // coded, vowels kept out): `zelenski` and `zelensky` sound the same.
+  var SOUND = { b: 1, f: 1, p: 1, v: 1, c: 2, g: 2, j: 2, k: 2, q: 2, s: 2, x: 2, z: 2, d: 3, t: 3, l: 4, m: 5, n: 5, r: 6 };
+  function sound(word) {
+    var out = '', prev = '';
+    for (var c of word) {
+      var d = SOUND[c] || '';
+      if (d && d !== prev) out += d;
+      if (c !== 'h' && c !== 'w') prev = d;
+    }
+    return out;
+  }
+
+  // Letters a word may be off by, for its length (none under four; one
+  // more when it starts alike and sounds the same).
+  function slack(n) { return n < 4 ? -1 : n < 8 ? 1 : 2; }
+
+  // The person or country a folded word that found nothing was probably
+  // meant to be: `{name, kind, count}` or `null`. A name's word within a
+  // few letters of it, or one more when it starts alike and sounds the
+  // same; the closest, then the most written about.
+  Index.prototype.suggest = function (word) {
+    return this.names().then(function (names) {
+      var w = Array.from(word), most = slack(w.length), key = sound(word), best = null;
+      if (most < 0) return null;
+      names.forEach(function (n) {
+        n[3].forEach(function (nw) {
+          var v = Array.from(nw);
+          if (v.length < 4) return;
+          var d = distance(w, v, most + 1);
+          if (d > most && !(d === most + 1 && v[0] === w[0] && key.length >= 3 && sound(nw) === key)) return;
+          if (!best || d < best.d) best = { d: d, name: n[0], kind: n[1], count: n[2] };
+        });
+      });
+      return best && { name: best.name, kind: best.kind, count: best.count };
+    });
+  };
+
+  var api = { fold: fold, words: words, Index: Index, guesses: guesses };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   // ---- the page ----------------------------------------------------------
@@ -362,29 +523,53 @@
     return node;
   }
 
-  // `text` with the matched words in <mark>, built as nodes.
-  function marked(text, terms) {
+  // `text` with the matched words (any of `forms`) in <mark>, built as nodes.
+  function marked(text, forms) {
     var frag = document.createDocumentFragment();
-    var set = new Set(terms);
+    var set = new Set(forms);
     for (var seg of segmenter.segment(text)) {
-      var w = seg.isWordLike ? fold(seg.segment) : '';
-      var hit = w && (set.has(w) || terms.some(function (t, i) { return i === terms.length - 1 && w.startsWith(t); }));
+      var hit = seg.isWordLike && set.has(fold(seg.segment));
       frag.append(hit ? el('mark', {}, [seg.segment]) : seg.segment);
     }
     return frag;
   }
 
-  function resultItem(r, terms) {
-    var meta = [r.dd];
-    if (r.s) meta.push(r.s);
+  function resultItem(r, forms) {
     var kids = [
-      el('h3', {}, [el('a', { href: siteBase + r.u }, [marked(r.t, terms)])]),
+      el('h3', {}, [el('a', { href: siteBase + r.u }, [marked(r.t, forms)])]),
       el('p', { class: 'result-meta' }, [el('time', { datetime: r.d }, [r.dd])].concat(r.s ? [' · ' + r.s] : [])),
     ];
-    if (r.m) kids.push(el('p', { class: 'result-summary' }, [marked(r.m, terms)]));
+    if (r.m) kids.push(el('p', { class: 'result-summary' }, [marked(r.m, forms)]));
     var names = r.p.concat(r.c).map(function (n) { return n[0]; });
     if (names.length) kids.push(el('p', { class: 'result-names' }, [names.join(' · ')]));
     return el('li', { class: 'result' }, kids);
+  }
+
+  // `q` with every word that folds to `word` replaced by `name`.
+  function replaced(q, word, name) {
+    var out = '';
+    for (var seg of segmenter.segment(q)) out += seg.isWordLike && fold(seg.segment) === word ? name : seg.segment;
+    return out;
+  }
+
+  // Fills `box` with what became of the words that found nothing: named,
+  // and for each the person or country it was probably meant to be, as a
+  // link that runs the search with the name. Hidden when every word found
+  // something.
+  function explain(box, res, q, isCurrent) {
+    box.replaceChildren();
+    box.hidden = !res.missing.length;
+    if (!res.missing.length) return;
+    var quoted = res.missing.map(function (w) { return '“' + w + '”'; }).join(', ');
+    var others = res.missing.length < res.terms.length;
+    box.append(el('span', {}, ['No article has ' + quoted + (others ? '; showing results for the other words.' : '.')]));
+    res.missing.forEach(function (w) {
+      index.suggest(w).then(function (s) {
+        if (!s || !isCurrent()) return;
+        var href = base + '?q=' + encodeURIComponent(replaced(q, w, s.name));
+        box.append(' ', el('span', { class: 'did-you-mean' }, ['Did you mean ', el('a', { href: href }, [s.name]), '?']));
+      }).catch(function (err) { console.warn(err); });
+    });
   }
 
   var pageApp = document.getElementById('search-app');
@@ -408,10 +593,12 @@
         return index.records(res.docs.slice(0, 6)).then(function (recs) {
           if (mine !== seq) return;
           panel.replaceChildren();
-          var list = el('ol', { class: 'results' }, recs.map(function (r) { return resultItem(r, res.terms); }));
+          var list = el('ol', { class: 'results' }, recs.map(function (r) { return resultItem(r, res.forms); }));
           var all = el('a', { href: base + '?q=' + encodeURIComponent(q) + '&sort=relevance' },
             [res.total === 1 ? 'See the 1 result' : res.total ? 'See all ' + res.total + ' results' : 'No articles match']);
-          panel.append(el('p', { class: 'search-status', role: 'status' }, [all]), list);
+          var hint = el('p', { class: 'search-hint' });
+          explain(hint, res, q, function () { return mine === seq; });
+          panel.append(el('p', { class: 'search-status', role: 'status' }, [all]), hint, list);
           panel.hidden = false;
         });
       }).catch(function (err) { console.warn(err); });
@@ -445,6 +632,11 @@
     var filterBox = document.getElementById('search-filters');
     var sort = document.getElementById('search-sort');
     var more = document.getElementById('search-more');
+    var hint = document.getElementById('search-hint');
+    if (!hint) {
+      hint = el('p', { id: 'search-hint', class: 'search-hint', hidden: '' });
+      status.after(hint);
+    }
     var shown = 0, current = null, seq = 0;
     queryInput.value = st.q;
     form.querySelector('input[name=q]').value = st.q;
@@ -471,6 +663,7 @@
         shown = 0;
         list.replaceChildren();
         status.textContent = describe(res);
+        explain(hint, res, st.q, function () { return mine === seq; });
         drawFilters(res.counts || {});
         return show(PAGE);
       }).catch(function (err) { status.textContent = 'The search index could not be loaded.'; console.warn(err); });
@@ -488,7 +681,7 @@
       more.hidden = shown >= res.docs.length;
       return index.records(page).then(function (recs) {
         if (res !== current) return;
-        recs.forEach(function (r) { list.append(resultItem(r, res.terms)); });
+        recs.forEach(function (r) { list.append(resultItem(r, res.forms)); });
       });
     }
 

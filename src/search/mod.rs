@@ -2,6 +2,8 @@
 //! client that queries it. What it owns:
 //!
 //! - `sets`: how a set of articles is stored (gap list or bitmap);
+//! - `stems`: the word families (Snowball stems of the site's language),
+//!   which the index carries so that the browser needs no stemmer;
 //! - `build`: the index files, made from what the site already holds (the
 //!   articles' metadata, the words of each body read once by `load`, and
 //!   the people's and countries' aliases from `model`);
@@ -9,7 +11,9 @@
 //!
 //! The files, under `/search/`: `index.json` (the entry: where each shard
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
-//! word order, cut into shards of about [`build::SHARD_BYTES`]), and
+//! word order, each with its stem, and every stem's family as `^stem`, cut
+//! into shards of about [`build::SHARD_BYTES`]), `names.json` (people and
+//! countries, for a name typed wrong: loaded only then), and
 //! `filters.bin` (the sets of the most used filter values, for the counts
 //! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first). A query loads the entry, the shards of its words
@@ -21,6 +25,7 @@
 
 mod build;
 mod sets;
+mod stems;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +40,8 @@ const ENTRY: &str = "index.json";
 const SHARDS_DIR: &str = "words/";
 /// The sets of the filter values whose counts are shown, under [`SEARCH_DIR`].
 const FILTERS_FILE: &str = "filters.bin";
+/// The people's and countries' names, for a word typed wrong.
+const NAMES_FILE: &str = "names.json";
 /// The records' folder, under [`SEARCH_DIR`].
 const DOCS_DIR: &str = "docs/";
 /// The client script, under [`SEARCH_DIR`].

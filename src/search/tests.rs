@@ -4,12 +4,15 @@
 //! results must equal a brute-force scan of the articles for random sites
 //! and random queries.
 
+mod forms;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::build::filter_term;
 use super::sets::{get_set, get_varint};
+use super::stems;
 use super::*;
 use crate::load::{self, Article};
 use crate::model::{Entities, Index, Kind, People, PersonEntry, Registry};
@@ -24,9 +27,14 @@ struct Fixture {
     index: Index,
 }
 
-const POOL: [&str; 24] = [
+const POOL: [&str; 29] = [
     "ceasefire",
     "talks",
+    "talked",
+    "negotiators",
+    "negotiating",
+    "party",
+    "parties",
     "Zelenskyy's",
     "Støre",
     "Store",
@@ -148,6 +156,7 @@ impl Fixture {
             articles: &self.articles,
             index: &self.index,
             entities: &self.entities,
+            language: "en",
         })
     }
 
@@ -185,14 +194,31 @@ impl Fixture {
 /// Each term's documents: anywhere, and in the strong fields.
 type Terms = BTreeMap<String, (Vec<u32>, Vec<u32>)>;
 
+/// Everything the shards hold: the terms' sets, each word's stem, and each
+/// stem's family (`^stem` -> its words).
+struct Back {
+    entry: serde_json::Value,
+    terms: Terms,
+    stems: BTreeMap<String, String>,
+    families: BTreeMap<String, Vec<String>>,
+}
+
 fn read_back(files: &Files) -> (serde_json::Value, Terms) {
+    let back = read_all(files);
+    (back.entry, back.terms)
+}
+
+fn read_all(files: &Files) -> Back {
     let by_path: BTreeMap<&str, &[u8]> = files
         .iter()
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .collect();
     let entry: serde_json::Value = serde_json::from_slice(by_path["/search/index.json"]).unwrap();
     let docs = entry["docs"].as_u64().unwrap() as u32;
-    let mut terms = BTreeMap::new();
+    let mut terms = Terms::new();
+    let mut stems = BTreeMap::new();
+    let mut families: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut previous = String::new();
     for n in 0..entry["shards"].as_array().unwrap().len() {
         let bytes = by_path[format!("/search/words/{n}.bin").as_str()];
         let mut at = 0;
@@ -202,13 +228,29 @@ fn read_back(files: &Files) -> (serde_json::Value, Terms) {
                 .unwrap()
                 .to_string();
             at += len;
+            assert!(entry["shards"][n].as_str().unwrap() <= term.as_str());
+            assert!(previous < term, "keys in order: {previous} {term}");
+            previous.clone_from(&term);
+            if let Some(stem) = term.strip_prefix('^') {
+                let count = get_varint(bytes, &mut at);
+                let members = (0..count)
+                    .map(|_| build::get_relative(bytes, &mut at, stem))
+                    .collect();
+                families.insert(stem.to_string(), members);
+                continue;
+            }
             let any = get_set(bytes, &mut at, docs);
             let strong = get_set(bytes, &mut at, docs);
-            assert!(entry["shards"][n].as_str().unwrap() <= term.as_str());
+            stems.insert(term.clone(), build::get_relative(bytes, &mut at, &term));
             terms.insert(term, (any, strong));
         }
     }
-    (entry, terms)
+    Back {
+        entry,
+        terms,
+        stems,
+        families,
+    }
 }
 
 #[test]
@@ -234,7 +276,7 @@ fn every_article_is_found_by_each_of_its_words() {
             );
         }
         // Nothing is found by a word it does not hold.
-        for (term, (any, _)) in terms.iter().filter(|(t, _)| !t.starts_with('~')) {
+        for (term, (any, _)) in terms.iter().filter(|(t, _)| !build::is_filter_term(t)) {
             for &doc in any {
                 let id = f.index.newest_first[doc as usize];
                 assert!(f.words_of(id).contains(term), "seed {seed}: `{term}`");
@@ -305,6 +347,7 @@ fn an_index_build_stops_when_asked_and_is_whole_otherwise() {
         articles: &f.articles,
         index: &f.index,
         entities: &f.entities,
+        language: "en",
     };
     let stop = std::sync::atomic::AtomicBool::new(true);
     assert!(super::files_until(&sources, &stop).is_none());
@@ -367,44 +410,82 @@ fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
     }
 }
 
+/// How a query word matches a document's words: by a stem (its own, when
+/// the archive has the word, or the first of its guesses that is one), or,
+/// the last word of a query the archive lacks, as the start of a word.
+enum Match {
+    Stem(String),
+    Prefix(String),
+}
+
 /// The documents (numbers, newest first) a query should find, by scanning
-/// every article's words.
-fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> Vec<u32> {
+/// every article's words, and the query's words that match nothing (left
+/// out of the query).
+fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32>, Vec<String>) {
     let toks: Vec<String> = {
         let mut seen = BTreeSet::new();
         words(&query.q).filter(|w| seen.insert(w.clone())).collect()
     };
+    let stemmer = stems::stemmer_for("en");
+    let stem = |w: &str| stems::stem_of(stemmer.as_ref(), w);
     let vocabulary: BTreeSet<&String> = all.iter().flatten().collect();
-    if toks.is_empty() && query.filters.is_empty() {
-        return Vec::new();
+    let known_stems: BTreeSet<String> = vocabulary.iter().map(|w| stem(w)).collect();
+    let doc_stems: Vec<BTreeSet<String>> = all
+        .iter()
+        .map(|ws| ws.iter().map(|w| stem(w)).collect())
+        .collect();
+    let mut missing = Vec::new();
+    let mut matches = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let last = i == toks.len() - 1;
+        let m = if vocabulary.contains(t) {
+            Some(Match::Stem(stem(t)))
+        } else if last && vocabulary.iter().any(|w| w.starts_with(t.as_str())) {
+            Some(Match::Prefix(t.clone()))
+        } else {
+            stems::guesses(t)
+                .into_iter()
+                .find(|g| known_stems.contains(g))
+                .map(Match::Stem)
+        };
+        match m {
+            Some(m) => matches.push(m),
+            None => missing.push(t.clone()),
+        }
     }
-    let matches = |doc: usize| {
-        let id = f.index.newest_first[doc];
-        let a = &f.articles[id];
-        let words_ok = toks.iter().enumerate().all(|(i, t)| {
-            let prefix = i == toks.len() - 1 && !vocabulary.contains(t);
-            all[doc].contains(t) || (prefix && all[doc].iter().any(|w| w.starts_with(t.as_str())))
-        });
-        let filter_ok = query.filters.iter().all(|(k, vs)| {
-            vs.iter().all(|v| match *k {
-                "person" => {
-                    let tax = f.index.taxonomy(Kind::People);
-                    tax.by_article[id].iter().any(|&t| &tax.terms[t].slug == v)
-                }
-                "year" => a.date.format("%Y").to_string() == *v,
-                "source" => a
-                    .source
-                    .as_deref()
-                    .is_some_and(|s| crate::slugs::slugify(s) == *v),
-                _ => unreachable!(),
-            })
-        });
-        words_ok && filter_ok
-    };
-    (0..f.articles.len())
-        .filter(|&d| matches(d))
+    if matches.is_empty() && query.filters.is_empty() {
+        return (Vec::new(), missing);
+    }
+    let found = (0..f.articles.len())
+        .filter(|&doc| {
+            let words_ok = matches.iter().all(|m| match m {
+                Match::Stem(s) => doc_stems[doc].contains(s),
+                Match::Prefix(p) => all[doc].iter().any(|w| w.starts_with(p.as_str())),
+            });
+            words_ok && filters_match(f, f.index.newest_first[doc], query)
+        })
         .map(|d| d as u32)
-        .collect()
+        .collect();
+    (found, missing)
+}
+
+/// Whether article `id` has every value of the query's filters.
+fn filters_match(f: &Fixture, id: usize, query: &Query) -> bool {
+    let a = &f.articles[id];
+    query.filters.iter().all(|(k, vs)| {
+        vs.iter().all(|v| match *k {
+            "person" => {
+                let tax = f.index.taxonomy(Kind::People);
+                tax.by_article[id].iter().any(|&t| &tax.terms[t].slug == v)
+            }
+            "year" => a.date.format("%Y").to_string() == *v,
+            "source" => a
+                .source
+                .as_deref()
+                .is_some_and(|s| crate::slugs::slugify(s) == *v),
+            _ => unreachable!(),
+        })
+    })
 }
 
 const NODE_RUNNER: &str = r"
@@ -422,7 +503,7 @@ const queries = JSON.parse(fs.readFileSync(process.argv[4], 'utf8'));
     const date = await idx.query(q);
     const rel = await idx.query(Object.assign({}, q, { sort: 'relevance' }));
     const recs = await idx.records(date.docs);
-    out.push({ date: Array.from(date.docs), relevance: Array.from(rel.docs), urls: recs.map(r => r.u), counts: date.counts || {} });
+    out.push({ date: Array.from(date.docs), relevance: Array.from(rel.docs), urls: recs.map(r => r.u), counts: date.counts || {}, missing: date.missing });
   }
   process.stdout.write(JSON.stringify(out));
 })().catch(e => { console.error(e); process.exit(1); });
@@ -514,7 +595,13 @@ fn the_browser_client_finds_what_a_brute_force_scan_finds() {
             .map(|&id| f.words_of(id))
             .collect();
         for (q, a) in queries.iter().zip(answers) {
-            let expected = brute_force(&f, &all, q);
+            let (expected, missing) = brute_force(&f, &all, q);
+            assert_eq!(
+                a["missing"],
+                serde_json::json!(missing),
+                "seed {seed}: {:?}",
+                q.q
+            );
             let got: Vec<u32> = serde_json::from_value(a["date"].clone()).unwrap();
             assert_eq!(
                 got, expected,

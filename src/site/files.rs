@@ -270,6 +270,7 @@ impl Site {
             articles: &self.content.articles,
             index: &self.index,
             entities: &self.entities,
+            language: &self.config.language,
         };
         search::files_until(&sources, stop)
     }

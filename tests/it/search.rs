@@ -78,6 +78,8 @@ return {
     return { name: i.name, value: i.value, checked: i.checked, label: document.querySelector('label[for="' + i.id + '"]').textContent };
   }),
   location: location.pathname + location.search,
+  hint: Array.from(document.querySelectorAll('#search-hint, #search-popup .search-hint')).map(function (p) { return p.hidden ? '' : p.textContent; }).join(''),
+  suggested: Array.from(document.querySelectorAll('.did-you-mean a')).map(function (a) { return a.getAttribute('href'); }),
   noscript: Array.from(document.querySelectorAll('main p.notice')).map(function (p) { return p.offsetParent !== null ? p.textContent : ''; }).join('')
 };"#;
 
@@ -240,6 +242,102 @@ fn a_reader_searches_narrows_and_shares_a_query() {
     browser.screenshot(&screenshots().join("search-noscript-390.png"));
     let html = serving.get("/search/?q=ukraine").text();
     assert!(html.contains("<form id=\"search-form\"") && html.contains("name=\"q\""));
+}
+
+#[test]
+fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
+    let site = fixture().article(
+        "2026/01/late.md",
+        md_body(
+            "Ministers stay late",
+            "2026-01-20",
+            "countries: [Belgium]\n",
+            "The ministers talked until dawn.\n",
+        ),
+    );
+    let serving = Serving::start(site.root(), &site.out(), &[]);
+    let base = serving.url.trim_end_matches('/').to_string();
+    let browser = Browser::start(&chromium, &chromedriver);
+
+    // `talks` finds the article whose body says only "talked".
+    browser.goto(&format!("{base}/search/?q=talks"));
+    let v = look(&browser, "the forms of talk", |v| {
+        strings(&v["titles"]).len() == 3
+    });
+    assert_eq!(
+        strings(&v["titles"]),
+        [
+            "Ministers meet in Brussels",
+            "Leaders arrive in Kyiv",
+            "Ministers stay late"
+        ]
+    );
+    assert_eq!(v["hint"], "", "every word found something");
+
+    // A name typed wrong: the other word still answers, the page says
+    // which word found nothing and offers the name.
+    browser.emulate(1280, "light");
+    browser.goto(&format!("{base}/search/?q=Zelemskiy+guarantees"));
+    let v = look(&browser, "the suggestion", |v| {
+        v["suggested"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    assert_eq!(
+        strings(&v["titles"]),
+        ["Leaders arrive in Kyiv", "A call on guarantees"]
+    );
+    assert_eq!(
+        v["hint"],
+        "No article has “zelemskiy”; showing results for the other words. Did you mean Volodymyr Zelenskiy?"
+    );
+    browser.screenshot(&screenshots().join("search-suggestion-1280.png"));
+    browser.emulate(390, "dark");
+    browser.goto(&format!("{base}/search/?q=Meloney"));
+    let v = look(&browser, "nothing for Meloney", |v| {
+        v["hint"].as_str().is_some_and(|h| !h.is_empty())
+    });
+    assert_eq!(v["hint"], "No article has “meloney”.", "no such name here");
+    browser.goto(&format!("{base}/search/?q=Zelemskiy+guarantees"));
+    look(&browser, "the suggestion at 390 px", |v| {
+        v["suggested"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    browser.screenshot(&screenshots().join("search-suggestion-390.png"));
+    browser
+        .js("document.querySelector('.did-you-mean a').click(); return null;")
+        .unwrap();
+    let v = look(&browser, "the suggested search", |v| {
+        v["location"]
+            .as_str()
+            .is_some_and(|l| l.contains("Volodymyr"))
+            && strings(&v["titles"]).len() == 2
+    });
+    assert_eq!(v["hint"], "");
+    assert!(
+        v["location"]
+            .as_str()
+            .unwrap()
+            .contains("q=Volodymyr+Zelenskiy+guarantees"),
+        "{v}"
+    );
+
+    // In the header box too.
+    browser.goto(&format!("{base}/2026/02/kyiv/"));
+    look(&browser, "the article page", |_| true);
+    browser.type_into("#site-search", "Zelemskiy");
+    let v = look(&browser, "the suggestion under the box", |v| {
+        v["suggested"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    assert!(
+        v["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean Volodymyr Zelenskiy?"),
+        "{v}"
+    );
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
 #[test]
