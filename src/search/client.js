@@ -98,11 +98,15 @@
 
   // `load(path, binary)` fetches a file under /search/ (an ArrayBuffer when
   // binary, else text); `base` is that folder's URL, for the records' links.
-  function Index(load) {
+  // `page(url)`, optional, fetches an article's page (its HTML), for the
+  // excerpts.
+  function Index(load, page) {
     this.load = load;
+    this.page = page;
     this.bytes = 0;
     this.shards = new Map();
     this.chunks = new Map();
+    this.texts = new Map();
   }
 
   Index.prototype.fetch = function (path, binary) {
@@ -428,6 +432,63 @@
     });
   };
 
+  // ---- excerpts ------------------------------------------------------------
+  // Words an excerpt shows.
+  var EXCERPT_WORDS = 30;
+
+  // The run of `size` words of `text` that holds the most of `forms`,
+  // centred on its first and last such word: `{text, before, after}` (is
+  // there text before and after it), or `null` when no word is a form.
+  function excerptOf(text, forms, size) {
+    var set = new Set(forms), ws = [], sum = [0];
+    for (var seg of segmenter.segment(text)) {
+      if (!seg.isWordLike) continue;
+      var hit = set.has(fold(seg.segment)) ? 1 : 0;
+      ws.push({ at: seg.index, end: seg.index + seg.segment.length, hit: hit });
+      sum.push(sum[sum.length - 1] + hit);
+    }
+    var n = ws.length, width = Math.min(size, n), best = 0, from = 0;
+    for (var s = 0; s + width <= n; s++) {
+      var hits = sum[s + width] - sum[s];
+      if (hits > best) { best = hits; from = s; }
+    }
+    if (!best) return null;
+    var first = from, last = from + width - 1;
+    while (!ws[first].hit) first++;
+    while (!ws[last].hit) last--;
+    var start = Math.max(0, Math.min(n - width, Math.floor((first + last + 1 - width) / 2)));
+    var end = start + width;
+    return { text: text.slice(ws[start].at, ws[end - 1].end), before: start > 0, after: end < n };
+  }
+
+  // The text of an article's body in its page's HTML (`.body` in the
+  // article): by the browser's parser, or, without one (node), by taking
+  // the tags out.
+  function bodyText(html) {
+    if (typeof DOMParser !== 'undefined') {
+      var body = new DOMParser().parseFromString(html, 'text/html').querySelector('article .body');
+      return body ? body.textContent : '';
+    }
+    var m = /<div class="body">([\s\S]*?)<\/div>\s*<footer/.exec(html);
+    return m ? m[1].replace(/<[^>]*>/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'") : '';
+  }
+
+  // What a result shows of its article: its summary when a form of the
+  // query is in the title or summary (or the match is by a name alone),
+  // else an excerpt of the body around the forms, from the article's page.
+  Index.prototype.excerpt = function (record, forms) {
+    var set = new Set(forms), self = this;
+    var inShown = words(record.t + ' ' + record.m).some(function (w) { return set.has(w); });
+    if (inShown || !this.page || !forms.length) return Promise.resolve(null);
+    if (!this.texts.has(record.u)) {
+      this.texts.set(record.u, this.page(record.u).then(function (html) {
+        self.bytes += new TextEncoder().encode(html).length;
+        return bodyText(html);
+      }));
+    }
+    return this.texts.get(record.u).then(function (text) { return excerptOf(text, forms, EXCERPT_WORDS); });
+  };
+
   // ---- a name typed wrong --------------------------------------------------
   // The people and countries, most written about first (names.json).
   Index.prototype.names = function () {
@@ -501,7 +562,7 @@
     });
   };
 
-  var api = { fold: fold, words: words, Index: Index, guesses: guesses };
+  var api = { fold: fold, words: words, Index: Index, guesses: guesses, excerptOf: excerptOf, bodyText: bodyText };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
 
   // ---- the page ----------------------------------------------------------
@@ -513,6 +574,11 @@
     return fetch(base + path, { cache: path === 'index.json' ? 'no-cache' : 'default' }).then(function (r) {
       if (!r.ok) throw new Error('search index: ' + r.status + ' for ' + path);
       return binary ? r.arrayBuffer() : r.text();
+    });
+  }, function (url) {
+    return fetch(siteBase + url).then(function (r) {
+      if (!r.ok) throw new Error('excerpt: ' + r.status + ' for ' + url);
+      return r.text();
     });
   });
 
@@ -681,7 +747,16 @@
       more.hidden = shown >= res.docs.length;
       return index.records(page).then(function (recs) {
         if (res !== current) return;
-        recs.forEach(function (r) { list.append(resultItem(r, res.forms)); });
+        recs.forEach(function (r) {
+          var item = resultItem(r, res.forms);
+          list.append(item);
+          index.excerpt(r, res.forms).then(function (x) {
+            if (!x || res !== current) return;
+            var p = el('p', { class: 'result-excerpt' }, [x.before ? '…' : '', marked(x.text, res.forms), x.after ? '…' : '']);
+            var summary = item.querySelector('.result-summary');
+            if (summary) summary.replaceWith(p); else item.querySelector('.result-meta').after(p);
+          }).catch(function (err) { console.warn(err); });
+        });
       });
     }
 

@@ -4,6 +4,7 @@
 //! results must equal a brute-force scan of the articles for random sites
 //! and random queries.
 
+mod excerpts;
 mod forms;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -79,6 +79,7 @@ return {
   }),
   location: location.pathname + location.search,
   hint: Array.from(document.querySelectorAll('#search-hint, #search-popup .search-hint')).map(function (p) { return p.hidden ? '' : p.textContent; }).join(''),
+  excerpts: Array.from(document.querySelectorAll('.result-excerpt')).map(function (p) { return p.textContent; }),
   suggested: Array.from(document.querySelectorAll('.did-you-mean a')).map(function (a) { return a.getAttribute('href'); }),
   noscript: Array.from(document.querySelectorAll('main p.notice')).map(function (p) { return p.offsetParent !== null ? p.textContent : ''; }).join('')
 };"#;
@@ -257,6 +258,19 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
             "countries: [Belgium]\n",
             "The ministers talked until dawn.\n",
         ),
+    )
+    .article(
+        "2025/06/long.md",
+        md_body(
+            "A long day of meetings",
+            "2025-06-02",
+            "summary: \"Delegates met all day.\"\n",
+            &format!(
+                "{}\n\nAt the end the quartermaster counted the chairs and locked the hall.\n\n{}\n",
+                "The morning began with coffee and a long agenda. ".repeat(8),
+                "Nobody spoke to the press afterwards. ".repeat(8)
+            ),
+        ),
     );
     let serving = Serving::start(site.root(), &site.out(), &[]);
     let base = serving.url.trim_end_matches('/').to_string();
@@ -277,9 +291,28 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
     );
     assert_eq!(v["hint"], "", "every word found something");
 
+    // A match deep in the body shows an excerpt around it, the word marked,
+    // instead of the summary.
+    browser.emulate(1280, "light");
+    browser.goto(&format!("{base}/search/?q=quartermaster"));
+    let v = look(&browser, "the excerpt", |v| {
+        v["excerpts"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    let excerpt = strings(&v["excerpts"]).remove(0);
+    assert!(
+        excerpt.starts_with('…') && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
+    assert!(
+        excerpt.contains("the quartermaster counted the chairs"),
+        "{excerpt}"
+    );
+    assert!(excerpt.split_whitespace().count() <= 32, "{excerpt}");
+    assert_eq!(strings(&v["marks"]), ["quartermaster"]);
+    browser.screenshot(&screenshots().join("search-excerpt-1280.png"));
+
     // A name typed wrong: the other word still answers, the page says
     // which word found nothing and offers the name.
-    browser.emulate(1280, "light");
     browser.goto(&format!("{base}/search/?q=Zelemskiy+guarantees"));
     let v = look(&browser, "the suggestion", |v| {
         v["suggested"].as_array().is_some_and(|a| !a.is_empty())
