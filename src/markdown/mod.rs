@@ -473,13 +473,26 @@ pub(crate) fn first_paragraph_text(markdown: &str) -> String {
 }
 
 /// The plain text of a whole body (every paragraph, heading, list item
-/// and code block), one space between blocks: the words search indexes.
+/// and code block), a line for each block: the words search indexes.
 pub(crate) fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => text.push(' '),
+            // The end of a block (a paragraph, a heading, an item, a cell):
+            // a line, which ends a sentence for phrases (`words::sequence`).
+            Event::End(_) => text.push('\n'),
             _ => {}
         }
     }

@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::sets::{put_doc_list, put_varint, DocList};
+use super::postings::{postings, Postings};
+use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
-use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_FILE, SHARDS_DIR};
+use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_FILE, POSITIONS_DIR, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
@@ -41,16 +41,8 @@ const ENTRY_VALUES: usize = 40;
 /// values shown is what the bytes of a query are traded against.
 pub(crate) const COUNTED_VALUES: usize = 4;
 
-/// The documents a term is in: anywhere (`any`), and in the title, the
-/// summary or the article's names (`strong`, which weighs more).
-#[derive(Default)]
-struct Postings {
-    any: DocList,
-    strong: DocList,
-}
-
 /// Filter kinds: the prefix of their terms and their name in the entry.
-const FILTERS: [(Kind, &str); 3] = [
+pub(super) const FILTERS: [(Kind, &str); 3] = [
     (Kind::People, "person"),
     (Kind::Countries, "country"),
     (Kind::Tags, "tag"),
@@ -123,7 +115,7 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
 
 /// The folded words of every person's, country's and tag's names: the name
 /// shown, every spelling seen, and the aliases and codes of the registry.
-struct NameWords(Vec<Vec<Vec<String>>>);
+pub(super) struct NameWords(Vec<Vec<Vec<String>>>);
 
 impl NameWords {
     fn of(src: &Sources) -> NameWords {
@@ -137,7 +129,7 @@ impl NameWords {
         NameWords(per_kind)
     }
 
-    fn of_term(&self, kind: Kind, term: usize) -> &[String] {
+    pub(super) fn of_term(&self, kind: Kind, term: usize) -> &[String] {
         let k = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
         &self.0[k][term]
     }
@@ -201,85 +193,6 @@ fn source_values(src: &Sources) -> BTreeMap<String, (String, u32)> {
     values
 }
 
-/// The words an article is found by through its title, summary, source,
-/// location and names (the strong ones), sorted and distinct: the words
-/// of the fields are folded into `folded`, the names' words borrowed.
-fn strong_words<'a>(
-    src: &Sources,
-    names: &'a NameWords,
-    id: usize,
-    folded: &'a mut Vec<String>,
-) -> Vec<&'a str> {
-    let a = &src.articles[id];
-    let fields = [
-        Some(&a.title),
-        Some(&a.summary),
-        a.source.as_ref(),
-        a.location.as_ref(),
-    ];
-    folded.clear();
-    folded.extend(fields.into_iter().flatten().flat_map(|f| words(f)));
-    let mut all: Vec<&str> = folded.iter().map(String::as_str).collect();
-    for kind in Kind::ALL {
-        for &t in &src.index.taxonomy(kind).by_article[id] {
-            all.extend(names.of_term(kind, t).iter().map(String::as_str));
-        }
-    }
-    all.sort_unstable();
-    all.dedup();
-    all
-}
-
-/// Every term with its documents, in term order.
-fn postings(
-    src: &Sources,
-    names: &NameWords,
-    stop: &AtomicBool,
-) -> Option<Vec<(String, Postings)>> {
-    let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
-    let mut add = |term: &str, doc: u32, strong: bool| {
-        let p = match terms.get_mut(term) {
-            Some(p) => p,
-            None => terms.entry(term.to_string()).or_default(),
-        };
-        if p.any.last() != Some(doc) {
-            p.any.push(doc);
-        }
-        if strong {
-            p.strong.push(doc);
-        }
-    };
-    let mut folded = Vec::new();
-    for (doc, &id) in src.index.newest_first.iter().enumerate() {
-        if doc % 1024 == 0 && stop.load(Ordering::Relaxed) {
-            return None;
-        }
-        let doc = doc as u32;
-        for w in strong_words(src, names, id, &mut folded) {
-            add(w, doc, true);
-        }
-        for w in src.articles[id].words.split(' ').filter(|w| !w.is_empty()) {
-            add(w, doc, false);
-        }
-        for (kind, filter) in FILTERS {
-            let tax = src.index.taxonomy(kind);
-            for &t in &tax.by_article[id] {
-                add(&filter_term(filter, &tax.terms[t].slug), doc, false);
-            }
-        }
-        if let Some(s) = &src.articles[id].source {
-            add(
-                &filter_term("source", &crate::slugs::slugify(s)),
-                doc,
-                false,
-            );
-        }
-    }
-    let mut sorted: Vec<(String, Postings)> = terms.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Some(sorted)
-}
-
 /// The sets of the filter values whose counts are shown (the first
 /// [`COUNTED_VALUES`] of each kind in the entry), as `filters.bin`: each a
 /// term and its set, in the entry's order.
@@ -303,7 +216,9 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// each shard's first key and the files. A word's record is its key, its
 /// two sets and its stem; a family's (`^stem`) is its key and the words
 /// that have the stem. Stems and members are written after the characters
-/// they share with the key or stem ([`put_relative`]).
+/// they share with the key or stem ([`put_relative`]). Beside each shard,
+/// `pos/<n>.bin` holds where each of its terms is in each of its documents
+/// (the terms' `at`, each after its length), loaded only for phrases.
 fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
@@ -317,17 +232,17 @@ fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Ve
     let mut out = ShardWriter::default();
     for (i, (term, p)) in terms.iter().enumerate() {
         while let Some((key, body)) = next_family.take_if(|(key, _)| key.as_str() < term.as_str()) {
-            out.record(&key, &body);
+            out.record(&key, &body, None);
             next_family = family_records.next();
         }
         let mut body = Vec::new();
         put_doc_list(&mut body, &p.any, docs);
         put_doc_list(&mut body, &p.strong, docs);
         put_relative(&mut body, term, &families.stems[i]);
-        out.record(term, &body);
+        out.record(term, &body, Some(&p.at));
     }
     while let Some((key, body)) = next_family.take() {
-        out.record(&key, &body);
+        out.record(&key, &body, None);
         next_family = family_records.next();
     }
     out.finish()
@@ -362,33 +277,46 @@ pub(crate) fn get_relative(bytes: &[u8], at: &mut usize, base: &str) -> String {
     base.chars().take(shared).chain(rest.chars()).collect()
 }
 
-/// Gathers records into shards of about [`SHARD_BYTES`].
+/// Gathers records into shards of about [`SHARD_BYTES`], and the terms'
+/// positions into the shards' `pos/` files.
 #[derive(Default)]
 struct ShardWriter {
     starts: Vec<String>,
     files: Files,
     shard: Vec<u8>,
+    positions: Vec<u8>,
 }
 
 impl ShardWriter {
-    fn record(&mut self, key: &str, body: &[u8]) {
+    /// A record: a term's (with its positions, `at`) or a family's.
+    fn record(&mut self, key: &str, body: &[u8], at: Option<&[u8]>) {
         if self.shard.is_empty() {
             self.starts.push(key.to_string());
         }
         put_varint(&mut self.shard, key.len() as u64);
         self.shard.extend_from_slice(key.as_bytes());
         self.shard.extend_from_slice(body);
-        if self.shard.len() >= SHARD_BYTES {
-            let n = self.files.len();
-            self.files
-                .push((shard_path(n), std::mem::take(&mut self.shard)));
+        if let Some(at) = at {
+            put_varint(&mut self.positions, at.len() as u64);
+            self.positions.extend_from_slice(at);
         }
+        if self.shard.len() >= SHARD_BYTES {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        let n = self.starts.len() - 1;
+        let positions = format!("{}{POSITIONS_DIR}{n}.bin", super::SEARCH_DIR);
+        self.files
+            .push((shard_path(n), std::mem::take(&mut self.shard)));
+        self.files
+            .push((positions, std::mem::take(&mut self.positions)));
     }
 
     fn finish(mut self) -> (Vec<String>, Files) {
         if !self.shard.is_empty() {
-            let n = self.files.len();
-            self.files.push((shard_path(n), self.shard));
+            self.cut();
         }
         (self.starts, self.files)
     }

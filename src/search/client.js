@@ -323,24 +323,115 @@
   Index.prototype.query = function (req) {
     var self = this;
     return this.entry().then(function (e) {
-      var toks = Array.from(new Set(words(req.q || '')));
-      var filters = req.filters || {};
-      return Promise.all(toks.map(function (t, i) {
-        return self.word(t, i === toks.length - 1, e.docs);
-      })).then(function (hits) {
-        var sets = [];
-        FILTERS.forEach(function (f) {
-          (filters[f] || []).forEach(function (v) {
-            sets.push(self.filterSet(f, v));
-          });
-        });
-        return Promise.all(sets).then(function (filterSets) {
-          (filters.year || []).forEach(function (y) { filterSets.push(yearDocs(e, y)); });
-          return answer(self, e, toks, hits, filterSets, req);
-        });
+      var parts = parse(req.q);
+      var toks = parts.words, filters = req.filters || {};
+      var labels = parts.phrases.map(function (p) { return p.join(' '); });
+      var hits = toks.map(function (t, i) {
+        return self.word(t, parts.open && i === toks.length - 1, e.docs);
+      }).concat(parts.phrases.map(function (p) { return self.phrase(p); }));
+      var sets = [];
+      FILTERS.forEach(function (f) {
+        (filters[f] || []).forEach(function (v) { sets.push(self.filterSet(f, v)); });
+      });
+      return Promise.all([Promise.all(hits), Promise.all(sets)]).then(function (got) {
+        var filterSets = got[1];
+        (filters.year || []).forEach(function (y) { filterSets.push(yearDocs(e, y)); });
+        return answer(self, e, toks.concat(labels), got[0], filterSets, req);
       });
     });
   };
+
+  // A query's words outside double quotes (distinct; the last one open to
+  // completion when the query ends with it: `open`) and its phrases (the
+  // words of each quoted run, distinct; an unclosed quote runs to the end).
+  // Mirrored by `parse` in the tests' brute-force scan.
+  var QUOTES = /["\u201c\u201d\u201e]/;
+  function parse(q) {
+    var parts = (q || '').split(QUOTES), plain = [], phrases = new Map();
+    parts.forEach(function (part, i) {
+      var ws = words(part);
+      if (i % 2 === 0) plain = plain.concat(ws);
+      else if (ws.length) phrases.set(ws.join(' '), ws);
+    });
+    var open = parts.length % 2 === 1 && words(parts[parts.length - 1]).length > 0;
+    return { words: Array.from(new Set(plain)), phrases: Array.from(phrases.values()), open: open };
+  }
+
+  // Where each word of shard `n` is: the `pos/` file beside it, cut into
+  // the words' parts, by word (families have none).
+  Index.prototype.positionsFile = function (n) {
+    var self = this;
+    if (!this.posFiles) this.posFiles = new Map();
+    if (!this.posFiles.has(n)) {
+      this.posFiles.set(n, Promise.all([this.entry(), this.shard(n)]).then(function (got) {
+        return self.fetch('pos/' + n + '.bin?v=' + got[0].build, true).then(function (buf) {
+          var bytes = new Uint8Array(buf), at = { i: 0 }, parts = new Map();
+          got[1].forEach(function (rec, term) {
+            if (rec.members) return;
+            var len = varint(bytes, at);
+            parts.set(term, bytes.subarray(at.i, at.i + len));
+            at.i += len;
+          });
+          return parts;
+        });
+      }));
+    }
+    return this.posFiles.get(n);
+  };
+
+  // A word's positions in each of its documents: Map(doc -> Int32Array).
+  Index.prototype.positions = function (term, rec) {
+    var self = this;
+    return this.entry().then(function (e) {
+      return self.positionsFile(shardOf(e, term));
+    }).then(function (parts) {
+      var bytes = parts.get(term), at = { i: 0 }, out = new Map();
+      for (var k = 0; k < rec.any.length; k++) {
+        var count = varint(bytes, at), list = new Int32Array(count), p = 0;
+        for (var j = 0; j < count; j++) { p += varint(bytes, at); list[j] = p; }
+        out.set(rec.any[k], list);
+      }
+      return out;
+    });
+  };
+
+  // The documents where the words `ws` stand next to one another, in that
+  // order, in one sentence (each word as written: no other forms), as a
+  // word's hit; `null` when there are none.
+  Index.prototype.phrase = function (ws) {
+    var self = this;
+    return Promise.all(ws.map(function (w) { return self.lookup(w); })).then(function (recs) {
+      if (recs.some(function (r) { return !r; })) return null;
+      var docs = recs[0].any;
+      recs.slice(1).forEach(function (r) { docs = intersect(docs, r.any); });
+      if (!docs.length) return null;
+      return Promise.all(ws.map(function (w, i) { return self.positions(w, recs[i]); })).then(function (at) {
+        var found = Array.from(docs).filter(function (d) {
+          return adjacent(at.map(function (m) { return m.get(d); }));
+        });
+        if (!found.length) return null;
+        var set = Int32Array.from(found);
+        return { any: set, exact: set, strong: new Int32Array(0), forms: Array.from(new Set(ws)) };
+      });
+    });
+  };
+
+  // Whether some position p of the first list has p + k in the k-th.
+  function adjacent(lists) {
+    return lists[0].some(function (p) {
+      return lists.every(function (list, k) { return has(list, p + k); });
+    });
+  }
+
+  function has(sorted, x) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] === x) return true;
+      if (sorted[mid] < x) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  }
 
   // The answer: the documents of every word that matches something and of
   // every filter. A word that matches nothing is left out and named

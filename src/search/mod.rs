@@ -24,6 +24,7 @@
 //! files go to `output/` like the pages.
 
 mod build;
+mod postings;
 mod sets;
 mod stems;
 #[cfg(test)]
@@ -40,6 +41,8 @@ const ENTRY: &str = "index.json";
 const SHARDS_DIR: &str = "words/";
 /// The sets of the filter values whose counts are shown, under [`SEARCH_DIR`].
 const FILTERS_FILE: &str = "filters.bin";
+/// The positions' folder, under [`SEARCH_DIR`] (a file beside each shard).
+const POSITIONS_DIR: &str = "pos/";
 /// The people's and countries' names, for a word typed wrong.
 const NAMES_FILE: &str = "names.json";
 /// The records' folder, under [`SEARCH_DIR`].

@@ -45,11 +45,6 @@ impl DocList {
         self.len += 1;
     }
 
-    /// The last document added.
-    pub(crate) fn last(&self) -> Option<u32> {
-        self.last
-    }
-
     /// The documents, in order.
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let mut at = 0;

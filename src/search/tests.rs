@@ -161,6 +161,25 @@ impl Fixture {
         })
     }
 
+    /// An article's words in order, `.` between sentences and between
+    /// its title, summary and body: what phrases are matched against.
+    fn sequence(&self, id: usize) -> Vec<String> {
+        let a = &self.articles[id];
+        let parts = [
+            crate::words::sequence(&a.title),
+            crate::words::sequence(&a.summary),
+            crate::words::body_words(&self.bodies[id]),
+        ];
+        let mut out: Vec<String> = Vec::new();
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(".".into());
+            }
+            out.extend(part.split(' ').map(String::from));
+        }
+        out
+    }
+
     /// Every word an article is found by, scanned from its fields.
     fn words_of(&self, id: usize) -> BTreeSet<String> {
         let a = &self.articles[id];
@@ -202,6 +221,8 @@ struct Back {
     terms: Terms,
     stems: BTreeMap<String, String>,
     families: BTreeMap<String, Vec<String>>,
+    /// Each term's positions in each of its documents.
+    positions: BTreeMap<String, Vec<Vec<u32>>>,
 }
 
 fn read_back(files: &Files) -> (serde_json::Value, Terms) {
@@ -219,9 +240,12 @@ fn read_all(files: &Files) -> Back {
     let mut terms = Terms::new();
     let mut stems = BTreeMap::new();
     let mut families: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut positions = BTreeMap::new();
     let mut previous = String::new();
     for n in 0..entry["shards"].as_array().unwrap().len() {
         let bytes = by_path[format!("/search/words/{n}.bin").as_str()];
+        let pos = by_path[format!("/search/pos/{n}.bin").as_str()];
+        let mut pos_at = 0;
         let mut at = 0;
         while at < bytes.len() {
             let len = get_varint(bytes, &mut at) as usize;
@@ -243,6 +267,25 @@ fn read_all(files: &Files) -> Back {
             let any = get_set(bytes, &mut at, docs);
             let strong = get_set(bytes, &mut at, docs);
             stems.insert(term.clone(), build::get_relative(bytes, &mut at, &term));
+            let end = get_varint(pos, &mut pos_at) as usize + pos_at;
+            let has_positions = end > pos_at;
+            let per_doc: Vec<Vec<u32>> = any
+                .iter()
+                .filter(|_| has_positions)
+                .map(|_| {
+                    let count = get_varint(pos, &mut pos_at);
+                    let mut p = 0;
+                    (0..count)
+                        .map(|_| {
+                            p += get_varint(pos, &mut pos_at) as u32;
+                            p
+                        })
+                        .collect()
+                })
+                .collect();
+            assert!(build::is_filter_term(&term) || pos_at == end, "`{term}`");
+            pos_at = end;
+            positions.insert(term.clone(), per_doc);
             terms.insert(term, (any, strong));
         }
     }
@@ -251,6 +294,7 @@ fn read_all(files: &Files) -> Back {
         terms,
         stems,
         families,
+        positions,
     }
 }
 
@@ -281,6 +325,27 @@ fn every_article_is_found_by_each_of_its_words() {
             for &doc in any {
                 let id = f.index.newest_first[doc as usize];
                 assert!(f.words_of(id).contains(term), "seed {seed}: `{term}`");
+            }
+        }
+    }
+}
+
+#[test]
+fn each_word_s_positions_are_where_it_stands_in_title_summary_and_body() {
+    for seed in 0..30 {
+        let f = random_fixture(seed);
+        let back = read_all(&f.files());
+        for (term, (any, _)) in back.terms.iter().filter(|(t, _)| !build::is_filter_term(t)) {
+            for (k, &doc) in any.iter().enumerate() {
+                let sequence = f.sequence(f.index.newest_first[doc as usize]);
+                let want: Vec<u32> = (0..sequence.len())
+                    .filter(|&i| &sequence[i] == term)
+                    .map(|i| i as u32)
+                    .collect();
+                assert_eq!(
+                    back.positions[term][k], want,
+                    "seed {seed}: `{term}` in {doc}"
+                );
             }
         }
     }
@@ -374,7 +439,7 @@ struct Query {
 fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
     let mut q = Vec::new();
     for _ in 0..rng.below(4) {
-        let pick = rng.below(5);
+        let pick = rng.below(7);
         let word = match pick {
             0 => POOL[rng.below(POOL.len())].to_string(),
             1 => PEOPLE[rng.below(PEOPLE.len())].to_string(),
@@ -384,7 +449,26 @@ fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
                 let w = POOL[rng.below(POOL.len())];
                 w.chars().take(1 + rng.below(w.chars().count())).collect()
             }
-            _ => format!("no{}", rng.below(f.articles.len() + 3)),
+            4 => format!("no{}", rng.below(f.articles.len() + 3)),
+            5 => {
+                // Two or three words that stand together in some article.
+                let id = rng.below(f.articles.len());
+                let text = crate::words::body_words(&f.bodies[id]);
+                let tokens: Vec<&str> = text.split(' ').collect();
+                let n = 2 + rng.below(2);
+                let at = rng.below(tokens.len());
+                let run = tokens[at..tokens.len().min(at + n)].join(" ");
+                format!("\"{run}\"")
+            }
+            _ => {
+                // Two words of the pool, most often apart; now and then an
+                // unclosed quote.
+                let (a, b) = (POOL[rng.below(POOL.len())], POOL[rng.below(POOL.len())]);
+                match rng.below(4) {
+                    0 => format!("\u{201c}{a} {b}"),
+                    _ => format!("\"{a} {b}\""),
+                }
+            }
         };
         q.push(word);
     }
@@ -413,20 +497,19 @@ fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
 
 /// How a query word matches a document's words: by a stem (its own, when
 /// the archive has the word, or the first of its guesses that is one), or,
-/// the last word of a query the archive lacks, as the start of a word.
+/// the last word of a query the archive lacks, as the start of a word; and
+/// a phrase, as a run of the document's words.
 enum Match {
     Stem(String),
     Prefix(String),
+    Phrase(Vec<String>),
 }
 
 /// The documents (numbers, newest first) a query should find, by scanning
 /// every article's words, and the query's words that match nothing (left
 /// out of the query).
 fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32>, Vec<String>) {
-    let toks: Vec<String> = {
-        let mut seen = BTreeSet::new();
-        words(&query.q).filter(|w| seen.insert(w.clone())).collect()
-    };
+    let (toks, phrases, open) = parse(&query.q);
     let stemmer = stems::stemmer_for("en");
     let stem = |w: &str| stems::stem_of(stemmer.as_ref(), w);
     let vocabulary: BTreeSet<&String> = all.iter().flatten().collect();
@@ -435,10 +518,13 @@ fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32
         .iter()
         .map(|ws| ws.iter().map(|w| stem(w)).collect())
         .collect();
+    let sequences: Vec<Vec<String>> = (0..f.articles.len())
+        .map(|doc| f.sequence(f.index.newest_first[doc]))
+        .collect();
     let mut missing = Vec::new();
     let mut matches = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        let last = i == toks.len() - 1;
+        let last = open && i == toks.len() - 1;
         let m = if vocabulary.contains(t) {
             Some(Match::Stem(stem(t)))
         } else if last && vocabulary.iter().any(|w| w.starts_with(t.as_str())) {
@@ -454,6 +540,14 @@ fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32
             None => missing.push(t.clone()),
         }
     }
+    let together =
+        |doc: usize, ws: &[String]| sequences[doc].windows(ws.len()).any(|run| run == ws);
+    for ws in phrases {
+        match (0..f.articles.len()).any(|doc| together(doc, &ws)) {
+            true => matches.push(Match::Phrase(ws)),
+            false => missing.push(ws.join(" ")),
+        }
+    }
     if matches.is_empty() && query.filters.is_empty() {
         return (Vec::new(), missing);
     }
@@ -462,12 +556,33 @@ fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32
             let words_ok = matches.iter().all(|m| match m {
                 Match::Stem(s) => doc_stems[doc].contains(s),
                 Match::Prefix(p) => all[doc].iter().any(|w| w.starts_with(p.as_str())),
+                Match::Phrase(ws) => together(doc, ws),
             });
             words_ok && filters_match(f, f.index.newest_first[doc], query)
         })
         .map(|d| d as u32)
         .collect();
     (found, missing)
+}
+
+/// A query's words outside double quotes (distinct), its phrases (the
+/// words of each quoted run, distinct), and whether it ends with a word
+/// outside quotes (open to completion): as the client's `parse`.
+fn parse(q: &str) -> (Vec<String>, Vec<Vec<String>>, bool) {
+    let parts: Vec<&str> = q.split(['"', '\u{201c}', '\u{201d}', '\u{201e}']).collect();
+    let (mut plain, mut phrases) = (Vec::new(), Vec::<Vec<String>>::new());
+    for (i, part) in parts.iter().enumerate() {
+        let ws: Vec<String> = words(part).collect();
+        if i % 2 == 0 {
+            plain.extend(ws);
+        } else if !ws.is_empty() && !phrases.contains(&ws) {
+            phrases.push(ws);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    plain.retain(|w| seen.insert(w.clone()));
+    let open = parts.len() % 2 == 1 && words(parts[parts.len() - 1]).next().is_some();
+    (plain, phrases, open)
 }
 
 /// Whether article `id` has every value of the query's filters.
@@ -564,7 +679,7 @@ fn the_browser_client_finds_what_a_brute_force_scan_finds() {
     let runner = tmp.join("runner.js");
     std::fs::write(&runner, NODE_RUNNER).unwrap();
     let mut rng = Rng(42);
-    let mut checked = 0;
+    let (mut checked, mut phrases_found) = (0, 0);
     for seed in 0..25 {
         let f = random_fixture(seed);
         let site = tmp.join(format!("site{seed}"));
@@ -621,7 +736,14 @@ fn the_browser_client_finds_what_a_brute_force_scan_finds() {
             assert_eq!(urls, paths, "records are the articles'");
             assert_counts(&f, &expected, &a["counts"]);
             checked += 1;
+            if q.q.contains('"') && !expected.is_empty() {
+                phrases_found += 1;
+            }
         }
     }
     assert_eq!(checked, 25 * 40);
+    assert!(
+        phrases_found > 50,
+        "phrases that found something: {phrases_found}"
+    );
 }

@@ -1,5 +1,5 @@
 //! How text becomes words, for everything that cuts it: `load` keeps the
-//! distinct words of each body ([`body_words`]) so that a body is read once,
+//! words of each body in order ([`body_words`]) so that a body is read once,
 //! and `search` indexes and queries with the same [`fold`]ing. A leaf: it
 //! uses `markdown` for a body's plain text and nothing else of the crate,
 //! so neither `load` nor `search` reaches into the other for it.
@@ -8,20 +8,97 @@ mod fold;
 
 pub(crate) use fold::words;
 
-/// The distinct folded words of an article's markdown body, sorted and
-/// joined by spaces: what the index needs of a body, kept in memory so
-/// that the body is read once.
+/// What stands between two sentences in a word sequence ([`sequence`]):
+/// no folded word is `.`.
+pub(crate) const SENTENCE_END: &str = ".";
+
+/// The folded words of an article's markdown body in order ([`sequence`]):
+/// what the index needs of a body (its words, their order for phrases),
+/// kept in memory so that the body is read once.
 pub(crate) fn body_words(markdown: &str) -> String {
-    let text = crate::markdown::plain_text(markdown);
-    let mut seen = rustc_hash::FxHashSet::default();
+    sequence(&crate::markdown::plain_text(markdown))
+}
+
+/// The folded words of `text` in order, joined by spaces, with
+/// [`SENTENCE_END`] between sentences: at the end of a line (a paragraph,
+/// a heading, an item), and after a run of text that ends in `.`, `!` or
+/// `?` (closing quotes and brackets aside) when the next one starts with a
+/// capital, a digit or an opening quote, so that "U.S. officials" stays in
+/// one sentence. A phrase never matches across [`SENTENCE_END`].
+pub(crate) fn sequence(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut folded = String::new();
-    for word in fold::segments(&text) {
-        fold::fold_into(word, &mut folded);
-        if !folded.is_empty() && !seen.contains(folded.as_str()) {
-            seen.insert(folded.clone());
+    let end = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(SENTENCE_END) {
+            out.push(' ');
+            out.push_str(SENTENCE_END);
         }
+    };
+    for line in text.split('\n') {
+        let runs: Vec<&str> = line.split_ascii_whitespace().collect();
+        for (i, run) in runs.iter().enumerate() {
+            for word in fold::segments(run) {
+                fold::fold_into(word, &mut folded);
+                if !folded.is_empty() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&folded);
+                }
+            }
+            if ends_sentence(run) && runs.get(i + 1).is_some_and(|next| starts_sentence(next)) {
+                end(&mut out);
+            }
+        }
+        end(&mut out);
     }
-    let mut all: Vec<String> = seen.into_iter().collect();
-    all.sort_unstable();
-    all.join(" ")
+    if out.ends_with(SENTENCE_END) {
+        out.truncate(out.len() - SENTENCE_END.len());
+        out.truncate(out.trim_end().len());
+    }
+    out
+}
+
+/// Whether a run of text ends a sentence, if the next one starts one.
+fn ends_sentence(run: &str) -> bool {
+    run.trim_end_matches([
+        '"', '\'', '\u{201d}', '\u{2019}', ')', ']', '\u{bb}', '*', '_',
+    ])
+    .ends_with(['.', '!', '?'])
+}
+
+/// Whether a run of text can start a sentence.
+fn starts_sentence(run: &str) -> bool {
+    run.trim_start_matches([
+        '"', '\'', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}', '*', '_',
+    ])
+    .chars()
+    .next()
+    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_a_full_stop_before_a_capital_and_at_a_block() {
+        assert_eq!(
+            sequence("Talks ended. Guarantees were given!\nNew line"),
+            "talks ended . guarantees were given . new line"
+        );
+        assert_eq!(
+            sequence("U.S. officials met in 2026."),
+            "us officials met in 2026"
+        );
+        assert_eq!(
+            sequence("He said: \"It is over.\" Then (2) left."),
+            "he said it is over . then 2 left"
+        );
+        assert_eq!(sequence("\n\n  \n"), "");
+        assert_eq!(
+            body_words("# Heading\n\nA *phrase* here.\n\n- item one\n- Item two"),
+            "heading . a phrase here . item one . item two"
+        );
+    }
 }

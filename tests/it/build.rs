@@ -122,6 +122,8 @@ fn every_expected_page_exists() {
         "search/index.json",
         "search/filters.bin",
         "search/words/0.bin",
+        "search/pos/0.bin",
+        "search/names.json",
         "search/docs/0.json",
     ]
     .iter()
@@ -614,16 +616,18 @@ fn rebuild_with_nothing_changed_writes_nothing() {
         .filter(|(rel, t)| rel.as_str() != ".gazette-manifest" && mtimes_edit.get(*rel) != Some(t))
         .map(|(rel, _)| rel.as_str())
         .collect();
-    // The page, and the search index's entry and the shard of the new words.
+    // The page, and the search index's entry, the shard of the new words
+    // and its positions.
     assert_eq!(
         touched,
         [
             "2026/01/b/index.html",
             "search/index.json",
+            "search/pos/0.bin",
             "search/words/0.bin"
         ]
     );
-    assert_eq!(report.files.written, 3, "{report:?}");
+    assert_eq!(report.files.written, 4, "{report:?}");
     assert!(built.page("2026/01/b/").contains("A new paragraph."));
 }
 

@@ -256,7 +256,7 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
             "Ministers stay late",
             "2026-01-20",
             "countries: [Belgium]\n",
-            "The ministers talked until dawn.\n",
+            "The ministers talked until dawn.\n\nTheir talks, they said, ended nothing.\n",
         ),
     )
     .article(
@@ -290,6 +290,28 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
         ]
     );
     assert_eq!(v["hint"], "", "every word found something");
+
+    // A quoted phrase: only the article where the words stand together.
+    browser.goto(&format!("{base}/search/?q=talks+ended"));
+    let v = look(&browser, "both words anywhere", |v| {
+        strings(&v["titles"]).len() == 2
+    });
+    assert_eq!(
+        strings(&v["titles"]),
+        ["Ministers meet in Brussels", "Ministers stay late"]
+    );
+    browser.goto(&format!("{base}/search/?q=%22talks+ended%22"));
+    let v = look(&browser, "the phrase", |v| strings(&v["titles"]).len() == 1);
+    assert_eq!(strings(&v["titles"]), ["Ministers meet in Brussels"]);
+    browser.goto(&format!("{base}/search/?q=%22talks+nothing%22+dawn"));
+    let v = look(&browser, "a phrase that is not there", |v| {
+        v["hint"].as_str().is_some_and(|h| !h.is_empty())
+    });
+    assert_eq!(
+        v["hint"],
+        "No article has “talks nothing”; showing results for the other words."
+    );
+    assert_eq!(strings(&v["titles"]), ["Ministers stay late"]);
 
     // A match deep in the body shows an excerpt around it, the word marked,
     // instead of the summary.

@@ -139,7 +139,7 @@ fn in_chromium_the_map_s_countries_are_links_a_keyboard_reaches_in_both_schemes(
             browser.goto(&format!("{base}/countries/"));
             let look = crate::common::poll_until("the map", crate::common::PATIENCE, || {
                 let v = browser.js(
-                    "var links = document.querySelectorAll('svg.world a'); if (!links.length) return null; \
+                    "var links = document.querySelectorAll('svg.world a'); if (!links.length || document.readyState !== 'complete') return null; \
                      links[0].focus(); var svg = document.querySelector('svg.world').getBoundingClientRect(); \
                      return { links: links.length, focused: document.activeElement === links[0], \
                      fill: getComputedStyle(document.querySelector('svg.world path.s5')).fill, \
