@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::postings::{postings, Postings};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
-use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_FILE, POSITIONS_DIR, SHARDS_DIR};
+use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, POSITIONS_DIR, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
@@ -84,10 +84,12 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
     );
     let (shard_starts, mut files) = shards(terms, &families, docs);
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
-    files.push((
-        format!("{}{NAMES_FILE}", super::SEARCH_DIR),
-        inert_json(&names(src, &names_words)),
-    ));
+    let names = names(src, &names_words);
+    let name_keys: Vec<String> = names.keys().cloned().collect();
+    for (key, list) in names {
+        let path = format!("{}{NAMES_DIR}{key}.json", super::SEARCH_DIR);
+        files.push((path, inert_json(&list)));
+    }
     if stop.load(Ordering::Relaxed) {
         return None;
     }
@@ -100,6 +102,7 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
         shards: shard_starts,
         years: year_runs(src),
         filters,
+        names: name_keys,
         paths: FILTERS
             .iter()
             .map(|&(kind, name)| (name, crate::render::taxonomy_path(kind)))
@@ -162,21 +165,54 @@ fn term_words(src: &Sources, kind: Kind, term: &Term) -> Vec<String> {
 }
 
 /// A person or country the search page may offer for a word typed wrong:
-/// `[name shown, filter kind, articles, folded words of every spelling]`.
-type NameRecord<'a> = (&'a str, &'static str, usize, &'a [String]);
+/// `[name shown, filter kind, articles, the folded words of its spellings
+/// that start with the file's letter]`.
+type NameRecord<'a> = (&'a str, &'static str, usize, Vec<&'a str>);
 
-/// Every person and country, most written about first (`names.json`,
-/// loaded only when a query word finds nothing).
-fn names<'a>(src: &'a Sources, words: &'a NameWords) -> Vec<NameRecord<'a>> {
-    let mut out: Vec<NameRecord> = Vec::new();
+/// Every person and country, most written about first, in files by the
+/// first letter of their words (`names/<key>.json`): a word that found
+/// nothing loads the file of its own first letter only (a name typed with
+/// its first letter wrong is not offered).
+fn names<'a>(src: &'a Sources, words: &'a NameWords) -> BTreeMap<String, Vec<NameRecord<'a>>> {
+    let mut all = Vec::new();
     for (kind, filter) in [(Kind::People, "person"), (Kind::Countries, "country")] {
         let terms = &src.index.taxonomy(kind).terms;
         for (i, t) in terms.iter().enumerate() {
-            out.push((&t.name, filter, t.articles.len(), words.of_term(kind, i)));
+            all.push((
+                t.name.as_str(),
+                filter,
+                t.articles.len(),
+                words.of_term(kind, i),
+            ));
         }
     }
-    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
-    out
+    all.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+    let mut files: BTreeMap<String, Vec<NameRecord>> = BTreeMap::new();
+    for (name, kind, count, words) in all {
+        let mut by_key: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for w in words {
+            if let Some(c) = w.chars().next() {
+                by_key.entry(name_key(c)).or_default().push(w);
+            }
+        }
+        for (key, words) in by_key {
+            files
+                .entry(key)
+                .or_default()
+                .push((name, kind, count, words));
+        }
+    }
+    files
+}
+
+/// The key of a `names/` file: the letter or digit itself, else `u` and
+/// its code point in hex. Mirrored by `nameKey` in client.js.
+fn name_key(c: char) -> String {
+    if c.is_ascii_alphanumeric() {
+        c.to_string()
+    } else {
+        format!("u{:x}", u32::from(c))
+    }
 }
 
 /// Each source as written, by its filter value (its slug).
@@ -414,6 +450,8 @@ struct Entry {
     years: Vec<YearRuns>,
     /// Filter values: `[value, name, count]`, most used first.
     filters: FilterValues,
+    /// The keys of the `names/` files (a word's first letter, [`name_key`]).
+    names: Vec<String>,
     /// Where each filter kind's pages are.
     paths: BTreeMap<&'static str, String>,
     /// Changes whenever any index file changes (fetched with `?v=`).

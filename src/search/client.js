@@ -581,16 +581,24 @@
   };
 
   // ---- a name typed wrong --------------------------------------------------
-  // The people and countries, most written about first (names.json).
-  Index.prototype.names = function () {
-    var self = this;
-    if (!this.namesP) {
-      this.namesP = this.entry().then(function (e) {
-        return self.fetch('names.json?v=' + e.build, false).then(JSON.parse);
-      });
+  // The people and countries with a word starting as `word` does, most
+  // written about first (names/<key>.json; none when there is no file).
+  Index.prototype.names = function (word) {
+    var self = this, key = nameKey(Array.from(word)[0]);
+    if (!this.namesP) this.namesP = new Map();
+    if (!this.namesP.has(key)) {
+      this.namesP.set(key, this.entry().then(function (e) {
+        if (e.names.indexOf(key) < 0) return [];
+        return self.fetch('names/' + key + '.json?v=' + e.build, false).then(JSON.parse);
+      }));
     }
-    return this.namesP;
+    return this.namesP.get(key);
   };
+
+  // See name_key in build.rs.
+  function nameKey(c) {
+    return /^[a-z0-9]$/i.test(c) ? c : 'u' + c.codePointAt(0).toString(16);
+  }
 
   // The edit distance of two arrays of characters (an insertion, deletion,
   // change or swap of two neighbours costs one), or `most + 1` as soon as
@@ -637,7 +645,7 @@
   // few letters of it, or one more when it starts alike and sounds the
   // same; the closest, then the most written about.
   Index.prototype.suggest = function (word) {
-    return this.names().then(function (names) {
+    return this.names(word).then(function (names) {
       var w = Array.from(word), most = slack(w.length), key = sound(word), best = null;
       if (most < 0) return null;
       names.forEach(function (n) {

@@ -12,8 +12,10 @@
 //! The files, under `/search/`: `index.json` (the entry: where each shard
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
 //! word order, each with its stem, and every stem's family as `^stem`, cut
-//! into shards of about [`build::SHARD_BYTES`]), `names.json` (people and
-//! countries, for a name typed wrong: loaded only then), and
+//! into shards of about [`build::SHARD_BYTES`]), `names/<letter>.json` (people
+//! and countries, for a name typed wrong: loaded only then), `pos/<n>.bin`
+//! (where each word of shard n stands in each of its documents: loaded
+//! only for a phrase), and
 //! `filters.bin` (the sets of the most used filter values, for the counts
 //! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first). A query loads the entry, the shards of its words
@@ -43,8 +45,9 @@ const SHARDS_DIR: &str = "words/";
 const FILTERS_FILE: &str = "filters.bin";
 /// The positions' folder, under [`SEARCH_DIR`] (a file beside each shard).
 const POSITIONS_DIR: &str = "pos/";
-/// The people's and countries' names, for a word typed wrong.
-const NAMES_FILE: &str = "names.json";
+/// The people's and countries' names by first letter, for a word typed
+/// wrong.
+const NAMES_DIR: &str = "names/";
 /// The records' folder, under [`SEARCH_DIR`].
 const DOCS_DIR: &str = "docs/";
 /// The client script, under [`SEARCH_DIR`].

@@ -123,7 +123,13 @@ fn every_expected_page_exists() {
         "search/filters.bin",
         "search/words/0.bin",
         "search/pos/0.bin",
-        "search/names.json",
+        // the people's and countries' names by first letter
+        "search/names/a.json",
+        "search/names/b.json",
+        "search/names/c.json",
+        "search/names/f.json",
+        "search/names/l.json",
+        "search/names/p.json",
         "search/docs/0.json",
     ]
     .iter()
