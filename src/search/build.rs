@@ -15,7 +15,9 @@ use serde::Serialize;
 use super::postings::{postings, Postings};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
-use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, POSITIONS_DIR, SHARDS_DIR};
+use super::{
+    Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, POSITIONS_DIR, RANKS_DIR, SHARDS_DIR,
+};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
@@ -206,7 +208,7 @@ fn names<'a>(src: &'a Sources, words: &'a NameWords) -> BTreeMap<String, Vec<Nam
 }
 
 /// The key of a `names/` file: the letter or digit itself, else `u` and
-/// its code point in hex. Mirrored by `nameKey` in client.js.
+/// its code point in hex. Mirrored by `nameKey` in client/reading.js.
 fn name_key(c: char) -> String {
     if c.is_ascii_alphanumeric() {
         c.to_string()
@@ -253,8 +255,10 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// two sets and its stem; a family's (`^stem`) is its key and the words
 /// that have the stem. Stems and members are written after the characters
 /// they share with the key or stem ([`put_relative`]). Beside each shard,
-/// `pos/<n>.bin` holds where each of its terms is in each of its documents
-/// (the terms' `at`, each after its length), loaded only for phrases.
+/// `rank/<n>.bin` holds how well each of its terms matches each of its
+/// documents (the terms' `rank`), loaded only to sort by relevance, and
+/// `pos/<n>.bin` where each term is in each document (`at`), loaded only
+/// for phrases; in both, each term's part after its length.
 fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
@@ -273,9 +277,8 @@ fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Ve
         }
         let mut body = Vec::new();
         put_doc_list(&mut body, &p.any, docs);
-        put_doc_list(&mut body, &p.strong, docs);
         put_relative(&mut body, term, &families.stems[i]);
-        out.record(term, &body, Some(&p.at));
+        out.record(term, &body, Some((&p.rank, &p.at)));
     }
     while let Some((key, body)) = next_family.take() {
         out.record(&key, &body, None);
@@ -314,25 +317,28 @@ pub(crate) fn get_relative(bytes: &[u8], at: &mut usize, base: &str) -> String {
 }
 
 /// Gathers records into shards of about [`SHARD_BYTES`], and the terms'
-/// positions into the shards' `pos/` files.
+/// ranks and positions into the shards' `rank/` and `pos/` files.
 #[derive(Default)]
 struct ShardWriter {
     starts: Vec<String>,
     files: Files,
     shard: Vec<u8>,
+    ranks: Vec<u8>,
     positions: Vec<u8>,
 }
 
 impl ShardWriter {
-    /// A record: a term's (with its positions, `at`) or a family's.
-    fn record(&mut self, key: &str, body: &[u8], at: Option<&[u8]>) {
+    /// A record: a term's (with its ranks and positions) or a family's.
+    fn record(&mut self, key: &str, body: &[u8], term: Option<(&[u8], &[u8])>) {
         if self.shard.is_empty() {
             self.starts.push(key.to_string());
         }
         put_varint(&mut self.shard, key.len() as u64);
         self.shard.extend_from_slice(key.as_bytes());
         self.shard.extend_from_slice(body);
-        if let Some(at) = at {
+        if let Some((ranks, at)) = term {
+            put_varint(&mut self.ranks, ranks.len() as u64);
+            self.ranks.extend_from_slice(ranks);
             put_varint(&mut self.positions, at.len() as u64);
             self.positions.extend_from_slice(at);
         }
@@ -343,11 +349,14 @@ impl ShardWriter {
 
     fn cut(&mut self) {
         let n = self.starts.len() - 1;
-        let positions = format!("{}{POSITIONS_DIR}{n}.bin", super::SEARCH_DIR);
+        let dir = super::SEARCH_DIR;
         self.files
             .push((shard_path(n), std::mem::take(&mut self.shard)));
+        let ranks = std::mem::take(&mut self.ranks);
+        self.files.push((format!("{dir}{RANKS_DIR}{n}.bin"), ranks));
+        let positions = std::mem::take(&mut self.positions);
         self.files
-            .push((positions, std::mem::take(&mut self.positions)));
+            .push((format!("{dir}{POSITIONS_DIR}{n}.bin"), positions));
     }
 
     fn finish(mut self) -> (Vec<String>, Files) {

@@ -7,15 +7,17 @@
 //! - `build`: the index files, made from what the site already holds (the
 //!   articles' metadata, the words of each body read once by `load`, and
 //!   the people's and countries' aliases from `model`);
-//! - `client.js`: the browser side, written out as `/search/search.js`.
+//! - `client/`: the browser side (the index reader, what a result shows,
+//!   the page), written out as one file, `/search/search.js`.
 //!
 //! The files, under `/search/`: `index.json` (the entry: where each shard
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
 //! word order, each with its stem, and every stem's family as `^stem`, cut
 //! into shards of about [`build::SHARD_BYTES`]), `names/<letter>.json` (people
-//! and countries, for a name typed wrong: loaded only then), `pos/<n>.bin`
-//! (where each word of shard n stands in each of its documents: loaded
-//! only for a phrase), and
+//! and countries, for a name typed wrong: loaded only then), `rank/<n>.bin`
+//! (how well each word of shard n matches each of its documents: loaded
+//! only to sort by relevance), `pos/<n>.bin` (where each word stands in
+//! each of its documents: loaded only for a phrase), and
 //! `filters.bin` (the sets of the most used filter values, for the counts
 //! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first). A query loads the entry, the shards of its words
@@ -43,6 +45,8 @@ const ENTRY: &str = "index.json";
 const SHARDS_DIR: &str = "words/";
 /// The sets of the filter values whose counts are shown, under [`SEARCH_DIR`].
 const FILTERS_FILE: &str = "filters.bin";
+/// The ranks' folder, under [`SEARCH_DIR`] (a file beside each shard).
+const RANKS_DIR: &str = "rank/";
 /// The positions' folder, under [`SEARCH_DIR`] (a file beside each shard).
 const POSITIONS_DIR: &str = "pos/";
 /// The people's and countries' names by first letter, for a word typed
@@ -54,7 +58,11 @@ const DOCS_DIR: &str = "docs/";
 const CLIENT: &str = "search.js";
 
 /// The browser client.
-const CLIENT_JS: &str = include_str!("client.js");
+const CLIENT_JS: &str = concat!(
+    include_str!("client/index.js"),
+    include_str!("client/reading.js"),
+    include_str!("client/page.js")
+);
 
 /// Files by site path, with their bytes.
 pub(crate) type Files = Vec<(String, Vec<u8>)>;

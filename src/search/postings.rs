@@ -1,12 +1,17 @@
-//! Gathering the postings: for every term, the documents it is in
-//! (anywhere, and in the strong fields), and for a word, where in each
-//! document it stands (its positions in the title, summary and body, one
-//! sequence with a sentence's gap between the fields), for phrases. Made
-//! one document at a time, newest first, in the compact form the index
-//! writes ([`DocList`], varints).
+//! Gathering the postings: for every term, the documents it is in, and
+//! for a word, how well each document matches it (its rank, BM25F: the
+//! word's count in the title, summary and body, each weighed and set
+//! against the field's usual length, and its being in the article's names,
+//! saturating) and where in each document it stands (its positions in the
+//! title, summary and body, one sequence with a sentence's gap between the
+//! fields), for phrases. Made one document at a time, newest first, in the
+//! compact form the index writes ([`DocList`], varints, half a byte a
+//! rank).
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::build::{filter_term, NameWords, Sources, FILTERS};
@@ -14,23 +19,83 @@ use super::sets::{put_varint, DocList};
 use crate::model::Kind;
 use crate::words::{sequence, words, SENTENCE_END};
 
-/// The documents a term is in: anywhere (`any`), and in the title, the
-/// summary or the article's names (`strong`, which weighs more); and, for
-/// each document of `any` in order, where the word is (`at`: the count,
-/// then the positions as gaps, varints; a count of 0 when the word is only
-/// in the article's names, source or location; nothing for a filter value).
+/// The documents a term is in (`any`); and, for a word, for each of them
+/// in order, how well it matches (`rank`: 1 to [`RANK_LEVELS`], two to a
+/// byte, the first in the high half) and where the word is (`at`: the
+/// count, then the positions as gaps, varints; a count of 0 when the word
+/// is only in the article's names, source or location). A filter value
+/// has neither.
 #[derive(Default)]
 pub(super) struct Postings {
     pub(super) any: DocList,
-    pub(super) strong: DocList,
+    pub(super) rank: Vec<u8>,
     pub(super) at: Vec<u8>,
 }
 
-/// Where a word is in one document, and whether it is in a strong field.
+/// The highest rank (a word that could hardly match a document better).
+pub(super) const RANK_LEVELS: u8 = 15;
+
+/// How much a word counts in each field, against once in the body.
+const TITLE_WEIGHT: f64 = 8.0;
+const SUMMARY_WEIGHT: f64 = 4.0;
+const NAMES_WEIGHT: f64 = 4.0;
+/// The source and the location.
+const OTHER_WEIGHT: f64 = 1.0;
+/// BM25's saturation (how soon more of a word stops counting) and length
+/// normalisation (how much a longer field than usual weighs a word down).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Where a word is in one document, and whether it is in the article's
+/// names, or its source or location.
 #[derive(Default)]
 struct InDoc {
-    strong: bool,
+    names: bool,
+    other: bool,
     positions: Vec<u32>,
+}
+
+/// The positions of a document's title, summary and body in its sequence.
+struct Fields([Range<u32>; 3]);
+
+/// The usual (mean) length in words of the titles, summaries and bodies.
+struct Usual([f64; 3]);
+
+impl Usual {
+    fn of(src: &Sources) -> Usual {
+        let ids = &src.index.newest_first;
+        let sums = ids
+            .par_iter()
+            .map(|&id| {
+                doc_sequence(src, id)
+                    .1
+                     .0
+                    .map(|r| f64::from(r.end - r.start))
+            })
+            .reduce(|| [0.0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+        let n = ids.len().max(1) as f64;
+        Usual(sums.map(|s| (s / n).max(1.0)))
+    }
+}
+
+/// A word's rank in a document (BM25F's saturated, weighed count), from 1
+/// to [`RANK_LEVELS`].
+fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
+    let weights = [TITLE_WEIGHT, SUMMARY_WEIGHT, 1.0];
+    let mut count = 0.0;
+    for (k, field) in fields.0.iter().enumerate() {
+        let n = in_doc
+            .positions
+            .iter()
+            .filter(|p| field.contains(p))
+            .count() as f64;
+        let length = f64::from(field.end - field.start);
+        count += weights[k] * n / (1.0 - B + B * length / usual.0[k]);
+    }
+    count += NAMES_WEIGHT * f64::from(u8::from(in_doc.names));
+    count += OTHER_WEIGHT * f64::from(u8::from(in_doc.other));
+    let saturated = count / (K1 + count);
+    ((saturated * f64::from(RANK_LEVELS)).round() as u8).clamp(1, RANK_LEVELS)
 }
 
 /// Every term with its documents, in term order; `None` once `stop` is set.
@@ -41,12 +106,13 @@ pub(super) fn postings(
 ) -> Option<Vec<(String, Postings)>> {
     let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
     let mut folded = Vec::new();
+    let usual = Usual::of(src);
     for (doc, &id) in src.index.newest_first.iter().enumerate() {
         if doc % 1024 == 0 && stop.load(Ordering::Relaxed) {
             return None;
         }
         let doc = doc as u32;
-        let text = doc_sequence(src, id);
+        let (text, fields) = doc_sequence(src, id);
         let mut here: FxHashMap<&str, InDoc> = FxHashMap::default();
         let tokens = text.split(' ').filter(|w| !w.is_empty());
         for (position, w) in tokens.enumerate() {
@@ -54,11 +120,31 @@ pub(super) fn postings(
                 here.entry(w).or_default().positions.push(position as u32);
             }
         }
-        for w in strong_words(src, names, id, &mut folded) {
-            here.entry(w).or_default().strong = true;
+        for kind in Kind::ALL {
+            for &t in &src.index.taxonomy(kind).by_article[id] {
+                for w in names.of_term(kind, t) {
+                    here.entry(w).or_default().names = true;
+                }
+            }
+        }
+        let a = &src.articles[id];
+        folded.clear();
+        folded.extend(
+            [&a.source, &a.location]
+                .into_iter()
+                .flatten()
+                .flat_map(|f| words(f)),
+        );
+        for w in &folded {
+            here.entry(w).or_default().other = true;
         }
         for (w, in_doc) in here {
-            add_word(entry(&mut terms, w), doc, &in_doc);
+            add_word(
+                entry(&mut terms, w),
+                doc,
+                &in_doc,
+                rank(&in_doc, &fields, &usual),
+            );
         }
         for filter in filter_terms(src, id) {
             entry(&mut terms, &filter).any.push(doc);
@@ -76,11 +162,13 @@ fn entry<'a>(terms: &'a mut FxHashMap<String, Postings>, term: &str) -> &'a mut 
     terms.get_mut(term).expect("just inserted")
 }
 
-fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc) {
-    p.any.push(doc);
-    if in_doc.strong {
-        p.strong.push(doc);
+fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {
+    if p.any.len().is_multiple_of(2) {
+        p.rank.push(rank << 4);
+    } else if let Some(last) = p.rank.last_mut() {
+        *last |= rank;
     }
+    p.any.push(doc);
     put_varint(&mut p.at, in_doc.positions.len() as u64);
     let mut previous = 0;
     for &at in &in_doc.positions {
@@ -90,12 +178,15 @@ fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc) {
 }
 
 /// An article's words in order for phrases: its title, summary and body,
-/// each ending a sentence.
-pub(super) fn doc_sequence(src: &Sources, id: usize) -> String {
+/// each ending a sentence; and where each of the three is.
+fn doc_sequence(src: &Sources, id: usize) -> (String, Fields) {
     let a = &src.articles[id];
     let parts = [sequence(&a.title), sequence(&a.summary)];
     let mut text = String::with_capacity(parts[0].len() + parts[1].len() + a.words.len() + 8);
-    for part in parts.iter().map(String::as_str).chain([a.words.as_str()]) {
+    let mut fields = [0..0, 0..0, 0..0];
+    let mut next = 0u32;
+    let all = parts.iter().map(String::as_str).chain([a.words.as_str()]);
+    for (k, part) in all.enumerate() {
         if part.is_empty() {
             continue;
         }
@@ -103,10 +194,14 @@ pub(super) fn doc_sequence(src: &Sources, id: usize) -> String {
             text.push(' ');
             text.push_str(SENTENCE_END);
             text.push(' ');
+            next += 1;
         }
         text.push_str(part);
+        let length = part.split(' ').count() as u32;
+        fields[k] = next..next + length;
+        next += length;
     }
-    text
+    (text, Fields(fields))
 }
 
 /// The terms of an article's filter values: its people, countries, tags
@@ -123,33 +218,4 @@ fn filter_terms(src: &Sources, id: usize) -> Vec<String> {
         out.push(filter_term("source", &crate::slugs::slugify(s)));
     }
     out
-}
-
-/// The words an article is found by through its title, summary, source,
-/// location and names (the strong ones), sorted and distinct: the words
-/// of the fields are folded into `folded`, the names' words borrowed.
-fn strong_words<'a>(
-    src: &Sources,
-    names: &'a NameWords,
-    id: usize,
-    folded: &'a mut Vec<String>,
-) -> Vec<&'a str> {
-    let a = &src.articles[id];
-    let fields = [
-        Some(&a.title),
-        Some(&a.summary),
-        a.source.as_ref(),
-        a.location.as_ref(),
-    ];
-    folded.clear();
-    folded.extend(fields.into_iter().flatten().flat_map(|f| words(f)));
-    let mut all: Vec<&str> = folded.iter().map(String::as_str).collect();
-    for kind in Kind::ALL {
-        for &t in &src.index.taxonomy(kind).by_article[id] {
-            all.extend(names.of_term(kind, t).iter().map(String::as_str));
-        }
-    }
-    all.sort_unstable();
-    all.dedup();
-    all
 }

@@ -45,6 +45,11 @@ impl DocList {
         self.len += 1;
     }
 
+    /// How many documents.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
     /// The documents, in order.
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let mut at = 0;

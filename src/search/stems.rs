@@ -97,7 +97,7 @@ impl Families {
 /// to [`GUESS_CUT`] letters at its end, longest first, at least
 /// [`GUESS_MIN`] letters, each also with a last `y` as `i` (Snowball's
 /// English stems `party` as `parti`). The first that is a family's stem is
-/// taken. Mirrors `guesses` in client.js; the tests compare the two.
+/// taken. Mirrors `guesses` in client/index.js; the tests compare the two.
 #[cfg(test)]
 pub(crate) fn guesses(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();

@@ -6,7 +6,7 @@
 //! case, the Latin letters that do not decompose spelled out (`Støre` ->
 //! `store`, `Łódź` -> `lodz`, `ß` -> `ss`), and anything that is not a
 //! letter or a digit removed (`U.S.` -> `us`, `O'Brien` -> `obrien`). The
-//! client in `search/client.js` implements the same steps; a change here is a
+//! client in `search/client/index.js` implements the same steps; a change here is a
 //! change there (the node test in `search/tests.rs` runs both).
 
 use unicode_normalization::char::is_combining_mark;

@@ -123,6 +123,7 @@ fn every_expected_page_exists() {
         "search/filters.bin",
         "search/words/0.bin",
         "search/pos/0.bin",
+        "search/rank/0.bin",
         // the people's and countries' names by first letter
         "search/names/a.json",
         "search/names/b.json",
@@ -623,17 +624,18 @@ fn rebuild_with_nothing_changed_writes_nothing() {
         .map(|(rel, _)| rel.as_str())
         .collect();
     // The page, and the search index's entry, the shard of the new words
-    // and its positions.
+    // and its ranks and positions.
     assert_eq!(
         touched,
         [
             "2026/01/b/index.html",
             "search/index.json",
             "search/pos/0.bin",
+            "search/rank/0.bin",
             "search/words/0.bin"
         ]
     );
-    assert_eq!(report.files.written, 4, "{report:?}");
+    assert_eq!(report.files.written, 5, "{report:?}");
     assert!(built.page("2026/01/b/").contains("A new paragraph."));
 }
 
