@@ -121,16 +121,21 @@ for n in "${REPORT_SIZES[@]}"; do
 done
 echo
 echo "Queries through the real client (bench/search_query.js): results, KB a browser downloads with an"
-echo "empty cache (entry, shards, counted filters, the first page of 10 records), ms once loaded (median of 20)."
+echo "empty cache (entry, shards, counted filters, ranks for relevance, positions for a phrase, the first"
+echo "page of 10 records and the article pages of their excerpts), ms once loaded (median of 20), excerpts shown."
 echo
-echo "| articles | query | results | KB | ms |"
-echo "|---:|---|---:|---:|---:|"
+echo "| articles | query | results | KB | ms | excerpts |"
+echo "|---:|---|---:|---:|---:|---:|"
 for n in "${REPORT_SIZES[@]}"; do
     person="$(node -e "console.log(require('$WORK/so-$n/search/index.json').filters.person[0][0])")"
     node "$REPO/bench/search_query.js" "$WORK/so-$n" \
         '{"q":"ceasefire"}' \
         "{\"q\":\"ceasefire talks ukraine\",\"filters\":{\"person\":[\"$person\"]}}" \
         '{"q":"ceasefire","sort":"relevance"}' \
-        '{"q":"ceasefire talks ukraine","counts":false,"sort":"relevance"}' |
-        while IFS=$'\t' read -r q res kb ms; do printf '| %s | `%s` | %s | %s | %s |\n' "$n" "$q" "$res" "$kb" "$ms"; done
+        '{"q":"ceasefire talks ukraine","counts":false,"sort":"relevance"}' \
+        '{"q":"negotiate"}' \
+        '{"q":"sanction","sort":"relevance"}' \
+        '{"q":"\"security guarantees\""}' \
+        "{\"q\":\"\\\"prime minister\\\" ceasefire\",\"filters\":{\"person\":[\"$person\"]}}" |
+        while IFS=$'\t' read -r q res kb ms ex; do printf '| %s | `%s` | %s | %s | %s | %s |\n' "$n" "$q" "$res" "$kb" "$ms" "$ex"; done
 done

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::beside::Beside;
 use super::postings::{postings, Postings};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
@@ -254,11 +255,10 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// each shard's first key and the files. A word's record is its key, its
 /// two sets and its stem; a family's (`^stem`) is its key and the words
 /// that have the stem. Stems and members are written after the characters
-/// they share with the key or stem ([`put_relative`]). Beside each shard,
-/// `rank/<n>.bin` holds how well each of its terms matches each of its
-/// documents (the terms' `rank`), loaded only to sort by relevance, and
-/// `pos/<n>.bin` where each term is in each document (`at`), loaded only
-/// for phrases; in both, each term's part after its length.
+/// they share with the key or stem ([`put_relative`]). Beside the shards,
+/// `rank/` holds how well each word matches each of its documents (its
+/// `rank`), loaded only to sort by relevance, and `pos/` where each word
+/// is in each document (`at`), loaded only for phrases ([`Beside`]).
 fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
@@ -316,15 +316,30 @@ pub(crate) fn get_relative(bytes: &[u8], at: &mut usize, base: &str) -> String {
     base.chars().take(shared).chain(rest.chars()).collect()
 }
 
-/// Gathers records into shards of about [`SHARD_BYTES`], and the terms'
-/// ranks and positions into the shards' `rank/` and `pos/` files.
-#[derive(Default)]
+/// Gathers records into shards of about [`SHARD_BYTES`], and the words'
+/// ranks and positions into the files beside them ([`Beside`]).
 struct ShardWriter {
     starts: Vec<String>,
     files: Files,
     shard: Vec<u8>,
-    ranks: Vec<u8>,
-    positions: Vec<u8>,
+    ranks: Beside,
+    positions: Beside,
+}
+
+/// The size the `rank/` and `pos/` files are cut at.
+const RANK_FILE_BYTES: usize = 16 << 10;
+const POSITION_FILE_BYTES: usize = 32 << 10;
+
+impl Default for ShardWriter {
+    fn default() -> ShardWriter {
+        ShardWriter {
+            starts: Vec::new(),
+            files: Vec::new(),
+            shard: Vec::new(),
+            ranks: Beside::new(RANKS_DIR, RANK_FILE_BYTES),
+            positions: Beside::new(POSITIONS_DIR, POSITION_FILE_BYTES),
+        }
+    }
 }
 
 impl ShardWriter {
@@ -337,10 +352,8 @@ impl ShardWriter {
         self.shard.extend_from_slice(key.as_bytes());
         self.shard.extend_from_slice(body);
         if let Some((ranks, at)) = term {
-            put_varint(&mut self.ranks, ranks.len() as u64);
-            self.ranks.extend_from_slice(ranks);
-            put_varint(&mut self.positions, at.len() as u64);
-            self.positions.extend_from_slice(at);
+            self.ranks.add(key, ranks);
+            self.positions.add(key, at);
         }
         if self.shard.len() >= SHARD_BYTES {
             self.cut();
@@ -349,20 +362,16 @@ impl ShardWriter {
 
     fn cut(&mut self) {
         let n = self.starts.len() - 1;
-        let dir = super::SEARCH_DIR;
         self.files
             .push((shard_path(n), std::mem::take(&mut self.shard)));
-        let ranks = std::mem::take(&mut self.ranks);
-        self.files.push((format!("{dir}{RANKS_DIR}{n}.bin"), ranks));
-        let positions = std::mem::take(&mut self.positions);
-        self.files
-            .push((format!("{dir}{POSITIONS_DIR}{n}.bin"), positions));
     }
 
     fn finish(mut self) -> (Vec<String>, Files) {
         if !self.shard.is_empty() {
             self.cut();
         }
+        self.files.extend(self.ranks.finish());
+        self.files.extend(self.positions.finish());
         (self.starts, self.files)
     }
 }

@@ -14,10 +14,10 @@
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
 //! word order, each with its stem, and every stem's family as `^stem`, cut
 //! into shards of about [`build::SHARD_BYTES`]), `names/<letter>.json` (people
-//! and countries, for a name typed wrong: loaded only then), `rank/<n>.bin`
-//! (how well each word of shard n matches each of its documents: loaded
-//! only to sort by relevance), `pos/<n>.bin` (where each word stands in
-//! each of its documents: loaded only for a phrase), and
+//! and countries, for a name typed wrong: loaded only then), `rank/` (how well
+//! each word matches each of its documents: loaded only to sort by
+//! relevance), `pos/` (where each word stands in each of its documents:
+//! loaded only for a phrase), both cut by their own size (`beside`), and
 //! `filters.bin` (the sets of the most used filter values, for the counts
 //! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first). A query loads the entry, the shards of its words
@@ -27,6 +27,7 @@
 //! This stage reads `load`'s and `model`'s values and changes none; its
 //! files go to `output/` like the pages.
 
+mod beside;
 mod build;
 mod postings;
 mod sets;
@@ -45,9 +46,9 @@ const ENTRY: &str = "index.json";
 const SHARDS_DIR: &str = "words/";
 /// The sets of the filter values whose counts are shown, under [`SEARCH_DIR`].
 const FILTERS_FILE: &str = "filters.bin";
-/// The ranks' folder, under [`SEARCH_DIR`] (a file beside each shard).
+/// The ranks' folder, under [`SEARCH_DIR`] (see `beside`).
 const RANKS_DIR: &str = "rank/";
-/// The positions' folder, under [`SEARCH_DIR`] (a file beside each shard).
+/// The positions' folder, under [`SEARCH_DIR`] (see `beside`).
 const POSITIONS_DIR: &str = "pos/";
 /// The people's and countries' names by first letter, for a word typed
 /// wrong.

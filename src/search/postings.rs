@@ -62,15 +62,19 @@ struct Fields([Range<u32>; 3]);
 struct Usual([f64; 3]);
 
 impl Usual {
+    /// Counted as [`doc_sequence`] counts, without making the sequences.
     fn of(src: &Sources) -> Usual {
         let ids = &src.index.newest_first;
         let sums = ids
             .par_iter()
             .map(|&id| {
-                doc_sequence(src, id)
-                    .1
-                     .0
-                    .map(|r| f64::from(r.end - r.start))
+                let a = &src.articles[id];
+                let body = if a.words.is_empty() {
+                    0
+                } else {
+                    a.words.split(' ').count()
+                };
+                [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
             })
             .reduce(|| [0.0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
         let n = ids.len().max(1) as f64;
@@ -104,7 +108,7 @@ pub(super) fn postings(
     names: &NameWords,
     stop: &AtomicBool,
 ) -> Option<Vec<(String, Postings)>> {
-    let mut terms: FxHashMap<String, Postings> = FxHashMap::default();
+    let mut terms = Terms::default();
     let mut folded = Vec::new();
     let usual = Usual::of(src);
     for (doc, &id) in src.index.newest_first.iter().enumerate() {
@@ -139,27 +143,47 @@ pub(super) fn postings(
             here.entry(w).or_default().other = true;
         }
         for (w, in_doc) in here {
-            add_word(
-                entry(&mut terms, w),
-                doc,
-                &in_doc,
-                rank(&in_doc, &fields, &usual),
-            );
+            add_word(terms.entry(w), doc, &in_doc, rank(&in_doc, &fields, &usual));
         }
         for filter in filter_terms(src, id) {
-            entry(&mut terms, &filter).any.push(doc);
+            terms.entry(&filter).any.push(doc);
         }
     }
-    let mut sorted: Vec<(String, Postings)> = terms.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Some(sorted)
+    Some(terms.sorted())
 }
 
-fn entry<'a>(terms: &'a mut FxHashMap<String, Postings>, term: &str) -> &'a mut Postings {
-    if !terms.contains_key(term) {
-        terms.insert(term.to_string(), Postings::default());
+/// The terms being gathered: each a number, by which its postings are
+/// found (one hash lookup a word a document).
+#[derive(Default)]
+struct Terms {
+    numbers: FxHashMap<String, usize>,
+    postings: Vec<Postings>,
+}
+
+impl Terms {
+    fn entry(&mut self, term: &str) -> &mut Postings {
+        let n = match self.numbers.get(term) {
+            Some(&n) => n,
+            None => {
+                self.numbers.insert(term.to_string(), self.postings.len());
+                self.postings.push(Postings::default());
+                self.postings.len() - 1
+            }
+        };
+        &mut self.postings[n]
     }
-    terms.get_mut(term).expect("just inserted")
+
+    /// Every term with its postings, in term order.
+    fn sorted(self) -> Vec<(String, Postings)> {
+        let mut postings: Vec<Option<Postings>> = self.postings.into_iter().map(Some).collect();
+        let mut sorted: Vec<(String, Postings)> = self
+            .numbers
+            .into_iter()
+            .map(|(term, n)| (term, postings[n].take().expect("one term a number")))
+            .collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sorted
+    }
 }
 
 fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {

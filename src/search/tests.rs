@@ -231,6 +231,33 @@ fn read_back(files: &Files) -> (serde_json::Value, Terms) {
     (back.entry, back.terms)
 }
 
+/// The words' parts in a folder beside the shards (`rank`, `pos`), each
+/// file starting with the word its `starts.json` says.
+fn beside_parts(by_path: &BTreeMap<&str, &[u8]>, dir: &str) -> BTreeMap<String, Vec<u8>> {
+    let starts: Vec<String> =
+        serde_json::from_slice(by_path[format!("/search/{dir}/starts.json").as_str()]).unwrap();
+    let mut parts = BTreeMap::new();
+    for (n, start) in starts.iter().enumerate() {
+        let bytes = by_path[format!("/search/{dir}/{n}.bin").as_str()];
+        let mut at = 0;
+        while at < bytes.len() {
+            let first = at == 0;
+            let len = get_varint(bytes, &mut at) as usize;
+            let term = std::str::from_utf8(&bytes[at..at + len])
+                .unwrap()
+                .to_string();
+            at += len;
+            if first {
+                assert_eq!(&term, start, "{dir}/{n}.bin starts with its start");
+            }
+            let len = get_varint(bytes, &mut at) as usize;
+            parts.insert(term, bytes[at..at + len].to_vec());
+            at += len;
+        }
+    }
+    parts
+}
+
 fn read_all(files: &Files) -> Back {
     let by_path: BTreeMap<&str, &[u8]> = files
         .iter()
@@ -242,12 +269,11 @@ fn read_all(files: &Files) -> Back {
     let mut stems = BTreeMap::new();
     let mut families: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut positions = BTreeMap::new();
+    let rank_parts = beside_parts(&by_path, "rank");
+    let position_parts = beside_parts(&by_path, "pos");
     let mut previous = String::new();
     for n in 0..entry["shards"].as_array().unwrap().len() {
         let bytes = by_path[format!("/search/words/{n}.bin").as_str()];
-        let pos = by_path[format!("/search/pos/{n}.bin").as_str()];
-        let rank = by_path[format!("/search/rank/{n}.bin").as_str()];
-        let (mut pos_at, mut rank_at) = (0, 0);
         let mut at = 0;
         while at < bytes.len() {
             let len = get_varint(bytes, &mut at) as usize;
@@ -267,19 +293,17 @@ fn read_all(files: &Files) -> Back {
                 continue;
             }
             let any = get_set(bytes, &mut at, docs);
-            let len = get_varint(rank, &mut rank_at) as usize;
-            let packed = &rank[rank_at..rank_at + len];
-            rank_at += len;
+            let packed = rank_parts.get(&term).map_or(&[][..], Vec::as_slice);
             let ranks: Vec<u8> = (0..any.len())
-                .filter(|_| len > 0)
+                .filter(|_| !packed.is_empty())
                 .map(|k| (packed[k / 2] >> if k % 2 == 0 { 4 } else { 0 }) & 15)
                 .collect();
             stems.insert(term.clone(), build::get_relative(bytes, &mut at, &term));
-            let end = get_varint(pos, &mut pos_at) as usize + pos_at;
-            let has_positions = end > pos_at;
+            let pos = position_parts.get(&term).map_or(&[][..], Vec::as_slice);
+            let mut pos_at = 0;
             let per_doc: Vec<Vec<u32>> = any
                 .iter()
-                .filter(|_| has_positions)
+                .filter(|_| !pos.is_empty())
                 .map(|_| {
                     let count = get_varint(pos, &mut pos_at);
                     let mut p = 0;
@@ -291,8 +315,7 @@ fn read_all(files: &Files) -> Back {
                         .collect()
                 })
                 .collect();
-            assert!(build::is_filter_term(&term) || pos_at == end, "`{term}`");
-            pos_at = end;
+            assert_eq!(pos_at, pos.len(), "`{term}`");
             positions.insert(term.clone(), per_doc);
             terms.insert(term, (any, ranks));
         }

@@ -199,11 +199,14 @@ var gazetteSearch = (function () {
   };
 
   // The shard that would hold `term`: the last one starting at or before it.
-  function shardOf(e, term) {
-    var lo = 0, hi = e.shards.length - 1, found = -1;
+  function shardOf(e, term) { return lastAtOrBefore(e.shards, term); }
+
+  // The last of the sorted `starts` at or before `term` (-1 if none).
+  function lastAtOrBefore(starts, term) {
+    var lo = 0, hi = starts.length - 1, found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (cmp(e.shards[mid], term) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+      if (cmp(starts[mid], term) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
     }
     return found;
   }
@@ -351,43 +354,45 @@ var gazetteSearch = (function () {
     return { words: Array.from(new Set(plain)), phrases: Array.from(phrases.values()), open: open };
   }
 
-  // A file beside shard `n` (`pos/` or `rank/`), cut into its words'
-  // parts, by word (families have none).
-  Index.prototype.beside = function (dir, n) {
-    var self = this, key = dir + n;
+  // A word's part in a folder beside the shards (`pos/` or `rank/`, see
+  // beside.rs): the file its `starts.json` puts it in, by word.
+  Index.prototype.beside = function (dir, term) {
+    var self = this;
     if (!this.besides) this.besides = new Map();
-    if (!this.besides.has(key)) {
-      this.besides.set(key, Promise.all([this.entry(), this.shard(n)]).then(function (got) {
-        return self.fetch(dir + n + '.bin?v=' + got[0].build, true).then(function (buf) {
-          var bytes = new Uint8Array(buf), at = { i: 0 }, parts = new Map();
-          got[1].forEach(function (rec, term) {
-            if (rec.members) return;
-            var len = varint(bytes, at);
-            parts.set(term, bytes.subarray(at.i, at.i + len));
-            at.i += len;
+    var get = function (key, make) {
+      if (!self.besides.has(key)) self.besides.set(key, make());
+      return self.besides.get(key);
+    };
+    return this.entry().then(function (e) {
+      return get(dir, function () {
+        return self.fetch(dir + 'starts.json?v=' + e.build, false).then(JSON.parse);
+      }).then(function (starts) {
+        var n = lastAtOrBefore(starts, term);
+        if (n < 0) return undefined;
+        return get(dir + n, function () {
+          return self.fetch(dir + n + '.bin?v=' + e.build, true).then(function (buf) {
+            var bytes = new Uint8Array(buf), at = { i: 0 }, parts = new Map();
+            while (at.i < bytes.length) {
+              var key = readString(bytes, at), len = varint(bytes, at);
+              parts.set(key, bytes.subarray(at.i, at.i + len));
+              at.i += len;
+            }
+            return parts;
           });
-          return parts;
-        });
-      }));
-    }
-    return this.besides.get(key);
+        }).then(function (parts) { return parts.get(term); });
+      });
+    });
   };
 
   // A word's ranks in its documents, two to a byte (see postings.rs).
   Index.prototype.ranks = function (term) {
-    var self = this;
-    return this.entry().then(function (e) {
-      return self.beside('rank/', shardOf(e, term));
-    }).then(function (parts) { return parts.get(term); });
+    return this.beside('rank/', term);
   };
 
   // A word's positions in each of its documents: Map(doc -> Int32Array).
   Index.prototype.positions = function (term, rec) {
-    var self = this;
-    return this.entry().then(function (e) {
-      return self.beside('pos/', shardOf(e, term));
-    }).then(function (parts) {
-      var bytes = parts.get(term), at = { i: 0 }, out = new Map();
+    return this.beside('pos/', term).then(function (bytes) {
+      var at = { i: 0 }, out = new Map();
       for (var k = 0; k < rec.any.length; k++) {
         var count = varint(bytes, at), list = new Int32Array(count), p = 0;
         for (var j = 0; j < count; j++) { p += varint(bytes, at); list[j] = p; }
