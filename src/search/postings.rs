@@ -103,18 +103,43 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
 }
 
 /// Every term with its documents, in term order; `None` once `stop` is set.
+/// The documents are gathered in runs on every core, each run's terms
+/// then appended to the first's in document order.
 pub(super) fn postings(
     src: &Sources,
     names: &NameWords,
     stop: &AtomicBool,
 ) -> Option<Vec<(String, Postings)>> {
+    let usual = Usual::of(src);
+    let docs = src.index.newest_first.len();
+    let runs = 4 * rayon::current_num_threads().max(1);
+    let size = docs.div_ceil(runs).max(1);
+    let gathered: Vec<Option<Terms>> = (0..runs)
+        .into_par_iter()
+        .map(|k| gather(src, names, &usual, k * size..docs.min((k + 1) * size), stop))
+        .collect();
+    let mut all = Terms::default();
+    for run in gathered {
+        all.append(run?);
+    }
+    Some(all.sorted())
+}
+
+/// The terms of documents `docs` (numbers, newest first).
+fn gather(
+    src: &Sources,
+    names: &NameWords,
+    usual: &Usual,
+    docs: Range<usize>,
+    stop: &AtomicBool,
+) -> Option<Terms> {
     let mut terms = Terms::default();
     let mut folded = Vec::new();
-    let usual = Usual::of(src);
-    for (doc, &id) in src.index.newest_first.iter().enumerate() {
+    for doc in docs {
         if doc % 1024 == 0 && stop.load(Ordering::Relaxed) {
             return None;
         }
+        let id = src.index.newest_first[doc];
         let doc = doc as u32;
         let (text, fields) = doc_sequence(src, id);
         let mut here: FxHashMap<&str, InDoc> = FxHashMap::default();
@@ -143,13 +168,13 @@ pub(super) fn postings(
             here.entry(w).or_default().other = true;
         }
         for (w, in_doc) in here {
-            add_word(terms.entry(w), doc, &in_doc, rank(&in_doc, &fields, &usual));
+            add_word(terms.entry(w), doc, &in_doc, rank(&in_doc, &fields, usual));
         }
         for filter in filter_terms(src, id) {
             terms.entry(&filter).any.push(doc);
         }
     }
-    Some(terms.sorted())
+    Some(terms)
 }
 
 /// The terms being gathered: each a number, by which its postings are
@@ -173,6 +198,15 @@ impl Terms {
         &mut self.postings[n]
     }
 
+    /// Adds the postings of `later`, whose documents all come after these.
+    fn append(&mut self, later: Terms) {
+        let mut postings: Vec<Option<Postings>> = later.postings.into_iter().map(Some).collect();
+        for (term, n) in later.numbers {
+            let p = postings[n].take().expect("one term a number");
+            self.entry(&term).append(p);
+        }
+    }
+
     /// Every term with its postings, in term order.
     fn sorted(self) -> Vec<(String, Postings)> {
         let mut postings: Vec<Option<Postings>> = self.postings.into_iter().map(Some).collect();
@@ -186,12 +220,30 @@ impl Terms {
     }
 }
 
-fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {
-    if p.any.len().is_multiple_of(2) {
-        p.rank.push(rank << 4);
-    } else if let Some(last) = p.rank.last_mut() {
-        *last |= rank;
+impl Postings {
+    /// Adds a document's rank, two to a byte.
+    fn push_rank(&mut self, rank: u8) {
+        if self.any.len().is_multiple_of(2) {
+            self.rank.push(rank << 4);
+        } else if let Some(last) = self.rank.last_mut() {
+            *last |= rank;
+        }
     }
+
+    /// Adds `later`'s documents, which all come after these.
+    fn append(&mut self, later: Postings) {
+        for (k, doc) in later.any.iter().enumerate() {
+            if !later.rank.is_empty() {
+                self.push_rank((later.rank[k / 2] >> if k % 2 == 0 { 4 } else { 0 }) & 15);
+            }
+            self.any.push(doc);
+        }
+        self.at.extend_from_slice(&later.at);
+    }
+}
+
+fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {
+    p.push_rank(rank);
     p.any.push(doc);
     put_varint(&mut p.at, in_doc.positions.len() as u64);
     let mut previous = 0;

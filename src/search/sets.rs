@@ -51,7 +51,7 @@ impl DocList {
     }
 
     /// The documents, in order.
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let mut at = 0;
         let mut previous = 0u32;
         std::iter::from_fn(move || {
