@@ -122,10 +122,11 @@ done
 echo
 echo "Queries through the real client (bench/search_query.js): results, KB a browser downloads with an"
 echo "empty cache (entry, shards, counted filters, ranks for relevance, positions for a phrase, the first"
-echo "page of 10 records and the article pages of their excerpts), ms once loaded (median of 20), excerpts shown."
+echo "page of 10 records and the article pages of their excerpts; and gzipped, as a host that compresses"
+echo "sends them), ms once loaded (median of 20), excerpts shown."
 echo
-echo "| articles | query | results | KB | ms | excerpts |"
-echo "|---:|---|---:|---:|---:|---:|"
+echo "| articles | query | results | KB | KB gzipped | ms | excerpts |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
 for n in "${REPORT_SIZES[@]}"; do
     person="$(node -e "console.log(require('$WORK/so-$n/search/index.json').filters.person[0][0])")"
     node "$REPO/bench/search_query.js" "$WORK/so-$n" \
@@ -137,5 +138,5 @@ for n in "${REPORT_SIZES[@]}"; do
         '{"q":"sanction","sort":"relevance"}' \
         '{"q":"\"security guarantees\""}' \
         "{\"q\":\"\\\"prime minister\\\" ceasefire\",\"filters\":{\"person\":[\"$person\"]}}" |
-        while IFS=$'\t' read -r q res kb ms ex; do printf '| %s | `%s` | %s | %s | %s | %s |\n' "$n" "$q" "$res" "$kb" "$ms" "$ex"; done
+        while IFS=$'\t' read -r q res kb gz ms ex; do printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$n" "$q" "$res" "$kb" "$gz" "$ms" "$ex"; done
 done

@@ -15,21 +15,30 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const zlib = require('zlib');
 
 const site = process.argv[2];
 const api = require(path.resolve(site, 'search/search.js'));
 
+// Every file loaded is also counted as a host that compresses would send
+// it (gzip, level 6): `gzipped` bytes.
+let gzipped = 0;
+function read(file) {
+  const bytes = fs.readFileSync(file);
+  gzipped += zlib.gzipSync(bytes).length;
+  return bytes;
+}
+
 function loader(dir) {
   return (p, binary) => {
-    const file = path.join(dir, 'search', p.split('?')[0]);
-    const bytes = fs.readFileSync(file);
+    const bytes = read(path.join(dir, 'search', p.split('?')[0]));
     return Promise.resolve(binary ? Uint8Array.from(bytes).buffer : bytes.toString('utf8'));
   };
 }
 
 // An article's page, as the search page fetches it for an excerpt.
 function pages(dir) {
-  return (url) => Promise.resolve(fs.readFileSync(path.join(dir, url, 'index.html'), 'utf8'));
+  return (url) => Promise.resolve(read(path.join(dir, url, 'index.html')).toString('utf8'));
 }
 
 // The first page of results as the search page shows it: the records and
@@ -40,10 +49,12 @@ async function firstPage(index, res) {
 }
 
 async function measure(req) {
+  gzipped = 0;
   const cold = new api.Index(loader(site), pages(site));
   const res = await cold.query(req);
   const excerpts = (await firstPage(cold, res)).filter(Boolean).length;
   const bytes = cold.bytes;
+  const gz = gzipped;
   const times = [];
   for (let i = 0; i < 20; i++) {
     const t0 = process.hrtime.bigint();
@@ -52,12 +63,12 @@ async function measure(req) {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   times.sort((a, b) => a - b);
-  return { query: req, results: res.total, kb: bytes / 1024, ms: times[10], excerpts };
+  return { query: req, results: res.total, kb: bytes / 1024, gz: gz / 1024, ms: times[10], excerpts };
 }
 
 (async () => {
   for (const arg of process.argv.slice(3)) {
     const m = await measure(JSON.parse(arg));
-    console.log(`${JSON.stringify(m.query)}\t${m.results}\t${m.kb.toFixed(1)}\t${m.ms.toFixed(1)}\t${m.excerpts}`);
+    console.log(`${JSON.stringify(m.query)}\t${m.results}\t${m.kb.toFixed(1)}\t${m.gz.toFixed(1)}\t${m.ms.toFixed(1)}\t${m.excerpts}`);
   }
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -325,15 +325,20 @@ var gazetteSearch = (function () {
       var labels = parts.phrases.map(function (p) { return p.join(' '); });
       var hits = toks.map(function (t, i) {
         return self.word(t, parts.open && i === toks.length - 1, e.docs);
-      }).concat(parts.phrases.map(function (p) { return self.phrase(p); }));
+      });
       var sets = [];
       FILTERS.forEach(function (f) {
         (filters[f] || []).forEach(function (v) { sets.push(self.filterSet(f, v)); });
       });
       return Promise.all([Promise.all(hits), Promise.all(sets)]).then(function (got) {
-        var filterSets = got[1];
+        var filterSets = got[1], within = null;
         (filters.year || []).forEach(function (y) { filterSets.push(yearDocs(e, y)); });
-        return answer(self, e, toks.concat(labels), got[0], filterSets, req);
+        got[0].filter(Boolean).map(function (h) { return h.any; }).concat(filterSets).forEach(function (s) {
+          within = within ? intersect(within, s) : s;
+        });
+        return Promise.all(parts.phrases.map(function (p) { return self.phrase(p, within); })).then(function (phrases) {
+          return answer(self, e, toks.concat(labels), got[0].concat(phrases), filterSets, req);
+        });
       });
     });
   };
@@ -390,13 +395,21 @@ var gazetteSearch = (function () {
   };
 
   // A word's positions in each of its documents: Map(doc -> Int32Array).
-  Index.prototype.positions = function (term, rec) {
+  // (Only those of the documents `wanted`, sorted: the others' are
+  // skipped, not kept.)
+  Index.prototype.positions = function (term, rec, wanted) {
     return this.beside('pos/', term).then(function (bytes) {
-      var at = { i: 0 }, out = new Map();
-      for (var k = 0; k < rec.any.length; k++) {
-        var count = varint(bytes, at), list = new Int32Array(count), p = 0;
+      var at = { i: 0 }, out = new Map(), w = 0;
+      for (var k = 0; k < rec.any.length && w < wanted.length; k++) {
+        var count = varint(bytes, at);
+        if (rec.any[k] !== wanted[w]) {
+          for (var s = 0; s < count; s++) while (bytes[at.i++] >= 0x80);
+          continue;
+        }
+        var list = new Int32Array(count), p = 0;
         for (var j = 0; j < count; j++) { p += varint(bytes, at); list[j] = p; }
         out.set(rec.any[k], list);
+        w++;
       }
       return out;
     });
@@ -404,21 +417,28 @@ var gazetteSearch = (function () {
 
   // The documents where the words `ws` stand next to one another, in that
   // order, in one sentence (each word as written: no other forms), as a
-  // word's hit; `null` when there are none.
-  Index.prototype.phrase = function (ws) {
+  // word's hit; `null` when no article has them so. Only the documents
+  // `within` (the rest of the query's, when it has more) are looked at:
+  // when none of those has the phrase, whether any article has it says
+  // whether it is missing or merely finds nothing here.
+  Index.prototype.phrase = function (ws, within) {
     var self = this;
     return Promise.all(ws.map(function (w) { return self.lookup(w); })).then(function (recs) {
       if (recs.some(function (r) { return !r; })) return null;
-      var docs = recs[0].any;
-      recs.slice(1).forEach(function (r) { docs = intersect(docs, r.any); });
-      if (!docs.length) return null;
-      return Promise.all(ws.map(function (w, i) { return self.positions(w, recs[i]); })).then(function (at) {
-        var found = Array.from(docs).filter(function (d) {
+      var docs = within || recs[0].any;
+      recs.forEach(function (r) { docs = intersect(docs, r.any); });
+      var found = docs.length ? Promise.all(ws.map(function (w, i) {
+        return self.positions(w, recs[i], docs);
+      })).then(function (at) {
+        return Array.from(docs).filter(function (d) {
           return adjacent(at.map(function (m) { return m.get(d); }));
         });
-        if (!found.length) return null;
+      }) : Promise.resolve([]);
+      return found.then(function (found) {
         var parts = ws.map(function (w, i) { return { term: w, any: recs[i].any, exact: true }; });
-        return { any: Int32Array.from(found), forms: Array.from(new Set(ws)), parts: parts };
+        var hit = { any: Int32Array.from(found), forms: Array.from(new Set(ws)), parts: parts };
+        if (found.length || !within) return found.length ? hit : null;
+        return self.phrase(ws, null).then(function (anywhere) { return anywhere && hit; });
       });
     });
   };
