@@ -7,6 +7,7 @@
 mod brute_force;
 mod excerpts;
 mod forms;
+mod phrases;
 mod ranking;
 
 use std::collections::{BTreeMap, BTreeSet};
