@@ -123,7 +123,9 @@ fn every_expected_page_exists() {
         "search/filters.bin",
         "search/words/0.bin",
         "search/pos/0.bin",
+        "search/pos/starts.json",
         "search/rank/0.bin",
+        "search/rank/starts.json",
         // the people's and countries' names by first letter
         "search/names/a.json",
         "search/names/b.json",
@@ -624,18 +626,21 @@ fn rebuild_with_nothing_changed_writes_nothing() {
         .map(|(rel, _)| rel.as_str())
         .collect();
     // The page, and the search index's entry, the shard of the new words
-    // and its ranks and positions.
+    // and their ranks and positions (whose files start at a new first
+    // word, `a`).
     assert_eq!(
         touched,
         [
             "2026/01/b/index.html",
             "search/index.json",
             "search/pos/0.bin",
+            "search/pos/starts.json",
             "search/rank/0.bin",
+            "search/rank/starts.json",
             "search/words/0.bin"
         ]
     );
-    assert_eq!(report.files.written, 5, "{report:?}");
+    assert_eq!(report.files.written, 7, "{report:?}");
     assert!(built.page("2026/01/b/").contains("A new paragraph."));
 }
 
