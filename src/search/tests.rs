@@ -143,17 +143,22 @@ fn random_fixture(seed: u64) -> Fixture {
         articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
         bodies.push(body);
     }
-    let entities = entities();
-    let index = Index::build(&articles, &entities);
-    Fixture {
-        articles,
-        bodies,
-        entities,
-        index,
-    }
+    Fixture::of(articles, bodies)
 }
 
 impl Fixture {
+    /// The fixture of these articles and bodies, with the test's people.
+    fn of(articles: Vec<Article>, bodies: Vec<String>) -> Fixture {
+        let entities = entities();
+        let index = Index::build(&articles, &entities);
+        Fixture {
+            articles,
+            bodies,
+            entities,
+            index,
+        }
+    }
+
     fn files(&self) -> Files {
         files(&Sources {
             articles: &self.articles,
@@ -464,6 +469,67 @@ fn summaries_are_cut_at_a_word() {
     assert!(cut.ends_with("word…"), "{cut}");
     assert!(cut.chars().count() <= 281);
     assert_eq!(build::cut_summary("short"), "short");
+}
+
+/// One article of a made archive: its front matter's title, summary,
+/// people and countries (lists as written in YAML) and its body.
+#[derive(Clone, Default)]
+struct Item {
+    title: String,
+    summary: String,
+    people: String,
+    countries: String,
+    body: String,
+}
+
+/// The articles `items`, a day apart, the first the newest (document 0).
+fn made_archive(items: &[Item]) -> Fixture {
+    let newest = chrono::NaiveDate::from_ymd_opt(2026, 1, 28).unwrap();
+    let mut articles = Vec::new();
+    let mut bodies = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let date = newest - chrono::Duration::days(i as i64);
+        let text = format!(
+            "---\ntitle: {:?}\ndate: {date}T10:00:00Z\nsummary: {:?}\npeople: [{}]\ncountries: [{}]\n---\n{}\n",
+            item.title, item.summary, item.people, item.countries, item.body
+        );
+        let rel = format!("{}/a{i}.md", date.format("%Y/%m"));
+        let file = PathBuf::from("content").join(&rel);
+        articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
+        bodies.push(item.body.clone());
+    }
+    Fixture::of(articles, bodies)
+}
+
+/// Runs a node script with `args` and reads what it prints as JSON.
+fn node(args: &[&Path]) -> serde_json::Value {
+    let out = std::process::Command::new("node")
+        .args(args)
+        .output()
+        .expect("node runs (the client is tested under node)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The client's answers to `queries` (its requests) over `f`'s index,
+/// written under `dir` ([`brute_force::NODE_RUNNER`]).
+fn ask_client(f: &Fixture, dir: &Path, queries: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    write_site(dir, &f.files());
+    let runner = dir.join("runner.js");
+    std::fs::write(&runner, brute_force::NODE_RUNNER).unwrap();
+    let file = dir.join("queries.json");
+    std::fs::write(&file, serde_json::to_vec(queries).unwrap()).unwrap();
+    let answers = node(&[
+        &runner,
+        &dir.join("search/search.js"),
+        &dir.join("search"),
+        &file,
+    ]);
+    serde_json::from_value(answers).unwrap()
 }
 
 /// Writes `files` under `dir` (site paths) and the client beside them.

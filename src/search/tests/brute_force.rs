@@ -6,7 +6,6 @@
 //! right.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use super::super::stems;
 use super::*;
@@ -248,34 +247,16 @@ fn assert_counts(f: &Fixture, found: &[u32], counts: &serde_json::Value) {
 fn the_browser_client_finds_what_a_brute_force_scan_finds() {
     let tmp = tempfile::tempdir().unwrap();
     let tmp = tmp.path();
-    let runner = tmp.join("runner.js");
-    std::fs::write(&runner, NODE_RUNNER).unwrap();
     let mut rng = Rng(42);
     let (mut checked, mut phrases_found) = (0, 0);
     for seed in 0..25 {
         let f = random_fixture(seed);
-        let site = tmp.join(format!("site{seed}"));
-        write_site(&site, &f.files());
         let queries: Vec<Query> = (0..40).map(|_| random_query(&f, &mut rng)).collect();
         let json: Vec<serde_json::Value> = queries
             .iter()
             .map(|q| serde_json::json!({ "q": q.q, "filters": q.filters }))
             .collect();
-        let qfile = site.join("queries.json");
-        std::fs::write(&qfile, serde_json::to_vec(&json).unwrap()).unwrap();
-        let out = Command::new("node")
-            .arg(&runner)
-            .arg(site.join("search/search.js"))
-            .arg(site.join("search"))
-            .arg(&qfile)
-            .output()
-            .expect("node runs (the client is tested under node)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let answers = ask_client(&f, &tmp.join(format!("site{seed}")), &json);
         let all: Vec<BTreeSet<String>> = f
             .index
             .newest_first

@@ -3,8 +3,6 @@
 //! centred on them, with whether text was cut before and after; and the
 //! body's text taken from an article page without a browser's parser.
 
-use std::process::Command;
-
 use serde_json::{json, Value};
 
 /// Runs `excerptOf(text, forms, size)` for each case through the client.
@@ -13,17 +11,9 @@ fn excerpts(client: &std::path::Path, cases: &Value) -> Vec<Value> {
         "const api = require({:?}); const cases = {cases};\nprocess.stdout.write(JSON.stringify(cases.map(c => c.html ? api.bodyText(c.html) : api.excerptOf(c.text, c.forms, c.size))));",
         client.display().to_string()
     );
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .output()
-        .expect("node runs (the client is tested under node)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let file = client.with_file_name("excerpts.js");
+    std::fs::write(&file, script).unwrap();
+    serde_json::from_value(super::node(&[&file])).unwrap()
 }
 
 fn numbered(n: usize) -> Vec<String> {

@@ -6,34 +6,25 @@
 //! misspellings that must, and must not, be offered a name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use super::super::stems;
 use super::*;
 
 /// Articles with the given `(people, countries, body)`, as a fixture.
 fn archive(items: &[(String, String, String)]) -> Fixture {
-    let mut articles = Vec::new();
-    let mut bodies = Vec::new();
-    for (i, (people, countries, body)) in items.iter().enumerate() {
-        let text = format!(
-            "---\ntitle: \"Item {i}\"\ndate: 2026-01-{:02}T10:00:00Z\npeople: [{people}]\ncountries: [{countries}]\n---\n{body}\n",
-            1 + i % 28
-        );
-        let rel = format!("2026/01/a{i}.md");
-        let file = PathBuf::from("content").join(&rel);
-        articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
-        bodies.push(body.clone());
-    }
-    let entities = entities();
-    let index = Index::build(&articles, &entities);
-    Fixture {
-        articles,
-        bodies,
-        entities,
-        index,
-    }
+    let items: Vec<Item> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (people, countries, body))| Item {
+            title: format!("Item {i}"),
+            people: people.clone(),
+            countries: countries.clone(),
+            body: body.clone(),
+            ..Item::default()
+        })
+        .collect();
+    made_archive(&items)
 }
 
 const RUNNER: &str = r"
@@ -68,19 +59,12 @@ fn ask(
     let questions = dir.join("ask.json");
     let json = serde_json::json!({ "forms": forms, "suggest": suggest, "guesses": guesses });
     std::fs::write(&questions, json.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(&runner)
-        .arg(dir.join("search/search.js"))
-        .arg(dir.join("search"))
-        .arg(&questions)
-        .output()
-        .expect("node runs (the client is tested under node)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    node(&[
+        &runner,
+        &dir.join("search/search.js"),
+        &dir.join("search"),
+        &questions,
+    ])
 }
 
 /// The folded words of the example site's articles.

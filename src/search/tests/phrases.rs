@@ -4,39 +4,11 @@
 //! the title and summary too, but not across the end of one field and the
 //! start of the next.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use super::brute_force::NODE_RUNNER;
 use super::*;
-
-/// Articles `(title, summary, body)`, the first the newest.
-fn archive(items: &[(&str, &str, &str)]) -> Fixture {
-    let mut articles = Vec::new();
-    let mut bodies = Vec::new();
-    for (i, (title, summary, body)) in items.iter().enumerate() {
-        let text = format!(
-            "---\ntitle: {title:?}\ndate: 2026-01-{:02}T10:00:00Z\nsummary: {summary:?}\n---\n{body}\n",
-            28 - i
-        );
-        let rel = format!("2026/01/p{i}.md");
-        let file = PathBuf::from("content").join(&rel);
-        articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
-        bodies.push(body.to_string());
-    }
-    let entities = entities();
-    let index = Index::build(&articles, &entities);
-    Fixture {
-        articles,
-        bodies,
-        entities,
-        index,
-    }
-}
 
 #[test]
 fn a_phrase_matches_words_together_in_one_sentence_stop_words_included() {
-    let f = archive(&[
+    let items: Vec<Item> = [
         (
             "Talks end",
             "A short day.",
@@ -54,12 +26,16 @@ fn a_phrase_matches_words_together_in_one_sentence_stop_words_included() {
             "Words apart.",
             "Guarantees for security were discussed.",
         ),
-    ]);
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    write_site(&site, &f.files());
-    let runner = tmp.path().join("runner.js");
-    std::fs::write(&runner, NODE_RUNNER).unwrap();
+    ]
+    .iter()
+    .map(|(title, summary, body)| Item {
+        title: title.to_string(),
+        summary: summary.to_string(),
+        body: body.to_string(),
+        ..Item::default()
+    })
+    .collect();
+    let f = made_archive(&items);
     let queries = [
         "\"ended guarantees\"",
         "\"talks ended\"",
@@ -72,21 +48,8 @@ fn a_phrase_matches_words_together_in_one_sentence_stop_words_included() {
         .iter()
         .map(|q| serde_json::json!({ "q": q, "filters": {} }))
         .collect();
-    let file = site.join("queries.json");
-    std::fs::write(&file, serde_json::to_vec(&json).unwrap()).unwrap();
-    let out = Command::new("node")
-        .arg(&runner)
-        .arg(site.join("search/search.js"))
-        .arg(site.join("search"))
-        .arg(&file)
-        .output()
-        .expect("node runs (the client is tested under node)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = ask_client(&f, tmp.path(), &json);
     let found =
         |k: usize| -> Vec<u32> { serde_json::from_value(answers[k]["date"].clone()).unwrap() };
     assert_eq!(found(0), Vec::<u32>::new(), "not across a sentence's end");

@@ -4,35 +4,7 @@
 //! typed above another form of it, and the newer first when all else is
 //! equal.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use super::brute_force::NODE_RUNNER;
 use super::*;
-
-/// Articles `(title, body)`, the first the newest.
-fn archive(items: &[(&str, String)]) -> Fixture {
-    let mut articles = Vec::new();
-    let mut bodies = Vec::new();
-    for (i, (title, body)) in items.iter().enumerate() {
-        let text = format!(
-            "---\ntitle: {title:?}\ndate: 2026-01-{:02}T10:00:00Z\nsummary: \"Weekly report.\"\n---\n{body}\n",
-            28 - i
-        );
-        let rel = format!("2026/01/r{i}.md");
-        let file = PathBuf::from("content").join(&rel);
-        articles.push(load::parse_article(file, rel, text.as_bytes(), chrono_tz::UTC).unwrap());
-        bodies.push(body.clone());
-    }
-    let entities = entities();
-    let index = Index::build(&articles, &entities);
-    Fixture {
-        articles,
-        bodies,
-        entities,
-        index,
-    }
-}
 
 #[test]
 fn relevance_weighs_fields_counts_lengths_and_forms_then_recency() {
@@ -51,27 +23,18 @@ fn relevance_weighs_fields_counts_lengths_and_forms_then_recency() {
         ("Notes", format!("The ferry left. {filler}")),
         ("Notes", format!("The ferry left. {filler}")),
     ];
-    let f = archive(&items);
+    let items: Vec<Item> = items
+        .into_iter()
+        .map(|(title, body)| Item {
+            title: title.into(),
+            summary: "Weekly report.".into(),
+            body,
+            ..Item::default()
+        })
+        .collect();
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    write_site(&site, &f.files());
-    let runner = tmp.path().join("runner.js");
-    std::fs::write(&runner, NODE_RUNNER).unwrap();
-    let queries = site.join("queries.json");
-    std::fs::write(&queries, r#"[{"q": "ferry", "filters": {}}]"#).unwrap();
-    let out = Command::new("node")
-        .arg(&runner)
-        .arg(site.join("search/search.js"))
-        .arg(site.join("search"))
-        .arg(&queries)
-        .output()
-        .expect("node runs (the client is tested under node)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let query = serde_json::json!({ "q": "ferry", "filters": {} });
+    let answers = ask_client(&made_archive(&items), tmp.path(), &[query]);
     let order: Vec<usize> = serde_json::from_value(answers[0]["relevance"].clone()).unwrap();
     let place = |doc: usize| order.iter().position(|&d| d == doc).unwrap();
     assert_eq!(order.len(), 6, "every form found: {order:?}");
