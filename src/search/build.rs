@@ -69,6 +69,11 @@ pub(crate) struct Sources<'a> {
     pub(crate) entities: &'a Entities,
     /// The site's language, whose Snowball stemmer makes the word families.
     pub(crate) language: &'a str,
+    /// Whether the index is the only work of the moment (`gazette build`
+    /// makes it before the pages), so that it may take every core; else
+    /// (beside the render, or in the preview's background while an editor
+    /// saves) it takes one.
+    pub(crate) alone: bool,
 }
 
 /// The index's files (site path and bytes); `None` when `stop` was set

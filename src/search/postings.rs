@@ -62,25 +62,41 @@ struct Fields([Range<u32>; 3]);
 struct Usual([f64; 3]);
 
 impl Usual {
-    /// Counted as [`doc_sequence`] counts, without making the sequences.
-    fn of(src: &Sources) -> Usual {
+    /// Counted as [`doc_sequence`] counts, without making the sequences:
+    /// on every core when the index is built alone; `None` once `stop` is
+    /// set.
+    fn of(src: &Sources, stop: &AtomicBool) -> Option<Usual> {
+        let lengths = |&id: &usize| {
+            let a = &src.articles[id];
+            let body = if a.words.is_empty() {
+                0
+            } else {
+                a.words.split(' ').count()
+            };
+            [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
+        };
+        let add = |a: [f64; 3], b: [f64; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
         let ids = &src.index.newest_first;
-        let sums = ids
-            .par_iter()
-            .map(|&id| {
-                let a = &src.articles[id];
-                let body = if a.words.is_empty() {
-                    0
-                } else {
-                    a.words.split(' ').count()
-                };
-                [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
-            })
-            .reduce(|| [0.0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+        let sums = if src.alone {
+            ids.par_iter().map(lengths).reduce(|| [0.0; 3], add)
+        } else {
+            let mut sums = [0.0; 3];
+            for (n, id) in ids.iter().enumerate() {
+                if n % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                sums = add(sums, lengths(id));
+            }
+            sums
+        };
         let n = ids.len().max(1) as f64;
-        Usual(sums.map(|s| (s / n).max(1.0)))
+        Some(Usual(sums.map(|s| (s / n).max(1.0))))
     }
 }
+
+/// How many documents are gathered between two looks at the stop flag (a
+/// preview's edit waits for the next look: about 10 ms).
+const STOP_EVERY: usize = 64;
 
 /// A word's rank in a document (BM25F's saturated, weighed count), from 1
 /// to [`RANK_LEVELS`].
@@ -103,16 +119,20 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
 }
 
 /// Every term with its documents, in term order; `None` once `stop` is set.
-/// The documents are gathered in runs on every core, each run's terms
-/// then appended to the first's in document order.
+/// When the index is built alone, the documents are gathered in runs on
+/// every core, each run's terms then appended to the first's in document
+/// order; else in one run, on one core.
 pub(super) fn postings(
     src: &Sources,
     names: &NameWords,
     stop: &AtomicBool,
 ) -> Option<Vec<(String, Postings)>> {
-    let usual = Usual::of(src);
+    let usual = Usual::of(src, stop)?;
     let docs = src.index.newest_first.len();
-    let runs = 4 * rayon::current_num_threads().max(1);
+    let runs = match src.alone {
+        true => 4 * rayon::current_num_threads().max(1),
+        false => 1,
+    };
     let size = docs.div_ceil(runs).max(1);
     let gathered: Vec<Option<Terms>> = (0..runs)
         .into_par_iter()
@@ -136,7 +156,7 @@ fn gather(
     let mut terms = Terms::default();
     let mut folded = Vec::new();
     for doc in docs {
-        if doc % 1024 == 0 && stop.load(Ordering::Relaxed) {
+        if doc % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
             return None;
         }
         let id = src.index.newest_first[doc];

@@ -165,6 +165,7 @@ impl Fixture {
             index: &self.index,
             entities: &self.entities,
             language: "en",
+            alone: true,
         })
     }
 
@@ -455,6 +456,7 @@ fn an_index_build_stops_when_asked_and_is_whole_otherwise() {
         index: &f.index,
         entities: &f.entities,
         language: "en",
+        alone: false,
     };
     let stop = std::sync::atomic::AtomicBool::new(true);
     assert!(super::files_until(&sources, &stop).is_none());

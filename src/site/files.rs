@@ -253,15 +253,21 @@ impl Site {
         files
     }
 
-    /// The search index and client (none when `[search] enabled = false`).
-    pub(super) fn search_files(&self) -> search::Files {
+    /// The search index and client (none when `[search] enabled = false`);
+    /// `alone` when nothing else runs meanwhile (it may take every core).
+    pub(super) fn search_files(&self, alone: bool) -> search::Files {
         let never = AtomicBool::new(false);
-        self.search_files_until(&never).expect("never stopped")
+        self.search_files_until(&never, alone)
+            .expect("never stopped")
     }
 
     /// [`Site::search_files`], or `None` once `stop` is set: the preview's
     /// next edit does not wait for the index.
-    pub(super) fn search_files_until(&self, stop: &AtomicBool) -> Option<search::Files> {
+    pub(super) fn search_files_until(
+        &self,
+        stop: &AtomicBool,
+        alone: bool,
+    ) -> Option<search::Files> {
         assert!(!self.words_pending, "the index needs the bodies' words");
         if !self.config.search {
             return Some(Vec::new());
@@ -271,6 +277,7 @@ impl Site {
             index: &self.index,
             entities: &self.entities,
             language: &self.config.language,
+            alone,
         };
         search::files_until(&sources, stop)
     }

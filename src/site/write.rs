@@ -255,7 +255,7 @@ impl Site {
         output.set_precompress(self.precompress);
         // The index is built on one core while the pages render on the rest.
         let ((mut errors, pages), search) =
-            rayon::join(|| self.render_into(&output), || self.search_files());
+            rayon::join(|| self.render_into(&output), || self.search_files(false));
         errors.extend(write_search(&output, search));
         self.finish_build(output, errors, pages)
     }
@@ -268,7 +268,7 @@ impl Site {
     pub fn build_once(&mut self, out: &Path, force: bool) -> Result<BuildReport> {
         let mut output = Output::open(out, &self.root, force)?;
         output.set_precompress(self.precompress);
-        let mut errors = write_search(&output, self.search_files());
+        let mut errors = write_search(&output, self.search_files(true));
         self.words_pending = self.config.search;
         self.content
             .articles
@@ -532,7 +532,7 @@ impl Site {
     pub(crate) fn search_pass(&self, stop: &AtomicBool) -> Option<SearchPass> {
         Some(SearchPass {
             root: self.root.clone(),
-            files: self.search_files_until(stop)?,
+            files: self.search_files_until(stop, false)?,
         })
     }
 
