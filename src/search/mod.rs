@@ -4,25 +4,29 @@
 //! - `sets`: how a set of articles is stored (gap list or bitmap);
 //! - `stems`: the word families (Snowball stems of the site's language),
 //!   which the index carries so that the browser needs no stemmer;
-//! - `build`: the index files, made from what the site already holds (the
-//!   articles' metadata, the words of each body read once by `load`, and
-//!   the people's and countries' aliases from `model`);
+//! - `postings`: each term's articles, and each word's rank (BM25F) and
+//!   positions in each, gathered from the articles' fields and the words
+//!   of each body read once by `load`;
+//! - `beside`: the files only some queries load (ranks, positions);
+//! - `build`: the index files, from the postings, the families, the
+//!   people's and countries' aliases from `model`, and the records;
 //! - `client/`: the browser side (the index reader, what a result shows,
 //!   the page), written out as one file, `/search/search.js`.
 //!
 //! The files, under `/search/`: `index.json` (the entry: where each shard
 //! starts, the filter values, the years), `words/<n>.bin` (the terms in
 //! word order, each with its stem, and every stem's family as `^stem`, cut
-//! into shards of about [`build::SHARD_BYTES`]), `names/<letter>.json` (people
-//! and countries, for a name typed wrong: loaded only then), `rank/` (how well
-//! each word matches each of its documents: loaded only to sort by
-//! relevance), `pos/` (where each word stands in each of its documents:
-//! loaded only for a phrase), both cut by their own size (`beside`), and
-//! `filters.bin` (the sets of the most used filter values, for the counts
-//! the search page shows), `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
-//! file, newest first). A query loads the entry, the shards of its words
-//! and the chunks of the results it shows; nothing grows one file per
-//! article, and no file grows past two bitmaps of the whole archive.
+//! into shards of about [`build::SHARD_BYTES`]), `filters.bin` (the sets of
+//! the most used filter values, for the counts the search page shows),
+//! `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
+//! file, newest first), and, loaded only when needed: `rank/` (how well
+//! each word matches each of its articles, to sort by relevance), `pos/`
+//! (where each word stands in each article, for a phrase) and
+//! `names/<letter>.json` (people and countries, for a word that found
+//! nothing). A query loads the entry, the shards of its words and the
+//! chunks of the results it shows; nothing grows one file per article, and
+//! no file grows past two bitmaps of the whole archive (or, beside the
+//! shards, one word's part).
 //!
 //! This stage reads `load`'s and `model`'s values and changes none; its
 //! files go to `output/` like the pages.
