@@ -62,7 +62,7 @@ struct Fields([Range<u32>; 3]);
 struct Usual([f64; 3]);
 
 impl Usual {
-    /// Counted as [`doc_sequence`] counts, without making the sequences:
+    /// Counted as [`place_words`] counts, without making the sequences:
     /// on every core when the index is built alone; `None` once `stop` is
     /// set.
     fn of(src: &Sources, stop: &AtomicBool) -> Option<Usual> {
@@ -161,14 +161,10 @@ fn gather(
         }
         let id = src.index.newest_first[doc];
         let doc = doc as u32;
-        let (text, fields) = doc_sequence(src, id);
+        let a = &src.articles[id];
+        let heads = [sequence(&a.title), sequence(&a.summary)];
         let mut here: FxHashMap<&str, InDoc> = FxHashMap::default();
-        let tokens = text.split(' ').filter(|w| !w.is_empty());
-        for (position, w) in tokens.enumerate() {
-            if w != SENTENCE_END {
-                here.entry(w).or_default().positions.push(position as u32);
-            }
-        }
+        let fields = place_words(&heads, &a.words, &mut here);
         for kind in Kind::ALL {
             for &t in &src.index.taxonomy(kind).by_article[id] {
                 for w in names.of_term(kind, t) {
@@ -176,7 +172,6 @@ fn gather(
                 }
             }
         }
-        let a = &src.articles[id];
         folded.clear();
         folded.extend(
             [&a.source, &a.location]
@@ -273,31 +268,32 @@ fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {
     }
 }
 
-/// An article's words in order for phrases: its title, summary and body,
-/// each ending a sentence; and where each of the three is.
-fn doc_sequence(src: &Sources, id: usize) -> (String, Fields) {
-    let a = &src.articles[id];
-    let parts = [sequence(&a.title), sequence(&a.summary)];
-    let mut text = String::with_capacity(parts[0].len() + parts[1].len() + a.words.len() + 8);
+/// Puts each word of an article's title, summary (`heads`, as
+/// [`sequence`] gives them) and body (its kept words) at its position in
+/// `here`: one sequence, each field ending a sentence (a position of its
+/// own between them). Returns where each of the three is.
+fn place_words<'a>(
+    heads: &'a [String; 2],
+    body: &'a str,
+    here: &mut FxHashMap<&'a str, InDoc>,
+) -> Fields {
     let mut fields = [0..0, 0..0, 0..0];
-    let mut next = 0u32;
-    let all = parts.iter().map(String::as_str).chain([a.words.as_str()]);
-    for (k, part) in all.enumerate() {
-        if part.is_empty() {
-            continue;
+    let mut position = 0u32;
+    let parts = [heads[0].as_str(), heads[1].as_str(), body];
+    for (k, part) in parts.into_iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        if position > 0 {
+            position += 1;
         }
-        if !text.is_empty() {
-            text.push(' ');
-            text.push_str(SENTENCE_END);
-            text.push(' ');
-            next += 1;
+        let start = position;
+        for w in part.split(' ') {
+            if w != SENTENCE_END {
+                here.entry(w).or_default().positions.push(position);
+            }
+            position += 1;
         }
-        text.push_str(part);
-        let length = part.split(' ').count() as u32;
-        fields[k] = next..next + length;
-        next += length;
+        fields[k] = start..position;
     }
-    (text, Fields(fields))
+    Fields(fields)
 }
 
 /// The terms of an article's filter values: its people, countries, tags
