@@ -257,10 +257,11 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 }
 
 /// Cuts the terms and the word families into shards, in key order: returns
-/// each shard's first key and the files. A word's record is its key, its
-/// two sets and its stem; a family's (`^stem`) is its key and the words
-/// that have the stem. Stems and members are written after the characters
-/// they share with the key or stem ([`put_relative`]). Beside the shards,
+/// each shard's first key and the files. A term's record is its key, its
+/// set of articles and its stem (a filter value's is itself); a family's
+/// (`^stem`) is its key and the words that have the stem. Stems and
+/// members are written after the characters they share with the key or
+/// stem ([`put_relative`]). Beside the shards,
 /// `rank/` holds how well each word matches each of its documents (its
 /// `rank`), loaded only to sort by relevance, and `pos/` where each word
 /// is in each document (`at`), loaded only for phrases ([`Beside`]).

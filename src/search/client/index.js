@@ -136,7 +136,7 @@ var gazetteSearch = (function () {
     return this.shards.get(n);
   };
 
-  // A shard's records: a word's (its sets and its stem) and a word
+  // A shard's records: a word's (its articles and its stem) and a word
   // family's (`^stem`: the words of the archive that have the stem).
   function parseShard(bytes, docs) {
     var terms = new Map(), at = { i: 0 };
