@@ -1,11 +1,11 @@
 //! The files beside the shards, which only some queries load: each word's
-//! ranks (`rank/`, to sort by relevance) and positions (`pos/`, for a
-//! phrase). They are cut by their own size, not the shards': a common word
-//! is a bitmap of a few kilobytes in its shard but its positions are ten
-//! times that, and a query should load its own words' parts, not those of
-//! every word that shares the shard. Each folder holds `starts.json` (the
-//! first word of each file) and `<n>.bin`: each word's key, then its part
-//! after its length, in word order.
+//! ranks (`rank/`, to sort by relevance) and each pair of words' part
+//! (`pairs/`, for a phrase). They are cut by their own size, not the
+//! shards': a query should load its own words' parts, not those of every
+//! word that shares the shard. Each folder holds `starts.json` (the first
+//! key of each file) and `<n>.bin`: each key (a word, or a pair's two
+//! words and a space between), then its part after its length, in key
+//! order.
 
 use super::sets::put_varint;
 use super::Files;
@@ -32,7 +32,8 @@ impl Beside {
         }
     }
 
-    /// A word's part (none for a filter value, which has no part).
+    /// A word's or a pair's part (none for a filter value, which has no
+    /// part).
     pub(super) fn add(&mut self, term: &str, part: &[u8]) {
         if part.is_empty() {
             return;

@@ -13,12 +13,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::beside::Beside;
-use super::postings::{postings, Postings};
+use super::postings::{postings, Gathered, Postings};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
-use super::{
-    Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, POSITIONS_DIR, RANKS_DIR, SHARDS_DIR,
-};
+use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, PAIRS_DIR, RANKS_DIR, SHARDS_DIR};
 use crate::load::Article;
 use crate::model::{Entities, Index, Kind, Term};
 use crate::render::display_date;
@@ -74,6 +72,11 @@ pub(crate) struct Sources<'a> {
     /// (beside the render, or in the preview's background while an editor
     /// saves) it takes one.
     pub(crate) alone: bool,
+    /// Each article's body words (by article, as [`Article::words`]),
+    /// handed over to be dropped as they are indexed, when the site has no
+    /// more need of them (`gazette build`); `None`: they are read from the
+    /// articles, which keep them for the preview's next pass.
+    pub(crate) given_words: Option<std::sync::Mutex<Vec<String>>>,
 }
 
 /// The index's files (site path and bytes); `None` when `stop` was set
@@ -81,7 +84,7 @@ pub(crate) struct Sources<'a> {
 pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
     let names_words = NameWords::of(src);
     let sources = source_values(src);
-    let terms = postings(src, &names_words, stop)?;
+    let Gathered { terms, pairs } = postings(src, &names_words, stop)?;
     let docs = src.index.newest_first.len() as u32;
     let filters = filter_values(src, &sources);
     let counted = counted_sets(&terms, &filters, docs);
@@ -91,6 +94,11 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
         terms.iter().map(|(t, _)| (t.as_str(), !is_filter_term(t))),
     );
     let (shard_starts, mut files) = shards(terms, &families, docs);
+    let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
+    for (pair, part) in pairs {
+        pair_files.add(&pair, &part);
+    }
+    files.extend(pair_files.finish());
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
     let names = names(src, &names_words);
     let name_keys: Vec<String> = names.keys().cloned().collect();
@@ -261,10 +269,9 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// set of articles and its stem (a filter value's is itself); a family's
 /// (`^stem`) is its key and the words that have the stem. Stems and
 /// members are written after the characters they share with the key or
-/// stem ([`put_relative`]). Beside the shards,
-/// `rank/` holds how well each word matches each of its documents (its
-/// `rank`), loaded only to sort by relevance, and `pos/` where each word
-/// is in each document (`at`), loaded only for phrases ([`Beside`]).
+/// stem ([`put_relative`]). Beside the shards, `rank/` holds how well
+/// each word matches each of its documents (its `rank`), loaded only to
+/// sort by relevance ([`Beside`]).
 fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
@@ -284,7 +291,7 @@ fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Ve
         let mut body = Vec::new();
         put_doc_list(&mut body, &p.any, docs);
         put_relative(&mut body, term, &families.stems[i]);
-        out.record(term, &body, Some((&p.rank, &p.at)));
+        out.record(term, &body, Some(&p.rank));
     }
     while let Some((key, body)) = next_family.take() {
         out.record(&key, &body, None);
@@ -323,18 +330,20 @@ pub(crate) fn get_relative(bytes: &[u8], at: &mut usize, base: &str) -> String {
 }
 
 /// Gathers records into shards of about [`SHARD_BYTES`], and the words'
-/// ranks and positions into the files beside them ([`Beside`]).
+/// ranks into the files beside them ([`Beside`]).
 struct ShardWriter {
     starts: Vec<String>,
     files: Files,
     shard: Vec<u8>,
     ranks: Beside,
-    positions: Beside,
 }
 
-/// The size the `rank/` and `pos/` files are cut at.
+/// The size the `rank/` and `pairs/` files are cut at. The pairs' files
+/// are larger: there are many more pairs than words (about two a word of
+/// a body), and `starts.json`, which a phrase loads whole, names one pair
+/// a file.
 const RANK_FILE_BYTES: usize = 16 << 10;
-const POSITION_FILE_BYTES: usize = 32 << 10;
+const PAIR_FILE_BYTES: usize = 64 << 10;
 
 impl Default for ShardWriter {
     fn default() -> ShardWriter {
@@ -343,23 +352,21 @@ impl Default for ShardWriter {
             files: Vec::new(),
             shard: Vec::new(),
             ranks: Beside::new(RANKS_DIR, RANK_FILE_BYTES),
-            positions: Beside::new(POSITIONS_DIR, POSITION_FILE_BYTES),
         }
     }
 }
 
 impl ShardWriter {
-    /// A record: a term's (with its ranks and positions) or a family's.
-    fn record(&mut self, key: &str, body: &[u8], term: Option<(&[u8], &[u8])>) {
+    /// A record: a term's (with its ranks) or a family's.
+    fn record(&mut self, key: &str, body: &[u8], ranks: Option<&[u8]>) {
         if self.shard.is_empty() {
             self.starts.push(key.to_string());
         }
         put_varint(&mut self.shard, key.len() as u64);
         self.shard.extend_from_slice(key.as_bytes());
         self.shard.extend_from_slice(body);
-        if let Some((ranks, at)) = term {
+        if let Some(ranks) = ranks {
             self.ranks.add(key, ranks);
-            self.positions.add(key, at);
         }
         if self.shard.len() >= SHARD_BYTES {
             self.cut();
@@ -377,7 +384,6 @@ impl ShardWriter {
             self.cut();
         }
         self.files.extend(self.ranks.finish());
-        self.files.extend(self.positions.finish());
         (self.starts, self.files)
     }
 }

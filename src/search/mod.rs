@@ -4,10 +4,11 @@
 //! - `sets`: how a set of articles is stored (gap list or bitmap);
 //! - `stems`: the word families (Snowball stems of the site's language),
 //!   which the index carries so that the browser needs no stemmer;
-//! - `postings`: each term's articles, and each word's rank (BM25F) and
-//!   positions in each, gathered from the articles' fields and the words
-//!   of each body read once by `load`;
-//! - `beside`: the files only some queries load (ranks, positions);
+//! - `postings`: each term's articles, each word's rank (BM25F) in each,
+//!   and every pair of words that stand together, gathered from the
+//!   articles' fields and the words of each body read once by `load`;
+//! - `pairs`: how a pair of words' articles and places are stored;
+//! - `beside`: the files only some queries load (ranks, pairs);
 //! - `build`: the index files, from the postings, the families, the
 //!   people's and countries' aliases from `model`, and the records;
 //! - `client/`: the browser side (the index reader, what a result shows,
@@ -20,8 +21,8 @@
 //! the most used filter values, for the counts the search page shows),
 //! `docs/<n>.json` (the result records, [`build::RECORDS_PER_CHUNK`] per
 //! file, newest first), and, loaded only when needed: `rank/` (how well
-//! each word matches each of its articles, to sort by relevance), `pos/`
-//! (where each word stands in each article, for a phrase) and
+//! each word matches each of its articles, to sort by relevance), `pairs/`
+//! (where each two words stand next to each other, for a phrase) and
 //! `names/<letter>.json` (people and countries, for a word that found
 //! nothing). A query loads the entry, the shards of its words and the
 //! chunks of the results it shows; nothing grows one file per article, and
@@ -33,6 +34,7 @@
 
 mod beside;
 mod build;
+mod pairs;
 mod postings;
 mod sets;
 mod stems;
@@ -52,8 +54,8 @@ const SHARDS_DIR: &str = "words/";
 const FILTERS_FILE: &str = "filters.bin";
 /// The ranks' folder, under [`SEARCH_DIR`] (see `beside`).
 const RANKS_DIR: &str = "rank/";
-/// The positions' folder, under [`SEARCH_DIR`] (see `beside`).
-const POSITIONS_DIR: &str = "pos/";
+/// The word pairs' folder, under [`SEARCH_DIR`] (see `pairs`).
+const PAIRS_DIR: &str = "pairs/";
 /// The people's and countries' names by first letter, for a word typed
 /// wrong.
 const NAMES_DIR: &str = "names/";

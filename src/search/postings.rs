@@ -2,11 +2,11 @@
 //! for a word, how well each document matches it (its rank, BM25F: the
 //! word's count in the title, summary and body, each weighed and set
 //! against the field's usual length, and its being in the article's names,
-//! saturating) and where in each document it stands (its positions in the
-//! title, summary and body, one sequence with a sentence's gap between the
-//! fields), for phrases. Made one document at a time, newest first, in the
-//! compact form the index writes ([`DocList`], varints, half a byte a
-//! rank).
+//! saturating); and, for phrases, every pair of words that stand next to
+//! each other in a sentence, with where they do ([`PairPart`]: the title,
+//! summary and body are one sequence, a sentence's gap between the fields).
+//! Made one document at a time, newest first, in the compact form the
+//! index writes ([`DocList`], varints, half a byte a rank).
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,21 +15,25 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::build::{filter_term, NameWords, Sources, FILTERS};
-use super::sets::{put_varint, DocList};
+use super::pairs::PairPart;
+use super::sets::DocList;
 use crate::model::Kind;
 use crate::words::{sequence, words, SENTENCE_END};
 
 /// The documents a term is in (`any`); and, for a word, for each of them
 /// in order, how well it matches (`rank`: 1 to [`RANK_LEVELS`], two to a
-/// byte, the first in the high half) and where the word is (`at`: the
-/// count, then the positions as gaps, varints; a count of 0 when the word
-/// is only in the article's names, source or location). A filter value
-/// has neither.
+/// byte, the first in the high half). A filter value has no ranks.
 #[derive(Default)]
 pub(super) struct Postings {
     pub(super) any: DocList,
     pub(super) rank: Vec<u8>,
-    pub(super) at: Vec<u8>,
+}
+
+/// Everything gathered: the terms with their postings, and the word pairs
+/// (`"first second"`) with their parts, each in key order.
+pub(super) struct Gathered {
+    pub(super) terms: Vec<(String, Postings)>,
+    pub(super) pairs: Vec<(String, Vec<u8>)>,
 }
 
 /// The highest rank (a word that could hardly match a document better).
@@ -62,16 +66,18 @@ struct Fields([Range<u32>; 3]);
 struct Usual([f64; 3]);
 
 impl Usual {
-    /// Counted as [`place_words`] counts, without making the sequences:
-    /// on every core when the index is built alone; `None` once `stop` is
+    /// Counted as [`place_words`] counts, without making the sequences
+    /// (the bodies' words from `given` when they were handed over): on
+    /// every core when the index is built alone; `None` once `stop` is
     /// set.
-    fn of(src: &Sources, stop: &AtomicBool) -> Option<Usual> {
+    fn of(src: &Sources, given: Option<&[String]>, stop: &AtomicBool) -> Option<Usual> {
         let lengths = |&id: &usize| {
             let a = &src.articles[id];
-            let body = if a.words.is_empty() {
+            let body = given.map_or(a.words.as_str(), |g| g[id].as_str());
+            let body = if body.is_empty() {
                 0
             } else {
-                a.words.split(' ').count()
+                body.split(' ').count()
             };
             [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
         };
@@ -118,25 +124,44 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
     ((saturated * f64::from(RANK_LEVELS)).round() as u8).clamp(1, RANK_LEVELS)
 }
 
-/// Every term with its documents, in term order; `None` once `stop` is set.
-/// When the index is built alone, the documents are gathered in runs on
-/// every core, each run's terms then appended to the first's in document
-/// order; else in one run, on one core.
-pub(super) fn postings(
-    src: &Sources,
-    names: &NameWords,
-    stop: &AtomicBool,
-) -> Option<Vec<(String, Postings)>> {
-    let usual = Usual::of(src, stop)?;
+/// Every term with its documents, and every pair with its part, in key
+/// order; `None` once `stop` is set. When the index is built alone, the
+/// documents are gathered in one run a core, each run's terms then
+/// appended to the first's in document order (a run a core, not more: each
+/// run holds its own map of every pair it has seen, a million at 100,000
+/// articles); else in one run, on one core.
+pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> Option<Gathered> {
+    let mut given = src
+        .given_words
+        .as_ref()
+        .map(|words| std::mem::take(&mut *words.lock().expect("not poisoned")));
+    let usual = Usual::of(src, given.as_deref(), stop)?;
     let docs = src.index.newest_first.len();
     let runs = match src.alone {
-        true => 4 * rayon::current_num_threads().max(1),
+        true => rayon::current_num_threads().max(1),
         false => 1,
     };
     let size = docs.div_ceil(runs).max(1);
-    let gathered: Vec<Option<Terms>> = (0..runs)
+    let ranges: Vec<Range<usize>> = (0..runs)
+        .map(|k| k * size..docs.min((k + 1) * size))
+        .collect();
+    let handed: Vec<Option<Vec<String>>> = ranges
+        .iter()
+        .map(|r| {
+            let words = given.as_mut()?;
+            let ids = &src.index.newest_first[r.clone()];
+            Some(
+                ids.iter()
+                    .map(|&id| std::mem::take(&mut words[id]))
+                    .collect(),
+            )
+        })
+        .collect();
+    drop(given);
+    let gathered: Vec<Option<Terms>> = ranges
         .into_par_iter()
-        .map(|k| gather(src, names, &usual, k * size..docs.min((k + 1) * size), stop))
+        .zip(handed)
+        .map(|(docs, words)| gather(src, names, &usual, docs, words, stop))
         .collect();
     let mut all = Terms::default();
     for run in gathered {
@@ -145,16 +170,20 @@ pub(super) fn postings(
     Some(all.sorted())
 }
 
-/// The terms of documents `docs` (numbers, newest first).
+/// The terms and pairs of documents `docs` (numbers, newest first); their
+/// bodies' words from `handed` (in document order, each dropped once
+/// indexed) when they were handed over, else from the articles.
 fn gather(
     src: &Sources,
     names: &NameWords,
     usual: &Usual,
     docs: Range<usize>,
+    handed: Option<Vec<String>>,
     stop: &AtomicBool,
 ) -> Option<Terms> {
     let mut terms = Terms::default();
     let mut folded = Vec::new();
+    let mut handed = handed.map(Vec::into_iter);
     for doc in docs {
         if doc % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
             return None;
@@ -162,13 +191,15 @@ fn gather(
         let id = src.index.newest_first[doc];
         let doc = doc as u32;
         let a = &src.articles[id];
+        let owned = handed.as_mut().and_then(Iterator::next);
+        let body = owned.as_deref().unwrap_or(&a.words);
         let heads = [sequence(&a.title), sequence(&a.summary)];
-        let mut here: FxHashMap<&str, InDoc> = FxHashMap::default();
-        let fields = place_words(&heads, &a.words, &mut here);
+        let mut here = Placed::default();
+        let fields = place_words(&heads, body, &mut here);
         for kind in Kind::ALL {
             for &t in &src.index.taxonomy(kind).by_article[id] {
                 for w in names.of_term(kind, t) {
-                    here.entry(w).or_default().names = true;
+                    here.in_doc(w).names = true;
                 }
             }
         }
@@ -180,58 +211,118 @@ fn gather(
                 .flat_map(|f| words(f)),
         );
         for w in &folded {
-            here.entry(w).or_default().other = true;
+            here.in_doc(w).other = true;
         }
-        for (w, in_doc) in here {
-            add_word(terms.entry(w), doc, &in_doc, rank(&in_doc, &fields, usual));
-        }
+        let numbers: Vec<usize> = here
+            .words
+            .iter()
+            .map(|(w, in_doc)| {
+                let n = terms.number(w);
+                add_word(&mut terms.postings[n], doc, rank(in_doc, &fields, usual));
+                n
+            })
+            .collect();
+        terms.add_pairs(doc, &here.pairs, &numbers);
         for filter in filter_terms(src, id) {
-            terms.entry(&filter).any.push(doc);
+            let n = terms.number(&filter);
+            terms.postings[n].any.push(doc);
         }
     }
     Some(terms)
 }
 
 /// The terms being gathered: each a number, by which its postings are
-/// found (one hash lookup a word a document).
+/// found (one hash lookup a word a document); and the pairs, each by the
+/// numbers of its two words.
 #[derive(Default)]
 struct Terms {
     numbers: FxHashMap<String, usize>,
+    keys: Vec<String>,
     postings: Vec<Postings>,
+    pair_numbers: FxHashMap<u64, usize>,
+    pairs: Vec<(u64, PairPart)>,
+}
+
+/// A pair's key: the numbers of its first and second words.
+fn pair_key(first: usize, second: usize) -> u64 {
+    ((first as u64) << 32) | second as u64
 }
 
 impl Terms {
-    fn entry(&mut self, term: &str) -> &mut Postings {
-        let n = match self.numbers.get(term) {
+    fn number(&mut self, term: &str) -> usize {
+        match self.numbers.get(term) {
             Some(&n) => n,
             None => {
-                self.numbers.insert(term.to_string(), self.postings.len());
+                let n = self.keys.len();
+                self.numbers.insert(term.to_string(), n);
+                self.keys.push(term.to_string());
                 self.postings.push(Postings::default());
-                self.postings.len() - 1
+                n
             }
-        };
-        &mut self.postings[n]
-    }
-
-    /// Adds the postings of `later`, whose documents all come after these.
-    fn append(&mut self, later: Terms) {
-        let mut postings: Vec<Option<Postings>> = later.postings.into_iter().map(Some).collect();
-        for (term, n) in later.numbers {
-            let p = postings[n].take().expect("one term a number");
-            self.entry(&term).append(p);
         }
     }
 
-    /// Every term with its postings, in term order.
-    fn sorted(self) -> Vec<(String, Postings)> {
-        let mut postings: Vec<Option<Postings>> = self.postings.into_iter().map(Some).collect();
-        let mut sorted: Vec<(String, Postings)> = self
-            .numbers
-            .into_iter()
-            .map(|(term, n)| (term, postings[n].take().expect("one term a number")))
+    fn pair(&mut self, key: u64) -> &mut PairPart {
+        let next = self.pairs.len();
+        let n = *self.pair_numbers.entry(key).or_insert(next);
+        if n == next {
+            self.pairs.push((key, PairPart::default()));
+        }
+        &mut self.pairs[n].1
+    }
+
+    /// Adds a document's pairs (`placed`: each pair's first and second
+    /// word, as numbers of `numbers`, and position).
+    fn add_pairs(&mut self, doc: u32, placed: &[(u32, u32, u32)], numbers: &[usize]) {
+        let mut keyed: Vec<(u64, u32)> = placed
+            .iter()
+            .map(|&(a, b, at)| (pair_key(numbers[a as usize], numbers[b as usize]), at))
             .collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        sorted
+        keyed.sort_unstable();
+        let mut positions = Vec::new();
+        for (k, &(key, at)) in keyed.iter().enumerate() {
+            positions.push(at);
+            if keyed.get(k + 1).is_none_or(|next| next.0 != key) {
+                self.pair(key).push(doc, &positions);
+                positions.clear();
+            }
+        }
+    }
+
+    /// Adds the postings and pairs of `later`, whose documents all come
+    /// after these.
+    fn append(&mut self, later: Terms) {
+        let mut ours = Vec::with_capacity(later.keys.len());
+        for (term, p) in later.keys.iter().zip(later.postings) {
+            let n = self.number(term);
+            self.postings[n].append(p);
+            ours.push(n);
+        }
+        for (key, part) in later.pairs {
+            let (first, second) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
+            self.pair(pair_key(ours[first], ours[second])).append(part);
+        }
+    }
+
+    /// Every term with its postings, and every pair with its part, in key
+    /// order.
+    fn sorted(self) -> Gathered {
+        let keys = self.keys;
+        let mut pairs: Vec<(String, Vec<u8>)> = self
+            .pairs
+            .into_iter()
+            .map(|(key, part)| {
+                let (first, second) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
+                (
+                    format!("{} {}", keys[first], keys[second]),
+                    part.into_bytes(),
+                )
+            })
+            .collect();
+        pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut terms: Vec<(String, Postings)> = keys.into_iter().zip(self.postings).collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Gathered { terms, pairs }
     }
 }
 
@@ -253,30 +344,46 @@ impl Postings {
             }
             self.any.push(doc);
         }
-        self.at.extend_from_slice(&later.at);
     }
 }
 
-fn add_word(p: &mut Postings, doc: u32, in_doc: &InDoc, rank: u8) {
+fn add_word(p: &mut Postings, doc: u32, rank: u8) {
     p.push_rank(rank);
     p.any.push(doc);
-    put_varint(&mut p.at, in_doc.positions.len() as u64);
-    let mut previous = 0;
-    for &at in &in_doc.positions {
-        put_varint(&mut p.at, u64::from(at - previous));
-        previous = at;
+}
+
+/// A document's words, each where it stands, and its pairs.
+#[derive(Default)]
+struct Placed<'a> {
+    slots: FxHashMap<&'a str, u32>,
+    /// Each word once, in the order first seen.
+    words: Vec<(&'a str, InDoc)>,
+    /// Each two words next to each other in a sentence: the first's and
+    /// the second's slots, and the first's position.
+    pairs: Vec<(u32, u32, u32)>,
+}
+
+impl<'a> Placed<'a> {
+    fn slot(&mut self, w: &'a str) -> u32 {
+        let next = self.words.len() as u32;
+        let n = *self.slots.entry(w).or_insert(next);
+        if n == next {
+            self.words.push((w, InDoc::default()));
+        }
+        n
+    }
+
+    fn in_doc(&mut self, w: &'a str) -> &mut InDoc {
+        let n = self.slot(w) as usize;
+        &mut self.words[n].1
     }
 }
 
 /// Puts each word of an article's title, summary (`heads`, as
 /// [`sequence`] gives them) and body (its kept words) at its position in
-/// `here`: one sequence, each field ending a sentence (a position of its
-/// own between them). Returns where each of the three is.
-fn place_words<'a>(
-    heads: &'a [String; 2],
-    body: &'a str,
-    here: &mut FxHashMap<&'a str, InDoc>,
-) -> Fields {
+/// `here`, with its pairs: one sequence, each field ending a sentence (a
+/// position of its own between them). Returns where each of the three is.
+fn place_words<'a>(heads: &'a [String; 2], body: &'a str, here: &mut Placed<'a>) -> Fields {
     let mut fields = [0..0, 0..0, 0..0];
     let mut position = 0u32;
     let parts = [heads[0].as_str(), heads[1].as_str(), body];
@@ -285,10 +392,19 @@ fn place_words<'a>(
             position += 1;
         }
         let start = position;
+        let mut previous = None;
         for w in part.split(' ') {
-            if w != SENTENCE_END {
-                here.entry(w).or_default().positions.push(position);
-            }
+            previous = match w == SENTENCE_END {
+                true => None,
+                false => {
+                    let n = here.slot(w);
+                    here.words[n as usize].1.positions.push(position);
+                    if let Some(first) = previous {
+                        here.pairs.push((first, n, position - 1));
+                    }
+                    Some(n)
+                }
+            };
             position += 1;
         }
         fields[k] = start..position;

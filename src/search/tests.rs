@@ -166,6 +166,7 @@ impl Fixture {
             entities: &self.entities,
             language: "en",
             alone: true,
+            given_words: None,
         })
     }
 
@@ -229,8 +230,8 @@ struct Back {
     terms: Terms,
     stems: BTreeMap<String, String>,
     families: BTreeMap<String, Vec<String>>,
-    /// Each term's positions in each of its documents.
-    positions: BTreeMap<String, Vec<Vec<u32>>>,
+    /// Each pair's (`first second`) documents, with its positions in each.
+    pairs: BTreeMap<String, Vec<(u32, Vec<u32>)>>,
 }
 
 fn read_back(files: &Files) -> (serde_json::Value, Terms) {
@@ -238,8 +239,8 @@ fn read_back(files: &Files) -> (serde_json::Value, Terms) {
     (back.entry, back.terms)
 }
 
-/// The words' parts in a folder beside the shards (`rank`, `pos`), each
-/// file starting with the word its `starts.json` says.
+/// The parts in a folder beside the shards (`rank`, `pairs`), each file
+/// starting with the key its `starts.json` says.
 fn beside_parts(by_path: &BTreeMap<&str, &[u8]>, dir: &str) -> BTreeMap<String, Vec<u8>> {
     let starts: Vec<String> =
         serde_json::from_slice(by_path[format!("/search/{dir}/starts.json").as_str()]).unwrap();
@@ -275,9 +276,11 @@ fn read_all(files: &Files) -> Back {
     let mut terms = Terms::new();
     let mut stems = BTreeMap::new();
     let mut families: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut positions = BTreeMap::new();
     let rank_parts = beside_parts(&by_path, "rank");
-    let position_parts = beside_parts(&by_path, "pos");
+    let pairs = beside_parts(&by_path, "pairs")
+        .into_iter()
+        .map(|(pair, part)| (pair, super::pairs::read(&part)))
+        .collect();
     let mut previous = String::new();
     for n in 0..entry["shards"].as_array().unwrap().len() {
         let bytes = by_path[format!("/search/words/{n}.bin").as_str()];
@@ -306,24 +309,6 @@ fn read_all(files: &Files) -> Back {
                 .map(|k| (packed[k / 2] >> if k % 2 == 0 { 4 } else { 0 }) & 15)
                 .collect();
             stems.insert(term.clone(), build::get_relative(bytes, &mut at, &term));
-            let pos = position_parts.get(&term).map_or(&[][..], Vec::as_slice);
-            let mut pos_at = 0;
-            let per_doc: Vec<Vec<u32>> = any
-                .iter()
-                .filter(|_| !pos.is_empty())
-                .map(|_| {
-                    let count = get_varint(pos, &mut pos_at);
-                    let mut p = 0;
-                    (0..count)
-                        .map(|_| {
-                            p += get_varint(pos, &mut pos_at) as u32;
-                            p
-                        })
-                        .collect()
-                })
-                .collect();
-            assert_eq!(pos_at, pos.len(), "`{term}`");
-            positions.insert(term.clone(), per_doc);
             terms.insert(term, (any, ranks));
         }
     }
@@ -332,7 +317,7 @@ fn read_all(files: &Files) -> Back {
         terms,
         stems,
         families,
-        positions,
+        pairs,
     }
 }
 
@@ -373,23 +358,25 @@ fn every_article_is_found_by_each_of_its_words() {
 }
 
 #[test]
-fn each_word_s_positions_are_where_it_stands_in_title_summary_and_body() {
+fn each_pair_is_where_its_two_words_stand_next_to_each_other_in_a_sentence() {
     for seed in 0..30 {
         let f = random_fixture(seed);
         let back = read_all(&f.files());
-        for (term, (any, _)) in back.terms.iter().filter(|(t, _)| !build::is_filter_term(t)) {
-            for (k, &doc) in any.iter().enumerate() {
-                let sequence = f.sequence(f.index.newest_first[doc as usize]);
-                let want: Vec<u32> = (0..sequence.len())
-                    .filter(|&i| &sequence[i] == term)
-                    .map(|i| i as u32)
-                    .collect();
-                assert_eq!(
-                    back.positions[term][k], want,
-                    "seed {seed}: `{term}` in {doc}"
-                );
+        let mut want: BTreeMap<String, Vec<(u32, Vec<u32>)>> = BTreeMap::new();
+        for doc in 0..f.articles.len() {
+            let sequence = f.sequence(f.index.newest_first[doc]);
+            let mut here: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+            for (at, two) in sequence.windows(2).enumerate() {
+                if two.iter().all(|w| w != crate::words::SENTENCE_END) {
+                    here.entry(two.join(" ")).or_default().push(at as u32);
+                }
+            }
+            for (pair, positions) in here {
+                want.entry(pair).or_default().push((doc as u32, positions));
             }
         }
+        assert!(want.len() > 10, "seed {seed}: {} pairs", want.len());
+        assert_eq!(back.pairs, want, "seed {seed}");
     }
 }
 
@@ -457,11 +444,36 @@ fn an_index_build_stops_when_asked_and_is_whole_otherwise() {
         entities: &f.entities,
         language: "en",
         alone: false,
+        given_words: None,
     };
     let stop = std::sync::atomic::AtomicBool::new(true);
     assert!(super::files_until(&sources, &stop).is_none());
     stop.store(false, std::sync::atomic::Ordering::Relaxed);
     assert_eq!(super::files_until(&sources, &stop), Some(f.files()));
+}
+
+#[test]
+fn the_index_is_the_same_when_the_bodies_words_are_handed_over() {
+    for seed in 0..10 {
+        let f = random_fixture(seed);
+        let mut articles = f.articles.clone();
+        let given: Vec<String> = articles
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.words))
+            .collect();
+        assert!(given.iter().any(|w| !w.is_empty()));
+        for alone in [false, true] {
+            let handed = files(&Sources {
+                articles: &articles,
+                index: &f.index,
+                entities: &f.entities,
+                language: "en",
+                alone,
+                given_words: Some(std::sync::Mutex::new(given.clone())),
+            });
+            assert!(handed == f.files(), "seed {seed}, alone {alone}");
+        }
+    }
 }
 
 #[test]

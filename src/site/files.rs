@@ -268,6 +268,32 @@ impl Site {
         stop: &AtomicBool,
         alone: bool,
     ) -> Option<search::Files> {
+        self.search_with(stop, alone, None)
+    }
+
+    /// [`Site::search_files`] for a site built once, alone: the bodies'
+    /// words are handed over to the index, which drops each once indexed;
+    /// after it, the site's index cannot be made again (the words are
+    /// pending, as before the preview's reading).
+    pub(super) fn search_files_once(&mut self) -> search::Files {
+        let words = self.config.search.then(|| {
+            let articles = self.content.articles.iter_mut();
+            articles.map(|a| std::mem::take(&mut a.words)).collect()
+        });
+        let never = AtomicBool::new(false);
+        let files = self
+            .search_with(&never, true, words)
+            .expect("never stopped");
+        self.words_pending = self.config.search;
+        files
+    }
+
+    fn search_with(
+        &self,
+        stop: &AtomicBool,
+        alone: bool,
+        given_words: Option<Vec<String>>,
+    ) -> Option<search::Files> {
         assert!(!self.words_pending, "the index needs the bodies' words");
         if !self.config.search {
             return Some(Vec::new());
@@ -278,6 +304,7 @@ impl Site {
             entities: &self.entities,
             language: &self.config.language,
             alone,
+            given_words: given_words.map(std::sync::Mutex::new),
         };
         search::files_until(&sources, stop)
     }

@@ -261,19 +261,15 @@ impl Site {
     }
 
     /// [`Site::build`] for a site built once (`gazette build`): the search
-    /// index first, its files written, and then the bodies' words it was
-    /// made from are dropped before the pages render (at 100,000 articles
-    /// they were a third of the loaded site). The output is the same; the
-    /// site's search index cannot be made again after it.
+    /// index first, its files written, and the bodies' words it is made
+    /// from handed over to it, each dropped once indexed, before the pages
+    /// render (at 100,000 articles they were a third of the loaded site).
+    /// The output is the same; the site's search index cannot be made
+    /// again after it.
     pub fn build_once(&mut self, out: &Path, force: bool) -> Result<BuildReport> {
         let mut output = Output::open(out, &self.root, force)?;
         output.set_precompress(self.precompress);
-        let mut errors = write_search(&output, self.search_files(true));
-        self.words_pending = self.config.search;
-        self.content
-            .articles
-            .iter_mut()
-            .for_each(|a| a.words = String::new());
+        let mut errors = write_search(&output, self.search_files_once());
         let (rendered, pages) = self.render_into(&output);
         errors.extend(rendered);
         self.finish_build(output, errors, pages)

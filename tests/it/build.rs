@@ -122,8 +122,8 @@ fn every_expected_page_exists() {
         "search/index.json",
         "search/filters.bin",
         "search/words/0.bin",
-        "search/pos/0.bin",
-        "search/pos/starts.json",
+        "search/pairs/0.bin",
+        "search/pairs/starts.json",
         "search/rank/0.bin",
         "search/rank/starts.json",
         // the people's and countries' names by first letter
@@ -625,16 +625,16 @@ fn rebuild_with_nothing_changed_writes_nothing() {
         .filter(|(rel, t)| rel.as_str() != ".gazette-manifest" && mtimes_edit.get(*rel) != Some(t))
         .map(|(rel, _)| rel.as_str())
         .collect();
-    // The page, and the search index's entry, the shard of the new words
-    // and their ranks and positions (whose files start at a new first
-    // word, `a`).
+    // The page, and the search index's entry, the shard of the new words,
+    // their ranks and the pairs (whose files start at a new first word,
+    // `a`).
     assert_eq!(
         touched,
         [
             "2026/01/b/index.html",
             "search/index.json",
-            "search/pos/0.bin",
-            "search/pos/starts.json",
+            "search/pairs/0.bin",
+            "search/pairs/starts.json",
             "search/rank/0.bin",
             "search/rank/starts.json",
             "search/words/0.bin"

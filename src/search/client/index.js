@@ -1,7 +1,7 @@
 /* gazette search, 1 of 3: the index reader. Loads the entry file, then
    only the shards of the query's words and the files beside them that a
-   query needs (ranks to sort by relevance, positions for a phrase), and
-   the record chunks of the results it shows. The folding of words must
+   query needs (ranks to sort by relevance, the pairs of words of a
+   phrase), and the record chunks of the results it shows. The folding of words must
    match src/words/fold.rs. Text from the index is only ever set as text
    (textContent), never as markup, by page.js. The three files are served
    as one, /search/search.js; under node (the tests) it exports the API
@@ -359,8 +359,8 @@ var gazetteSearch = (function () {
     return { words: Array.from(new Set(plain)), phrases: Array.from(phrases.values()), open: open };
   }
 
-  // A word's part in a folder beside the shards (`pos/` or `rank/`, see
-  // beside.rs): the file its `starts.json` puts it in, by word.
+  // A word's or a pair's part in a folder beside the shards (`rank/`,
+  // `pairs/`; see beside.rs): the file its `starts.json` puts it in.
   Index.prototype.beside = function (dir, term) {
     var self = this;
     if (!this.besides) this.besides = new Map();
@@ -394,22 +394,17 @@ var gazetteSearch = (function () {
     return this.beside('rank/', term);
   };
 
-  // A word's positions in each of its documents: Map(doc -> Int32Array).
-  // (Only those of the documents `wanted`, sorted: the others' are
-  // skipped, not kept.)
-  Index.prototype.positions = function (term, rec, wanted) {
-    return this.beside('pos/', term).then(function (bytes) {
-      var at = { i: 0 }, out = new Map(), w = 0;
-      for (var k = 0; k < rec.any.length && w < wanted.length; k++) {
-        var count = varint(bytes, at);
-        if (rec.any[k] !== wanted[w]) {
-          for (var s = 0; s < count; s++) while (bytes[at.i++] >= 0x80);
-          continue;
-        }
-        var list = new Int32Array(count), p = 0;
-        for (var j = 0; j < count; j++) { p += varint(bytes, at); list[j] = p; }
-        out.set(rec.any[k], list);
-        w++;
+  // Where a pair of words (`first second`, see pairs.rs) stands in each
+  // of its documents: Map(doc -> Int32Array of the first word's
+  // positions); empty when no article has the pair.
+  Index.prototype.pair = function (first, second) {
+    return this.beside('pairs/', first + ' ' + second).then(function (bytes) {
+      var out = new Map(), at = { i: 0 }, doc = 0;
+      while (bytes && at.i < bytes.length) {
+        doc += varint(bytes, at);
+        var list = [], p = 0, n;
+        do { n = varint(bytes, at); p += Math.floor(n / 2); list.push(p); } while (n % 2);
+        out.set(doc, Int32Array.from(list));
       }
       return out;
     });
@@ -417,34 +412,34 @@ var gazetteSearch = (function () {
 
   // The documents where the words `ws` stand next to one another, in that
   // order, in one sentence (each word as written: no other forms), as a
-  // word's hit; `null` when no article has them so. Only the documents
-  // `within` (the rest of the query's, when it has more) are looked at:
-  // when none of those has the phrase, whether any article has it says
-  // whether it is missing or merely finds nothing here.
+  // word's hit; `null` when no article has them so. One word alone is the
+  // word as written, wherever it is. A phrase loads the parts of its pairs
+  // of words, each much smaller than the words' own. Of the documents
+  // `within` (the rest of the query's, when it has more), those that have
+  // the phrase; when none has, whether any article has it says whether it
+  // is missing or merely finds nothing here.
   Index.prototype.phrase = function (ws, within) {
     var self = this;
     return Promise.all(ws.map(function (w) { return self.lookup(w); })).then(function (recs) {
       if (recs.some(function (r) { return !r; })) return null;
-      var docs = within || recs[0].any;
-      recs.forEach(function (r) { docs = intersect(docs, r.any); });
-      var found = docs.length ? Promise.all(ws.map(function (w, i) {
-        return self.positions(w, recs[i], docs);
-      })).then(function (at) {
-        return Array.from(docs).filter(function (d) {
-          return adjacent(at.map(function (m) { return m.get(d); }));
-        });
-      }) : Promise.resolve([]);
-      return found.then(function (found) {
+      var pairs = ws.slice(1).map(function (w, i) { return self.pair(ws[i], w); });
+      return Promise.all(pairs).then(function (at) {
+        var everywhere = ws.length === 1 ? recs[0].any : Int32Array.from(
+          Array.from(at[0].keys()).filter(function (d) {
+            return adjacent(at.map(function (m) { return m.get(d); }));
+          }));
+        if (!everywhere.length) return null;
         var parts = ws.map(function (w, i) { return { term: w, any: recs[i].any, exact: true }; });
-        var hit = { any: Int32Array.from(found), forms: Array.from(new Set(ws)), parts: parts };
-        if (found.length || !within) return found.length ? hit : null;
-        return self.phrase(ws, null).then(function (anywhere) { return anywhere && hit; });
+        var found = within ? intersect(within, everywhere) : everywhere;
+        return { any: found, forms: Array.from(new Set(ws)), parts: parts };
       });
     });
   };
 
-  // Whether some position p of the first list has p + k in the k-th.
+  // Whether some position p of the first list has p + k in the k-th (none
+  // when a list is missing).
   function adjacent(lists) {
+    if (lists.some(function (l) { return !l; })) return false;
     return lists[0].some(function (p) {
       return lists.every(function (list, k) { return has(list, p + k); });
     });

@@ -31,11 +31,12 @@ fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
             }
             4 => format!("no{}", rng.below(f.articles.len() + 3)),
             5 => {
-                // Two or three words that stand together in some article.
+                // One, two or three words that stand together in some
+                // article.
                 let id = rng.below(f.articles.len());
                 let text = crate::words::body_words(&f.bodies[id]);
                 let tokens: Vec<&str> = text.split(' ').collect();
-                let n = 2 + rng.below(2);
+                let n = 1 + rng.below(3);
                 let at = rng.below(tokens.len());
                 let run = tokens[at..tokens.len().min(at + n)].join(" ");
                 format!("\"{run}\"")
@@ -78,7 +79,8 @@ fn random_query(f: &Fixture, rng: &mut Rng) -> Query {
 /// How a query word matches a document's words: by a stem (its own, when
 /// the archive has the word, or the first of its guesses that is one), or,
 /// the last word of a query the archive lacks, as the start of a word; and
-/// a phrase, as a run of the document's words.
+/// a phrase, as a run of the document's words (one word alone: that word,
+/// in any of the article's fields).
 enum Match {
     Stem(String),
     Prefix(String),
@@ -120,8 +122,11 @@ fn brute_force(f: &Fixture, all: &[BTreeSet<String>], query: &Query) -> (Vec<u32
             None => missing.push(t.clone()),
         }
     }
-    let together =
-        |doc: usize, ws: &[String]| sequences[doc].windows(ws.len()).any(|run| run == ws);
+    // One quoted word is the word as written, wherever the article has it.
+    let together = |doc: usize, ws: &[String]| match ws {
+        [w] => all[doc].contains(w),
+        _ => sequences[doc].windows(ws.len()).any(|run| run == ws),
+    };
     for ws in phrases {
         match (0..f.articles.len()).any(|doc| together(doc, &ws)) {
             true => matches.push(Match::Phrase(ws)),
