@@ -50,13 +50,13 @@ const OTHER_WEIGHT: f64 = 1.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Where a word is in one document, and whether it is in the article's
-/// names, or its source or location.
+/// How often a word is in one document's title, summary and body, and
+/// whether it is in the article's names, or its source or location.
 #[derive(Default)]
 struct InDoc {
     names: bool,
     other: bool,
-    positions: Vec<u32>,
+    counts: [u32; 3],
 }
 
 /// The positions of a document's title, summary and body in its sequence.
@@ -110,11 +110,7 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
     let weights = [TITLE_WEIGHT, SUMMARY_WEIGHT, 1.0];
     let mut count = 0.0;
     for (k, field) in fields.0.iter().enumerate() {
-        let n = in_doc
-            .positions
-            .iter()
-            .filter(|p| field.contains(p))
-            .count() as f64;
+        let n = f64::from(in_doc.counts[k]);
         let length = f64::from(field.end - field.start);
         count += weights[k] * n / (1.0 - B + B * length / usual.0[k]);
     }
@@ -194,7 +190,7 @@ fn gather(
         let owned = handed.as_mut().and_then(Iterator::next);
         let body = owned.as_deref().unwrap_or(&a.words);
         let heads = [sequence(&a.title), sequence(&a.summary)];
-        let mut here = Placed::default();
+        let mut here = Placed::sized();
         let fields = place_words(&heads, body, &mut here);
         for kind in Kind::ALL {
             for &t in &src.index.taxonomy(kind).by_article[id] {
@@ -239,8 +235,7 @@ struct Terms {
     numbers: FxHashMap<String, usize>,
     keys: Vec<String>,
     postings: Vec<Postings>,
-    pair_numbers: FxHashMap<u64, usize>,
-    pairs: Vec<(u64, PairPart)>,
+    pairs: FxHashMap<u64, PairPart>,
 }
 
 /// A pair's key: the numbers of its first and second words.
@@ -263,12 +258,7 @@ impl Terms {
     }
 
     fn pair(&mut self, key: u64) -> &mut PairPart {
-        let next = self.pairs.len();
-        let n = *self.pair_numbers.entry(key).or_insert(next);
-        if n == next {
-            self.pairs.push((key, PairPart::default()));
-        }
-        &mut self.pairs[n].1
+        self.pairs.entry(key).or_default()
     }
 
     /// Adds a document's pairs (`placed`: each pair's first and second
@@ -364,6 +354,16 @@ struct Placed<'a> {
 }
 
 impl<'a> Placed<'a> {
+    /// Room for an article of a few hundred words, so that the map is not
+    /// grown word by word.
+    fn sized() -> Placed<'a> {
+        Placed {
+            slots: FxHashMap::with_capacity_and_hasher(512, Default::default()),
+            words: Vec::with_capacity(512),
+            pairs: Vec::with_capacity(1024),
+        }
+    }
+
     fn slot(&mut self, w: &'a str) -> u32 {
         let next = self.words.len() as u32;
         let n = *self.slots.entry(w).or_insert(next);
@@ -398,7 +398,7 @@ fn place_words<'a>(heads: &'a [String; 2], body: &'a str, here: &mut Placed<'a>)
                 true => None,
                 false => {
                     let n = here.slot(w);
-                    here.words[n as usize].1.positions.push(position);
+                    here.words[n as usize].1.counts[k] += 1;
                     if let Some(first) = previous {
                         here.pairs.push((first, n, position - 1));
                     }
