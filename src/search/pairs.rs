@@ -21,10 +21,18 @@ pub(super) struct PairPart {
     last: Option<u32>,
 }
 
+/// The bytes a new part has room for.
+const FIRST_ROOM: usize = 24;
+
 impl PairPart {
     /// Adds a document after those already added, with the pair's
     /// positions in it (sorted, at least one).
     pub(super) fn push(&mut self, doc: u32, positions: &[u32]) {
+        if self.bytes.capacity() == 0 {
+            // Room for a few documents from the start: most pairs are rare,
+            // and growing from nothing copies a part four times.
+            self.bytes.reserve_exact(FIRST_ROOM);
+        }
         put_varint(&mut self.bytes, u64::from(doc - self.last.unwrap_or(0)));
         self.last = Some(doc);
         let mut previous = 0;

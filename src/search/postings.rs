@@ -74,10 +74,9 @@ impl Usual {
         let lengths = |&id: &usize| {
             let a = &src.articles[id];
             let body = given.map_or(a.words.as_str(), |g| g[id].as_str());
-            let body = if body.is_empty() {
-                0
-            } else {
-                body.split(' ').count()
+            let body = match body.is_empty() {
+                true => 0,
+                false => 1 + body.bytes().filter(|&b| b == b' ').count(),
             };
             [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
         };
