@@ -121,7 +121,7 @@ for n in "${REPORT_SIZES[@]}"; do
 done
 echo
 echo "Queries through the real client (bench/search_query.js): results, KB a browser downloads with an"
-echo "empty cache (entry, shards, counted filters, ranks for relevance, positions for a phrase, the first"
+echo "empty cache (entry, shards, counted filters, ranks for relevance, the pairs of words of a phrase, the first"
 echo "page of 10 records and the article pages of their excerpts; and gzipped, as a host that compresses"
 echo "sends them), ms once loaded (median of 20), excerpts shown."
 echo

@@ -2,7 +2,7 @@
 // (search/search.js, run under node) and reports, per query: the results,
 // the bytes a browser would download with an empty cache (the entry, the
 // shards of the words and filters, the counted filter values, the ranks
-// when sorted by relevance, the positions for a phrase, the record chunks
+// when sorted by relevance, the pairs of words of a phrase, the record chunks
 // of the first page of 10 results, and the article pages the excerpts of
 // those 10 are taken from), and the time to answer once those files are
 // loaded (median of 20 runs over a warm cache, so only the client's own

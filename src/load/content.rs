@@ -87,8 +87,9 @@ pub(crate) struct Article {
     pub(crate) pictured: Vec<String>,
     /// The photos in the body (`![alt](file "caption")`).
     pub(crate) body_images: Vec<super::photos::Photo>,
-    /// The body's distinct folded words, for the search index
-    /// (`words::body_words`): the body itself is not kept.
+    /// The body's folded words in order, with its sentence ends, for the
+    /// search index (`words::body_words`): the body itself is not kept.
+    /// `gazette build` hands them to the index, which drops them.
     pub(crate) words: String,
 }
 
