@@ -19,28 +19,38 @@ pub(super) struct PairPart {
     bytes: Vec<u8>,
     /// The last document added.
     last: Option<u32>,
+    /// Where the last position starts in `bytes` (its low bit says whether
+    /// another follows), and what it is.
+    last_at: u32,
+    last_position: u32,
 }
 
 /// The bytes a new part has room for.
 const FIRST_ROOM: usize = 24;
 
 impl PairPart {
-    /// Adds a document after those already added, with the pair's
-    /// positions in it (sorted, at least one).
-    pub(super) fn push(&mut self, doc: u32, positions: &[u32]) {
+    /// Adds the pair at `position` of `doc`: a document after those
+    /// already added, or the last one again at a later position.
+    pub(super) fn push(&mut self, doc: u32, position: u32) {
         if self.bytes.capacity() == 0 {
             // Room for a few documents from the start: most pairs are rare,
             // and growing from nothing copies a part four times.
             self.bytes.reserve_exact(FIRST_ROOM);
         }
-        put_varint(&mut self.bytes, u64::from(doc - self.last.unwrap_or(0)));
-        self.last = Some(doc);
-        let mut previous = 0;
-        for (k, &p) in positions.iter().enumerate() {
-            let more = u64::from(k + 1 < positions.len());
-            put_varint(&mut self.bytes, (u64::from(p - previous) << 1) | more);
-            previous = p;
-        }
+        let gap = match self.last == Some(doc) {
+            true => {
+                self.bytes[self.last_at as usize] |= 1;
+                position - self.last_position
+            }
+            false => {
+                put_varint(&mut self.bytes, u64::from(doc - self.last.unwrap_or(0)));
+                self.last = Some(doc);
+                position
+            }
+        };
+        self.last_at = self.bytes.len() as u32;
+        self.last_position = position;
+        put_varint(&mut self.bytes, u64::from(gap) << 1);
     }
 
     /// Adds `later`'s documents, which all come after these: its first
@@ -52,8 +62,11 @@ impl PairPart {
         let mut at = 0;
         let first = super::sets::get_varint(&later.bytes, &mut at) as u32;
         put_varint(&mut self.bytes, u64::from(first - self.last.unwrap_or(0)));
+        let base = self.bytes.len() as u32;
         self.bytes.extend_from_slice(&later.bytes[at..]);
         self.last = Some(later_last);
+        self.last_at = base + later.last_at - at as u32;
+        self.last_position = later.last_position;
     }
 
     pub(super) fn into_bytes(self) -> Vec<u8> {
@@ -86,27 +99,37 @@ pub(super) fn read(bytes: &[u8]) -> Vec<(u32, Vec<u32>)> {
 mod tests {
     use super::*;
 
+    fn part(docs: &[(u32, Vec<u32>)]) -> PairPart {
+        let mut part = PairPart::default();
+        for (doc, positions) in docs {
+            for &p in positions {
+                part.push(*doc, p);
+            }
+        }
+        part
+    }
+
     #[test]
     fn a_part_reads_back_as_it_was_added_and_appended() {
-        let mut first = PairPart::default();
-        first.push(0, &[3]);
-        first.push(7, &[1, 200, 201]);
-        let mut later = PairPart::default();
-        later.push(9, &[0]);
-        later.push(300, &[5, 70_000]);
-        first.append(later);
+        let early = vec![(0, vec![3]), (7, vec![1, 200, 201])];
+        let late = vec![(9, vec![0]), (300, vec![5, 70_000])];
+        let mut first = part(&early);
+        first.append(part(&late));
         first.append(PairPart::default());
+        // Appended to, a part goes on taking positions of its last article.
+        first.push(300, 70_001);
+        first.push(301, 2);
         let want = vec![
             (0, vec![3]),
             (7, vec![1, 200, 201]),
             (9, vec![0]),
-            (300, vec![5, 70_000]),
+            (300, vec![5, 70_000, 70_001]),
+            (301, vec![2]),
         ];
         assert_eq!(read(&first.into_bytes()), want);
         let mut empty = PairPart::default();
-        let mut only = PairPart::default();
-        only.push(4, &[2]);
-        empty.append(only);
-        assert_eq!(read(&empty.into_bytes()), vec![(4, vec![2])]);
+        empty.append(part(&[(4, vec![2, 9])]));
+        empty.push(4, 10);
+        assert_eq!(read(&empty.into_bytes()), vec![(4, vec![2, 9, 10])]);
     }
 }

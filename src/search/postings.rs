@@ -261,20 +261,11 @@ impl Terms {
     }
 
     /// Adds a document's pairs (`placed`: each pair's first and second
-    /// word, as numbers of `numbers`, and position).
+    /// word, as numbers of `numbers`, and position, in order).
     fn add_pairs(&mut self, doc: u32, placed: &[(u32, u32, u32)], numbers: &[usize]) {
-        let mut keyed: Vec<(u64, u32)> = placed
-            .iter()
-            .map(|&(a, b, at)| (pair_key(numbers[a as usize], numbers[b as usize]), at))
-            .collect();
-        keyed.sort_unstable();
-        let mut positions = Vec::new();
-        for (k, &(key, at)) in keyed.iter().enumerate() {
-            positions.push(at);
-            if keyed.get(k + 1).is_none_or(|next| next.0 != key) {
-                self.pair(key).push(doc, &positions);
-                positions.clear();
-            }
+        for &(a, b, at) in placed {
+            let key = pair_key(numbers[a as usize], numbers[b as usize]);
+            self.pair(key).push(doc, at);
         }
     }
 
