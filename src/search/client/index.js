@@ -1,11 +1,11 @@
 /* gazette search, 1 of 3: the index reader. Loads the entry file, then
    only the shards of the query's words and the files beside them that a
    query needs (ranks to sort by relevance, the pairs of words of a
-   phrase), and the record chunks of the results it shows. The folding of words must
-   match src/words/fold.rs. Text from the index is only ever set as text
-   (textContent), never as markup, by page.js. The three files are served
-   as one, /search/search.js; under node (the tests) it exports the API
-   (`gazetteSearch`) without the page parts. */
+   phrase), and the record chunks of the results it shows. The folding of
+   words must match src/words/fold.rs. Text from the index is only ever
+   set as text (textContent), never as markup, by page.js. The three files
+   are served as one, /search/search.js; under node (the tests) it
+   exports the API (`gazetteSearch`) without the page parts. */
 var gazetteSearch = (function () {
   'use strict';
 
