@@ -304,8 +304,10 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
     let v = look(&browser, "the phrase", |v| strings(&v["titles"]).len() == 1);
     assert_eq!(strings(&v["titles"]), ["Ministers meet in Brussels"]);
     browser.goto(&format!("{base}/search/?q=%22talks+nothing%22+dawn"));
+    // The hint is written with the count; the results follow once their
+    // records load, so wait for both.
     let v = look(&browser, "a phrase that is not there", |v| {
-        v["hint"].as_str().is_some_and(|h| !h.is_empty())
+        v["hint"].as_str().is_some_and(|h| !h.is_empty()) && !strings(&v["titles"]).is_empty()
     });
     assert_eq!(
         v["hint"],
@@ -337,7 +339,7 @@ fn a_reader_finds_other_forms_of_a_word_and_is_offered_a_name_typed_wrong() {
     // which word found nothing and offers the name.
     browser.goto(&format!("{base}/search/?q=Zelemskiy+guarantees"));
     let v = look(&browser, "the suggestion", |v| {
-        v["suggested"].as_array().is_some_and(|a| !a.is_empty())
+        v["suggested"].as_array().is_some_and(|a| !a.is_empty()) && strings(&v["titles"]).len() == 2
     });
     assert_eq!(
         strings(&v["titles"]),
