@@ -24,21 +24,58 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// The words of `text` by Unicode's word boundaries, as
 /// `unicode_words()` gives them, faster: UAX #29 always breaks at ASCII
 /// white space, so each run between white space that is plain ASCII is
-/// cut by the rules as they apply to ASCII ([`ascii_words`]), and only
-/// runs holding other characters go through the crate's tables (which
-/// cost 11 % of a 10,000-article build's CPU when every body went through
-/// them). The test `ascii_runs_break_as_the_crate_breaks_them` holds the two
-/// equal.
+/// cut by the rules as they apply to ASCII ([`RunWords`]), and only runs
+/// holding other characters go through the crate's tables (which cost 11 %
+/// of a 10,000-article build's CPU when every body went through them). The
+/// test `ascii_runs_break_as_the_crate_breaks_them` holds the two equal.
 pub(crate) fn segments(text: &str) -> impl Iterator<Item = &str> {
-    text.split([' ', '\t', '\n', '\r', '\u{b}', '\u{c}'])
-        .filter(|run| !run.is_empty())
-        .flat_map(|run| -> Box<dyn Iterator<Item = &str>> {
-            if run.is_ascii() {
-                Box::new(ascii_words(run))
-            } else {
-                Box::new(run.unicode_words())
-            }
-        })
+    text.split_ascii_whitespace().flat_map(run_segments)
+}
+
+/// [`segments`] of one run without ASCII white space but for the vertical
+/// tab, which `split_ascii_whitespace` leaves in a run and UAX #29 breaks
+/// at like the others.
+pub(crate) fn run_segments(run: &str) -> impl Iterator<Item = &str> {
+    run.split('\u{b}')
+        .filter(|part| !part.is_empty())
+        .flat_map(RunWords::of)
+}
+
+/// The words of a run without white space: no allocation for the usual
+/// run, a word with punctuation around it.
+enum RunWords<'a> {
+    One(Option<&'a str>),
+    ByRules(std::vec::IntoIter<&'a str>),
+    Unicode(unicode_segmentation::UnicodeWords<'a>),
+}
+
+impl<'a> RunWords<'a> {
+    fn of(run: &'a str) -> RunWords<'a> {
+        if !run.is_ascii() {
+            return RunWords::Unicode(run.unicode_words());
+        }
+        // Most runs are a word with punctuation around it (`word,` `"word`):
+        // letters and digits alone are one segment, and the marks around
+        // them join nothing (no letter or digit is beyond them), so they are
+        // cut off.
+        let core = run.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+        if core.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return RunWords::One((!core.is_empty()).then_some(core));
+        }
+        RunWords::ByRules(ascii_words_by_rules(run).into_iter())
+    }
+}
+
+impl<'a> Iterator for RunWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            RunWords::One(word) => word.take(),
+            RunWords::ByRules(words) => words.next(),
+            RunWords::Unicode(words) => words.next(),
+        }
+    }
 }
 
 /// Word classes of UAX #29 that ASCII has.
@@ -91,20 +128,9 @@ fn joined(c: &[Class], i: usize) -> bool {
         || (before == Joiner && alnum(after))
 }
 
-/// The word-like segments (holding a letter or a digit) of an ASCII run.
-fn ascii_words(run: &str) -> Box<dyn Iterator<Item = &str> + '_> {
-    // Most runs are a word with punctuation around it (`word,` `"word`):
-    // letters and digits alone are one segment, and the marks around them
-    // join nothing (no letter or digit is beyond them), so they are cut off.
-    let core = run.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
-    if !core.is_empty() && core.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Box::new(std::iter::once(core));
-    }
-    Box::new(ascii_words_by_rules(run))
-}
-
-/// [`ascii_words`] by the rules, for runs that need them.
-fn ascii_words_by_rules(run: &str) -> impl Iterator<Item = &str> {
+/// The word-like segments (holding a letter or a digit) of an ASCII run,
+/// by the rules.
+fn ascii_words_by_rules(run: &str) -> Vec<&str> {
     let classes: Vec<Class> = run.bytes().map(class).collect();
     let mut start = 0;
     let mut cuts = Vec::new();
@@ -115,20 +141,20 @@ fn ascii_words_by_rules(run: &str) -> impl Iterator<Item = &str> {
         }
     }
     cuts.into_iter()
-        .map(move |(a, b)| &run[a..b])
+        .map(|(a, b)| &run[a..b])
         .filter(|s| s.bytes().any(|b| b.is_ascii_alphanumeric()))
+        .collect()
 }
 
 /// One word folded for the index (see the module's doc).
 pub(crate) fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    fold_into(word, &mut out);
+    fold_onto(word, &mut out);
     out
 }
 
-/// [`fold`] into `out` (cleared first), which keeps its allocation.
-pub(crate) fn fold_into(word: &str, out: &mut String) {
-    out.clear();
+/// [`fold`] appended to `out`.
+pub(crate) fn fold_onto(word: &str, out: &mut String) {
     let word = strip_possessive(word);
     if word.is_ascii() {
         // Most words of an English archive: NFKD and the letter table

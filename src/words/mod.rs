@@ -27,7 +27,6 @@ pub(crate) fn body_words(markdown: &str) -> String {
 /// one sentence. A phrase never matches across [`SENTENCE_END`].
 pub(crate) fn sequence(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut folded = String::new();
     let end = |out: &mut String| {
         if !out.is_empty() && !out.ends_with(SENTENCE_END) {
             out.push(' ');
@@ -35,18 +34,22 @@ pub(crate) fn sequence(text: &str) -> String {
         }
     };
     for line in text.split('\n') {
-        let runs: Vec<&str> = line.split_ascii_whitespace().collect();
-        for (i, run) in runs.iter().enumerate() {
-            for word in fold::segments(run) {
-                fold::fold_into(word, &mut folded);
-                if !folded.is_empty() {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(&folded);
+        let mut runs = line.split_ascii_whitespace().peekable();
+        while let Some(run) = runs.next() {
+            for word in fold::run_segments(run) {
+                // The word folded in place after its space, taken back if
+                // nothing of it is left.
+                let before = out.len();
+                if before > 0 {
+                    out.push(' ');
+                }
+                let start = out.len();
+                fold::fold_onto(word, &mut out);
+                if out.len() == start {
+                    out.truncate(before);
                 }
             }
-            if ends_sentence(run) && runs.get(i + 1).is_some_and(|next| starts_sentence(next)) {
+            if ends_sentence(run) && runs.peek().is_some_and(|next| starts_sentence(next)) {
                 end(&mut out);
             }
         }
