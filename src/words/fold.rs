@@ -51,19 +51,40 @@ enum RunWords<'a> {
 
 impl<'a> RunWords<'a> {
     fn of(run: &'a str) -> RunWords<'a> {
+        if let Some(core) = plain_core(run) {
+            return RunWords::One((!core.is_empty()).then_some(core));
+        }
         if !run.is_ascii() {
             return RunWords::Unicode(run.unicode_words());
         }
-        // Most runs are a word with punctuation around it (`word,` `"word`):
-        // letters and digits alone are one segment, and the marks around
-        // them join nothing (no letter or digit is beyond them), so they are
-        // cut off.
-        let core = run.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
-        if core.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return RunWords::One((!core.is_empty()).then_some(core));
-        }
         RunWords::ByRules(ascii_words_by_rules(run).into_iter())
     }
+}
+
+/// The one word of the usual run, ASCII letters and digits with marks
+/// around them (`word,` `"word`), as [`segments`] cuts it (empty for a run
+/// of marks alone); `None` for any other run. The marks around join
+/// nothing (no letter or digit is beyond them), so they are cut off, and a
+/// vertical tab among them splits only marks from marks.
+pub(crate) fn plain_core(run: &str) -> Option<&str> {
+    let bytes = run.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let Some(first) = bytes.iter().position(word) else {
+        return bytes.is_ascii().then_some("");
+    };
+    let last = bytes.iter().rposition(word).unwrap_or(first);
+    let core = &bytes[first..=last];
+    let plain = core.iter().all(u8::is_ascii_alphanumeric)
+        && bytes[..first].is_ascii()
+        && bytes[last + 1..].is_ascii();
+    plain.then(|| &run[first..=last])
+}
+
+/// A [`plain_core`] folded onto `out`: in lower case, cut at
+/// [`MAX_WORD_CHARS`] (it has no possessive, no mark, nothing but ASCII).
+pub(crate) fn fold_plain_onto(core: &str, out: &mut String) {
+    let kept = &core[..core.len().min(MAX_WORD_CHARS)];
+    out.extend(kept.bytes().map(|b| char::from(b.to_ascii_lowercase())));
 }
 
 impl<'a> Iterator for RunWords<'a> {

@@ -36,17 +36,27 @@ pub(crate) fn sequence(text: &str) -> String {
     for line in text.split('\n') {
         let mut runs = line.split_ascii_whitespace().peekable();
         while let Some(run) = runs.next() {
-            for word in fold::run_segments(run) {
-                // The word folded in place after its space, taken back if
-                // nothing of it is left.
-                let before = out.len();
-                if before > 0 {
-                    out.push(' ');
+            if let Some(core) = fold::plain_core(run) {
+                // The usual run, folded here without the general steps.
+                if !core.is_empty() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    fold::fold_plain_onto(core, &mut out);
                 }
-                let start = out.len();
-                fold::fold_onto(word, &mut out);
-                if out.len() == start {
-                    out.truncate(before);
+            } else {
+                for word in fold::run_segments(run) {
+                    // The word folded in place after its space, taken back if
+                    // nothing of it is left.
+                    let before = out.len();
+                    if before > 0 {
+                        out.push(' ');
+                    }
+                    let start = out.len();
+                    fold::fold_onto(word, &mut out);
+                    if out.len() == start {
+                        out.truncate(before);
+                    }
                 }
             }
             if ends_sentence(run) && runs.peek().is_some_and(|next| starts_sentence(next)) {
@@ -103,5 +113,34 @@ mod tests {
             body_words("# Heading\n\nA *phrase* here.\n\n- item one\n- Item two"),
             "heading . a phrase here . item one . item two"
         );
+    }
+
+    #[test]
+    fn a_sequence_has_the_words_that_words_finds_in_order() {
+        let alphabet: Vec<char> = "aZ09_:.',;\"-!? \t\n\u{b}()é’ø中\u{301}".chars().collect();
+        let mut state = 11u64;
+        let mut next = move || {
+            // SplitMix64.
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let seq = sequence(&text);
+            let kept: Vec<&str> = seq
+                .split(' ')
+                .filter(|w| *w != SENTENCE_END && !w.is_empty())
+                .collect();
+            let want: Vec<String> = words(&text).collect();
+            assert_eq!(kept, want, "{text:?}");
+        }
+        let long = format!("({}!", "Ab".repeat(30));
+        assert_eq!(sequence(&long), "ab".repeat(20));
     }
 }
