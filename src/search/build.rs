@@ -96,7 +96,7 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
     let (shard_starts, mut files) = shards(terms, &families, docs);
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
     for (pair, part) in pairs {
-        pair_files.add(&pair, &part);
+        pair_files.add(&pair, part.bytes());
     }
     files.extend(pair_files.finish());
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));

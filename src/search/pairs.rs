@@ -70,8 +70,8 @@ impl PairPart {
         self.last_position = later.last_position;
     }
 
-    pub(super) fn into_bytes(self) -> Vec<u8> {
-        self.bytes
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
 
@@ -127,10 +127,10 @@ mod tests {
             (300, vec![5, 70_000, 70_001]),
             (301, vec![2]),
         ];
-        assert_eq!(read(&first.into_bytes()), want);
+        assert_eq!(read(first.bytes()), want);
         let mut empty = PairPart::default();
         empty.append(part(&[(4, vec![2, 9])]));
         empty.push(4, 10);
-        assert_eq!(read(&empty.into_bytes()), vec![(4, vec![2, 9, 10])]);
+        assert_eq!(read(empty.bytes()), vec![(4, vec![2, 9, 10])]);
     }
 }

@@ -33,7 +33,40 @@ pub(super) struct Postings {
 /// (`"first second"`) with their parts, each in key order.
 pub(super) struct Gathered {
     pub(super) terms: Vec<(String, Postings)>,
-    pub(super) pairs: Vec<(String, Vec<u8>)>,
+    pub(super) pairs: Vec<(String, PairPart)>,
+}
+
+impl Gathered {
+    /// These and `later`'s, whose documents all come after these: the two
+    /// lists of each merged in key order, a key in both appended to.
+    fn merged(self, later: Gathered) -> Gathered {
+        Gathered {
+            terms: merge_sorted(self.terms, later.terms, Postings::append),
+            pairs: merge_sorted(self.pairs, later.pairs, PairPart::append),
+        }
+    }
+}
+
+/// Two lists in key order merged into one, `join` adding the second's
+/// value of a key in both to the first's.
+fn merge_sorted<T>(
+    first: Vec<(String, T)>,
+    second: Vec<(String, T)>,
+    join: impl Fn(&mut T, T),
+) -> Vec<(String, T)> {
+    let mut out = Vec::with_capacity(first.len().max(second.len()));
+    let mut second = second.into_iter().peekable();
+    for (key, mut value) in first {
+        while let Some(next) = second.next_if(|(k, _)| *k < key) {
+            out.push(next);
+        }
+        if let Some((_, later)) = second.next_if(|(k, _)| *k == key) {
+            join(&mut value, later);
+        }
+        out.push((key, value));
+    }
+    out.extend(second);
+    out
 }
 
 /// The highest rank (a word that could hardly match a document better).
@@ -121,10 +154,10 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
 
 /// Every term with its documents, and every pair with its part, in key
 /// order; `None` once `stop` is set. When the index is built alone, the
-/// documents are gathered in one run a core, each run's terms then
-/// appended to the first's in document order (a run a core, not more: each
-/// run holds its own map of every pair it has seen, a million at 100,000
-/// articles); else in one run, on one core.
+/// documents are gathered in one run a core, each run's terms then sorted
+/// on its core and the runs merged in document order (a run a core, not
+/// more: each run holds its own map of every pair it has seen, a million
+/// at 100,000 articles); else in one run, on one core.
 pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> Option<Gathered> {
     let mut given = src
         .given_words
@@ -153,16 +186,14 @@ pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> O
         })
         .collect();
     drop(given);
-    let gathered: Vec<Option<Terms>> = ranges
+    let gathered: Vec<Option<Gathered>> = ranges
         .into_par_iter()
         .zip(handed)
-        .map(|(docs, words)| gather(src, names, &usual, docs, words, stop))
+        .map(|(docs, words)| Some(gather(src, names, &usual, docs, words, stop)?.sorted()))
         .collect();
-    let mut all = Terms::default();
-    for run in gathered {
-        all.append(run?);
-    }
-    Some(all.sorted())
+    let mut runs = gathered.into_iter();
+    let first = runs.next().flatten()?;
+    runs.try_fold(first, |all, run| Some(all.merged(run?)))
 }
 
 /// The terms and pairs of documents `docs` (numbers, newest first); their
@@ -261,34 +292,16 @@ impl Terms {
         self.pairs.entry(key).or_default()
     }
 
-    /// Adds the postings and pairs of `later`, whose documents all come
-    /// after these.
-    fn append(&mut self, later: Terms) {
-        let mut ours = Vec::with_capacity(later.keys.len());
-        for (term, p) in later.keys.iter().zip(later.postings) {
-            let n = self.number(term);
-            self.postings[n as usize].append(p);
-            ours.push(n);
-        }
-        for (key, part) in later.pairs {
-            let (first, second) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
-            self.pair(pair_key(ours[first], ours[second])).append(part);
-        }
-    }
-
     /// Every term with its postings, and every pair with its part, in key
     /// order.
     fn sorted(self) -> Gathered {
         let keys = self.keys;
-        let mut pairs: Vec<(String, Vec<u8>)> = self
+        let mut pairs: Vec<(String, PairPart)> = self
             .pairs
             .into_iter()
             .map(|(key, part)| {
                 let (first, second) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
-                (
-                    format!("{} {}", keys[first], keys[second]),
-                    part.into_bytes(),
-                )
+                (format!("{} {}", keys[first], keys[second]), part)
             })
             .collect();
         pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
