@@ -383,7 +383,7 @@ fn build(args: BuildArgs) -> ExitCode {
     };
     let started = Instant::now();
     let mut bar = (!args.quiet && !args.watch).then(|| ProgressBar::start(progress));
-    let loaded = Site::load(&args.root, &options);
+    let loaded = Site::load_for_build(&args.root, &options);
     if loaded.is_err() {
         if let Some(bar) = bar.take() {
             bar.finish();

@@ -72,9 +72,9 @@ pub(crate) struct Known {
 }
 
 /// The stored article's shape: a new field (`standfirst`, 2;
-/// `corrections` and `story`, 3) makes the older records unreadable, so
-/// the number changes with it.
-const ARTICLE_FORMAT: u32 = 3;
+/// `corrections` and `story`, 3; `body_runs`, 4) makes the older records
+/// unreadable, so the number changes with it.
+const ARTICLE_FORMAT: u32 = 4;
 
 /// What the parsed articles depend on besides their files.
 pub(crate) fn key(tz: chrono_tz::Tz, content_dir: &Path) -> String {

@@ -87,9 +87,14 @@ pub(crate) struct Article {
     pub(crate) pictured: Vec<String>,
     /// The photos in the body (`![alt](file "caption")`).
     pub(crate) body_images: Vec<super::photos::Photo>,
+    /// How many runs of text between white space the markdown body has:
+    /// its length, as the search index's ranking weighs it (known before
+    /// the bodies' words are read).
+    pub(crate) body_runs: u32,
     /// The body's folded words in order, with its sentence ends, for the
     /// search index (`words::body_words`): the body itself is not kept.
-    /// `gazette build` hands them to the index, which drops them.
+    /// Empty when the site was loaded without them (`gazette build` and
+    /// the preview's start: [`body_words_of_file`]).
     pub(crate) words: String,
 }
 
@@ -438,6 +443,7 @@ fn parse_with(
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
+        body_runs: split.body.split_ascii_whitespace().count() as u32,
         words: if words {
             crate::words::body_words(split.body)
         } else {
@@ -624,6 +630,17 @@ pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<String>> {
                 .then(|| crate::words::body_words(body))
         })
         .collect()
+}
+
+/// The body's words (`words::body_words`) of an article file as it is
+/// now, for a site loaded without them; empty when the file cannot be read
+/// or has no front matter any more (it changed during the build, and its
+/// page reports it).
+pub(crate) fn body_words_of_file(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    body(&text)
+        .map(crate::words::body_words)
+        .unwrap_or_default()
 }
 
 /// The body of an article file, for rendering; `None` when the file no

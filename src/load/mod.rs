@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub(crate) use content::{
-    body, duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, words_of_bodies,
-    Article, ArticleId, Asset, Content, Correction, Reading,
+    body, body_words_of_file, duplicate_pages, is_ignored_name, read_articles, relative,
+    resolve_date, words_of_bodies, Article, ArticleId, Asset, Content, Correction, Reading,
 };
 pub(crate) use data::load_entities;
 pub(crate) use photos::{
@@ -92,6 +92,19 @@ pub(crate) fn read_what_loads(
     options: &LoadOptions,
 ) -> Result<(Option<Inputs>, Vec<Diagnostic>), Error> {
     read_what_loads_with(root, options, true, None)
+}
+
+/// Like [`read_inputs`], without the bodies' words for search: a build
+/// once has its index read each body's words from its file as it indexes
+/// it (never all held at once; at 100,000 articles they are 350 MB).
+pub(crate) fn read_inputs_without_words(
+    root: &Path,
+    options: &LoadOptions,
+) -> Result<Inputs, Error> {
+    match read_what_loads_with(root, options, false, None)? {
+        (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
+        (_, errors) => Err(Error::Input(errors)),
+    }
 }
 
 /// Like [`read_inputs`], for the preview: the bodies' words for search are

@@ -72,12 +72,15 @@ pub(crate) struct Sources<'a> {
     /// (beside the render, or in the preview's background while an editor
     /// saves) it takes one.
     pub(crate) alone: bool,
-    /// Each article's body words (by article, as [`Article::words`]),
-    /// handed over to be dropped as they are indexed, when the site has no
-    /// more need of them (`gazette build`); `None`: they are read from the
-    /// articles, which keep them for the preview's next pass.
-    pub(crate) given_words: Option<std::sync::Mutex<Vec<String>>>,
+    /// How to read an article's body words (as [`Article::words`] holds
+    /// them) when the articles were loaded without them (`gazette build`):
+    /// each is read as its article is indexed and dropped after it. `None`:
+    /// the articles hold them (the preview keeps them for its next pass).
+    pub(crate) read_words: Option<&'a ReadWords<'a>>,
 }
+
+/// Reads an article's body words from its file (`load` owns the reading).
+pub(crate) type ReadWords<'a> = dyn Fn(&Article) -> String + Sync + 'a;
 
 /// The index's files (site path and bytes); `None` when `stop` was set
 /// meanwhile (the preview's next edit goes first).

@@ -41,7 +41,7 @@ mod stems;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use build::Sources;
+pub(crate) use build::{ReadWords, Sources};
 
 /// Where the search page and its files are: a URL path, so `render::paths`
 /// owns it (search uses render, never the other way round).

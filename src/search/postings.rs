@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use super::build::{filter_term, NameWords, Sources, FILTERS};
 use super::pairs::PairPart;
 use super::sets::DocList;
+use crate::load::Article;
 use crate::model::Kind;
 use crate::words::{sequence, words, SENTENCE_END};
 
@@ -95,23 +96,33 @@ struct InDoc {
 /// The positions of a document's title, summary and body in its sequence.
 struct Fields([Range<u32>; 3]);
 
-/// The usual (mean) length in words of the titles, summaries and bodies.
+/// The lengths of a document's title and summary (in words) and body (in
+/// runs between white space, [`Article::body_runs`], known before its words
+/// are read), as ranking weighs them.
+struct Lengths([f64; 3]);
+
+impl Lengths {
+    fn of(fields: &Fields, a: &Article) -> Lengths {
+        let words = |k: usize| f64::from(fields.0[k].end - fields.0[k].start);
+        Lengths([words(0), words(1), f64::from(a.body_runs)])
+    }
+}
+
+/// The usual (mean) [`Lengths`] of the titles, summaries and bodies.
 struct Usual([f64; 3]);
 
 impl Usual {
-    /// Counted as [`place_words`] counts, without making the sequences
-    /// (the bodies' words from `given` when they were handed over): on
-    /// every core when the index is built alone; `None` once `stop` is
-    /// set.
-    fn of(src: &Sources, given: Option<&[String]>, stop: &AtomicBool) -> Option<Usual> {
+    /// Counted as [`place_words`] counts the titles and summaries: on every
+    /// core when the index is built alone; `None` once `stop` is set.
+    fn of(src: &Sources, stop: &AtomicBool) -> Option<Usual> {
         let lengths = |&id: &usize| {
             let a = &src.articles[id];
-            let body = given.map_or(a.words.as_str(), |g| g[id].as_str());
-            let body = match body.is_empty() {
-                true => 0,
-                false => 1 + body.bytes().filter(|&b| b == b' ').count(),
-            };
-            [words(&a.title).count(), words(&a.summary).count(), body].map(|n| n as f64)
+            [
+                words(&a.title).count(),
+                words(&a.summary).count(),
+                a.body_runs as usize,
+            ]
+            .map(|n| n as f64)
         };
         let add = |a: [f64; 3], b: [f64; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
         let ids = &src.index.newest_first;
@@ -138,12 +149,11 @@ const STOP_EVERY: usize = 64;
 
 /// A word's rank in a document (BM25F's saturated, weighed count), from 1
 /// to [`RANK_LEVELS`].
-fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
+fn rank(in_doc: &InDoc, lengths: &Lengths, usual: &Usual) -> u8 {
     let weights = [TITLE_WEIGHT, SUMMARY_WEIGHT, 1.0];
     let mut count = 0.0;
-    for (k, field) in fields.0.iter().enumerate() {
+    for (k, length) in lengths.0.iter().enumerate() {
         let n = f64::from(in_doc.counts[k]);
-        let length = f64::from(field.end - field.start);
         count += weights[k] * n / (1.0 - B + B * length / usual.0[k]);
     }
     count += NAMES_WEIGHT * f64::from(u8::from(in_doc.names));
@@ -159,11 +169,7 @@ fn rank(in_doc: &InDoc, fields: &Fields, usual: &Usual) -> u8 {
 /// more: each run holds its own map of every pair it has seen, a million
 /// at 100,000 articles); else in one run, on one core.
 pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> Option<Gathered> {
-    let mut given = src
-        .given_words
-        .as_ref()
-        .map(|words| std::mem::take(&mut *words.lock().expect("not poisoned")));
-    let usual = Usual::of(src, given.as_deref(), stop)?;
+    let usual = Usual::of(src, stop)?;
     let docs = src.index.newest_first.len();
     let runs = match src.alone {
         true => rayon::current_num_threads().max(1),
@@ -173,23 +179,9 @@ pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> O
     let ranges: Vec<Range<usize>> = (0..runs)
         .map(|k| k * size..docs.min((k + 1) * size))
         .collect();
-    let handed: Vec<Option<Vec<String>>> = ranges
-        .iter()
-        .map(|r| {
-            let words = given.as_mut()?;
-            let ids = &src.index.newest_first[r.clone()];
-            Some(
-                ids.iter()
-                    .map(|&id| std::mem::take(&mut words[id]))
-                    .collect(),
-            )
-        })
-        .collect();
-    drop(given);
     let gathered: Vec<Option<Gathered>> = ranges
         .into_par_iter()
-        .zip(handed)
-        .map(|(docs, words)| Some(gather(src, names, &usual, docs, words, stop)?.sorted()))
+        .map(|docs| Some(gather(src, names, &usual, docs, stop)?.sorted()))
         .collect();
     let mut runs = gathered.into_iter();
     let first = runs.next().flatten()?;
@@ -197,20 +189,18 @@ pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> O
 }
 
 /// The terms and pairs of documents `docs` (numbers, newest first); their
-/// bodies' words from `handed` (in document order, each dropped once
-/// indexed) when they were handed over, else from the articles.
+/// bodies' words from the articles, or read through `src.read_words`, each
+/// dropped once indexed.
 fn gather(
     src: &Sources,
     names: &NameWords,
     usual: &Usual,
     docs: Range<usize>,
-    handed: Option<Vec<String>>,
     stop: &AtomicBool,
 ) -> Option<Terms> {
     let mut terms = Terms::default();
     let mut here = Placed::default();
     let mut folded = Vec::new();
-    let mut handed = handed.map(Vec::into_iter);
     for doc in docs {
         if doc % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
             return None;
@@ -218,11 +208,13 @@ fn gather(
         let id = src.index.newest_first[doc];
         let doc = doc as u32;
         let a = &src.articles[id];
-        let owned = handed.as_mut().and_then(Iterator::next);
-        let body = owned.as_deref().unwrap_or(&a.words);
+        let read = src.read_words.map(|read| read(a));
+        let body = read.as_deref().unwrap_or(&a.words);
         let heads = [sequence(&a.title), sequence(&a.summary)];
         here.start(doc);
         let fields = place_words(&heads, body, &mut terms, &mut here);
+        drop(read);
+        let lengths = Lengths::of(&fields, a);
         for kind in Kind::ALL {
             for &t in &src.index.taxonomy(kind).by_article[id] {
                 for w in names.of_term(kind, t) {
@@ -244,7 +236,7 @@ fn gather(
             add_word(
                 &mut terms.postings[*n as usize],
                 doc,
-                rank(in_doc, &fields, usual),
+                rank(in_doc, &lengths, usual),
             );
         }
         for &(first, second, at) in &here.pairs {

@@ -268,43 +268,23 @@ impl Site {
         stop: &AtomicBool,
         alone: bool,
     ) -> Option<search::Files> {
-        self.search_with(stop, alone, None)
+        self.search_with(stop, alone)
     }
 
-    /// [`Site::search_files`] for a site built once, alone: the bodies'
-    /// words are handed over to the index, which drops each once indexed;
-    /// after it, the site's index cannot be made again (the words are
-    /// pending, as before the preview's reading).
-    pub(super) fn search_files_once(&mut self) -> search::Files {
-        let words = self.config.search.then(|| {
-            let articles = self.content.articles.iter_mut();
-            articles.map(|a| std::mem::take(&mut a.words)).collect()
-        });
-        let never = AtomicBool::new(false);
-        let files = self
-            .search_with(&never, true, words)
-            .expect("never stopped");
-        self.words_pending = self.config.search;
-        files
-    }
-
-    fn search_with(
-        &self,
-        stop: &AtomicBool,
-        alone: bool,
-        given_words: Option<Vec<String>>,
-    ) -> Option<search::Files> {
-        assert!(!self.words_pending, "the index needs the bodies' words");
+    fn search_with(&self, stop: &AtomicBool, alone: bool) -> Option<search::Files> {
         if !self.config.search {
             return Some(Vec::new());
         }
+        // Loaded without the bodies' words, the index reads each body's as
+        // it indexes it.
+        let read: &search::ReadWords = &|a| load::body_words_of_file(&a.file);
         let sources = search::Sources {
             articles: &self.content.articles,
             index: &self.index,
             entities: &self.entities,
             language: &self.config.language,
             alone,
-            given_words: given_words.map(std::sync::Mutex::new),
+            read_words: self.words_pending.then_some(read),
         };
         search::files_until(&sources, stop)
     }
