@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::beside::Beside;
-use super::postings::{postings, Gathered, Postings};
+use super::postings::{pair_words, postings, Gathered, Postings};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
 use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, PAIRS_DIR, RANKS_DIR, SHARDS_DIR};
@@ -96,11 +96,17 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
         stemmer.as_ref(),
         terms.iter().map(|(t, _)| (t.as_str(), !is_filter_term(t))),
     );
-    let (shard_starts, mut files) = shards(terms, &families, docs);
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
+    let mut key = String::new();
     for (pair, part) in pairs {
-        pair_files.add(&pair, part.bytes());
+        let (first, second) = pair_words(pair);
+        key.clear();
+        key.push_str(&terms[first].0);
+        key.push(' ');
+        key.push_str(&terms[second].0);
+        pair_files.add(&key, part.bytes());
     }
+    let (shard_starts, mut files) = shards(terms, &families, docs);
     files.extend(pair_files.finish());
     files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
     let names = names(src, &names_words);

@@ -30,43 +30,68 @@ pub(super) struct Postings {
     pub(super) rank: Vec<u8>,
 }
 
-/// Everything gathered: the terms with their postings, and the word pairs
-/// (`"first second"`) with their parts, each in key order.
+/// Everything gathered: the terms with their postings, in key order; and
+/// the word pairs with their parts, each by the places of its two words
+/// in `terms` ([`pair_words`]), in the order of their keys (`"first
+/// second"`: a folded word holds no character before the space, so the
+/// order of the two places is the order of the keys).
 pub(super) struct Gathered {
     pub(super) terms: Vec<(String, Postings)>,
-    pub(super) pairs: Vec<(String, PairPart)>,
+    pub(super) pairs: Vec<(u64, PairPart)>,
+}
+
+/// The places of a pair's first and second words, from its key.
+pub(super) fn pair_words(key: u64) -> (usize, usize) {
+    ((key >> 32) as usize, (key & 0xffff_ffff) as usize)
 }
 
 impl Gathered {
     /// These and `later`'s, whose documents all come after these: the two
     /// lists of each merged in key order, a key in both appended to.
     fn merged(self, later: Gathered) -> Gathered {
-        Gathered {
-            terms: merge_sorted(self.terms, later.terms, Postings::append),
-            pairs: merge_sorted(self.pairs, later.pairs, PairPart::append),
+        let mut moved = [Vec::new(), Vec::new()];
+        let terms = merge_sorted(self.terms, later.terms, Postings::append, |side, at| {
+            moved[side].push(at)
+        });
+        let [mut ours, mut theirs] = [self.pairs, later.pairs];
+        for (pairs, moved) in [(&mut ours, &moved[0]), (&mut theirs, &moved[1])] {
+            for (key, _) in pairs.iter_mut() {
+                let (first, second) = pair_words(*key);
+                *key = pair_key(moved[first], moved[second]);
+            }
         }
+        let pairs = merge_sorted(ours, theirs, PairPart::append, |_, _| {});
+        Gathered { terms, pairs }
     }
 }
 
 /// Two lists in key order merged into one, `join` adding the second's
-/// value of a key in both to the first's.
-fn merge_sorted<T>(
-    first: Vec<(String, T)>,
-    second: Vec<(String, T)>,
+/// value of a key in both to the first's; `placed` is told where each
+/// item of each list (0 or 1) went, in order.
+fn merge_sorted<K: Ord, T>(
+    first: Vec<(K, T)>,
+    second: Vec<(K, T)>,
     join: impl Fn(&mut T, T),
-) -> Vec<(String, T)> {
+    mut placed: impl FnMut(usize, u32),
+) -> Vec<(K, T)> {
     let mut out = Vec::with_capacity(first.len().max(second.len()));
     let mut second = second.into_iter().peekable();
     for (key, mut value) in first {
         while let Some(next) = second.next_if(|(k, _)| *k < key) {
+            placed(1, out.len() as u32);
             out.push(next);
         }
         if let Some((_, later)) = second.next_if(|(k, _)| *k == key) {
+            placed(1, out.len() as u32);
             join(&mut value, later);
         }
+        placed(0, out.len() as u32);
         out.push((key, value));
     }
-    out.extend(second);
+    for next in second {
+        placed(1, out.len() as u32);
+        out.push(next);
+    }
     out
 }
 
@@ -285,20 +310,26 @@ impl Terms {
     }
 
     /// Every term with its postings, and every pair with its part, in key
-    /// order.
+    /// order (see [`Gathered`]).
     fn sorted(self) -> Gathered {
-        let keys = self.keys;
-        let mut pairs: Vec<(String, PairPart)> = self
-            .pairs
-            .into_iter()
+        let mut numbered: Vec<(String, Postings, u32)> = (self.keys.into_iter())
+            .zip(self.postings)
+            .enumerate()
+            .map(|(n, (key, p))| (key, p, n as u32))
+            .collect();
+        numbered.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut place = vec![0u32; numbered.len()];
+        for (at, (_, _, n)) in numbered.iter().enumerate() {
+            place[*n as usize] = at as u32;
+        }
+        let mut pairs: Vec<(u64, PairPart)> = (self.pairs.into_iter())
             .map(|(key, part)| {
-                let (first, second) = ((key >> 32) as usize, (key & 0xffff_ffff) as usize);
-                (format!("{} {}", keys[first], keys[second]), part)
+                let (first, second) = pair_words(key);
+                (pair_key(place[first], place[second]), part)
             })
             .collect();
-        pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut terms: Vec<(String, Postings)> = keys.into_iter().zip(self.postings).collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        pairs.sort_unstable_by_key(|(key, _)| *key);
+        let terms = numbered.into_iter().map(|(key, p, _)| (key, p)).collect();
         Gathered { terms, pairs }
     }
 }
