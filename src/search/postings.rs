@@ -51,7 +51,7 @@ impl Gathered {
     fn merged(self, later: Gathered) -> Gathered {
         let mut moved = [Vec::new(), Vec::new()];
         let terms = merge_sorted(self.terms, later.terms, Postings::append, |side, at| {
-            moved[side].push(at)
+            moved[side].push(at);
         });
         let [mut ours, mut theirs] = [self.pairs, later.pairs];
         for (pairs, moved) in [(&mut ours, &moved[0]), (&mut theirs, &moved[1])] {
