@@ -83,8 +83,9 @@ pub(crate) fn plain_core(run: &str) -> Option<&str> {
 /// A [`plain_core`] folded onto `out`: in lower case, cut at
 /// [`MAX_WORD_CHARS`] (it has no possessive, no mark, nothing but ASCII).
 pub(crate) fn fold_plain_onto(core: &str, out: &mut String) {
-    let kept = &core[..core.len().min(MAX_WORD_CHARS)];
-    out.extend(kept.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    let start = out.len();
+    out.push_str(&core[..core.len().min(MAX_WORD_CHARS)]);
+    out[start..].make_ascii_lowercase();
 }
 
 impl<'a> Iterator for RunWords<'a> {
