@@ -78,7 +78,12 @@ pub(crate) struct Inputs {
 /// Reads site.toml, `content/`, `data/` and the templates of the site in
 /// `root`, and reports every error found in any of them together.
 pub(crate) fn read_inputs(root: &Path, options: &LoadOptions) -> Result<Inputs, Error> {
-    match read_what_loads(root, options)? {
+    all_loaded(read_what_loads(root, options)?)
+}
+
+/// The inputs when everything loaded, else every error.
+fn all_loaded(read: (Option<Inputs>, Vec<Diagnostic>)) -> Result<Inputs, Error> {
+    match read {
         (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
         (_, errors) => Err(Error::Input(errors)),
     }
@@ -101,10 +106,7 @@ pub(crate) fn read_inputs_without_words(
     root: &Path,
     options: &LoadOptions,
 ) -> Result<Inputs, Error> {
-    match read_what_loads_with(root, options, false, None)? {
-        (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
-        (_, errors) => Err(Error::Input(errors)),
-    }
+    all_loaded(read_what_loads_with(root, options, false, None)?)
 }
 
 /// Like [`read_inputs`], for the preview: the bodies' words for search are
@@ -117,10 +119,7 @@ pub(crate) fn read_inputs_for_preview(
     options: &LoadOptions,
     cache: &Path,
 ) -> Result<Inputs, Error> {
-    match read_what_loads_with(root, options, false, Some(cache))? {
-        (Some(inputs), errors) if errors.is_empty() => Ok(inputs),
-        (_, errors) => Err(Error::Input(errors)),
-    }
+    all_loaded(read_what_loads_with(root, options, false, Some(cache))?)
 }
 
 fn read_what_loads_with(

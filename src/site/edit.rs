@@ -311,6 +311,7 @@ impl Site {
                 let old = &self.content.articles[id];
                 let same_meta = Article {
                     body_hash: old.body_hash,
+                    body_runs: old.body_runs,
                     words: old.words.clone(),
                     ..new.clone()
                 } == *old;
