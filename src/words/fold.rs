@@ -282,22 +282,9 @@ mod tests {
 
     #[test]
     fn ascii_runs_break_as_the_crate_breaks_them() {
-        let alphabet: Vec<char> = "aZ09_:.',;\"-!? \t\n()é’ø中\u{301}\u{ad}".chars().collect();
-        let mut state = 7u64;
-        let mut next = move || {
-            // SplitMix64.
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
         let mut joined_digits = 0;
-        for _ in 0..20_000 {
-            let len = (next() % 12) as usize;
-            let text: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        for text in super::super::random_texts("aZ09_:.',;\"-!? \t\n()é’ø中\u{301}\u{ad}", 7, 12)
+        {
             let chars: Vec<char> = text.chars().collect();
             joined_digits += chars
                 .windows(3)

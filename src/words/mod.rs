@@ -90,6 +90,30 @@ fn starts_sentence(run: &str) -> bool {
     .is_some_and(|c| c.is_uppercase() || c.is_numeric())
 }
 
+/// 20,000 strings of up to `longest` characters drawn from `alphabet`,
+/// the same for the same `seed` (SplitMix64), for the tests that hold two
+/// ways of cutting text to each other.
+#[cfg(test)]
+pub(crate) fn random_texts(alphabet: &str, seed: u64, longest: u64) -> Vec<String> {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    (0..20_000)
+        .map(|_| {
+            let len = next() % longest;
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,21 +141,7 @@ mod tests {
 
     #[test]
     fn a_sequence_has_the_words_that_words_finds_in_order() {
-        let alphabet: Vec<char> = "aZ09_:.',;\"-!? \t\n\u{b}()é’ø中\u{301}".chars().collect();
-        let mut state = 11u64;
-        let mut next = move || {
-            // SplitMix64.
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
-        for _ in 0..20_000 {
-            let len = (next() % 40) as usize;
-            let text: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+        for text in random_texts("aZ09_:.',;\"-!? \t\n\u{b}()é’ø中\u{301}", 11, 40) {
             let seq = sequence(&text);
             let kept: Vec<&str> = seq
                 .split(' ')
