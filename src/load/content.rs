@@ -616,40 +616,6 @@ fn bounded(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
-/// The bodies' words (`words::body_words`) of article files, read again
-/// for a site loaded without them, by file and body hash: `None` for a file
-/// that cannot be read or whose body is no longer the one with that hash
-/// (it was edited since, and was read again with its words).
-pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<String>> {
-    files
-        .par_iter()
-        .map(|(file, hash)| {
-            let text = std::fs::read_to_string(file).ok()?;
-            let body = body(&text)?;
-            (xxhash_rust::xxh3::xxh3_64(body.as_bytes()) == *hash)
-                .then(|| crate::words::body_words(body))
-        })
-        .collect()
-}
-
-/// The body's words (`words::body_words`) of an article file as it is
-/// now, for a site loaded without them; empty when the file cannot be read
-/// or has no front matter any more (it changed during the build, and its
-/// page reports it).
-pub(crate) fn body_words_of_file(file: &Path) -> String {
-    let text = std::fs::read_to_string(file).unwrap_or_default();
-    body(&text)
-        .map(crate::words::body_words)
-        .unwrap_or_default()
-}
-
-/// The body of an article file, for rendering; `None` when the file no
-/// longer has front matter (it changed during the build).
-pub(crate) fn body(text: &str) -> Option<&str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    frontmatter::split(text).ok().map(|s| s.body)
-}
-
 /// UTF-8 text without its BOM, or an error at the first invalid byte.
 fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {

@@ -13,6 +13,7 @@
 //! one: an article's own page path (`content::article_path`), part of the
 //! article value, which `render::paths` takes from here.
 
+mod bodies;
 mod cache;
 mod config;
 mod content;
@@ -26,10 +27,11 @@ mod yaml;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub(crate) use bodies::{body, body_words_of_file, words_of_bodies};
 pub use config::Config;
 pub(crate) use content::{
-    body, body_words_of_file, duplicate_pages, is_ignored_name, read_articles, relative,
-    resolve_date, words_of_bodies, Article, ArticleId, Asset, Content, Correction, Reading,
+    duplicate_pages, is_ignored_name, read_articles, relative, resolve_date, Article, ArticleId,
+    Asset, Content, Correction, Reading,
 };
 pub(crate) use data::load_entities;
 pub(crate) use photos::{

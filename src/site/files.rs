@@ -294,6 +294,8 @@ impl Site {
 mod tests {
     use std::path::Path;
 
+    use crate::load::LoadOptions;
+
     use super::super::fixture;
     use super::*;
 
@@ -342,5 +344,56 @@ mod tests {
         assert!(site.quick_source("people/ann-lee/index.html").is_none());
         let page = site.produce(&quick.unwrap()).unwrap();
         assert!(String::from_utf8(page).unwrap().contains("Text."));
+    }
+
+    /// Every file under `dir`, by path, with its bytes.
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_build_once_reads_the_bodies_words_as_it_indexes_and_writes_the_same_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let a = fixture::article(
+            "A",
+            "2026-02-01",
+            "people: [Ann Lee]\n",
+            "Talks *ended* late.",
+        );
+        let b = fixture::article(
+            "B",
+            "2026-02-02",
+            "",
+            "Two ministers. Talks ended.\n\n- a list",
+        );
+        let site = fixture::site(
+            &root,
+            &[("content/2026/02/a.md", &a), ("content/2026/02/b.md", &b)],
+        );
+        site.build(&dir.path().join("kept"), false).unwrap();
+        let once = Site::load_for_build(&root, &LoadOptions::default()).unwrap();
+        assert!(once.words_pending(), "loaded without the words");
+        once.build_once(&dir.path().join("once"), false).unwrap();
+        let (kept, once) = (
+            tree(&dir.path().join("kept")),
+            tree(&dir.path().join("once")),
+        );
+        assert!(kept.keys().any(|k| k.starts_with("search/pairs/")));
+        assert_eq!(
+            kept.keys().collect::<Vec<_>>(),
+            once.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &kept {
+            assert!(once[path] == *bytes, "{path} differs");
+        }
     }
 }
