@@ -175,6 +175,13 @@ impl Output {
         })
     }
 
+    /// A folder for a build's temporary files (the search index's word
+    /// pairs set aside), on the output's file system; it is not part of
+    /// the output.
+    pub(crate) fn scratch(&self) -> &Path {
+        &self.staging
+    }
+
     /// True (and the file is kept as it is) when `site_path` was produced by
     /// the previous build from inputs with the same fingerprint and is still
     /// on disk with the same size.

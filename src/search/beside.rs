@@ -18,7 +18,10 @@ pub(super) struct Beside {
     cap: usize,
     starts: Vec<String>,
     group: Vec<u8>,
+    /// The files closed and not taken yet ([`Beside::take_cut`]).
     files: Files,
+    /// How many files were closed.
+    closed: usize,
 }
 
 impl Beside {
@@ -29,6 +32,7 @@ impl Beside {
             starts: Vec::new(),
             group: Vec::new(),
             files: Vec::new(),
+            closed: 0,
         }
     }
 
@@ -51,12 +55,18 @@ impl Beside {
     }
 
     fn cut(&mut self) {
-        let n = self.files.len();
+        let n = self.closed;
+        self.closed += 1;
         let path = format!("{}{}{n}.bin", super::SEARCH_DIR, self.dir);
         self.files.push((path, std::mem::take(&mut self.group)));
     }
 
-    /// The files, and the folder's `starts.json`.
+    /// The files closed since the last call (they are not given again).
+    pub(super) fn take_cut(&mut self) -> Files {
+        std::mem::take(&mut self.files)
+    }
+
+    /// The files not taken yet, and the folder's `starts.json`.
     pub(super) fn finish(mut self) -> Files {
         if !self.group.is_empty() {
             self.cut();

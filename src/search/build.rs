@@ -7,13 +7,15 @@
 //! how many documents there are.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::beside::Beside;
-use super::postings::{pair_words, postings, Gathered, Postings};
+use super::postings::{postings, Gathered, Postings};
+use super::runs::{self, Runs};
 use super::sets::{put_doc_list, put_varint};
 use super::stems::{stemmer_for, Families, FAMILY};
 use super::{Files, DOCS_DIR, ENTRY, FILTERS_FILE, NAMES_DIR, PAIRS_DIR, RANKS_DIR, SHARDS_DIR};
@@ -77,17 +79,30 @@ pub(crate) struct Sources<'a> {
     /// each is read as its article is indexed and dropped after it. `None`:
     /// the articles hold them (the preview keeps them for its next pass).
     pub(crate) read_words: Option<&'a ReadWords<'a>>,
+    /// Where the word pairs are set aside as they are gathered.
+    pub(crate) runs: Runs<'a>,
 }
 
 /// Reads an article's body words from its file (`load` owns the reading).
 pub(crate) type ReadWords<'a> = dyn Fn(&Article) -> String + Sync + 'a;
 
-/// The index's files (site path and bytes); `None` when `stop` was set
-/// meanwhile (the preview's next edit goes first).
-pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
+/// Takes each file of the index (site path and bytes) as it is made.
+pub(crate) type FileSink<'s> = dyn FnMut(String, Vec<u8>) + 's;
+
+/// Gives each of the index's files to `sink` as it is made: `Ok(false)`
+/// when `stop` was set meanwhile (the preview's next edit goes first; some
+/// files may have been given); an error when the pairs set aside could not
+/// be read back.
+pub(crate) fn index_into(
+    src: &Sources,
+    stop: &AtomicBool,
+    sink: &mut FileSink,
+) -> io::Result<bool> {
     let names_words = NameWords::of(src);
     let sources = source_values(src);
-    let Gathered { terms, pairs } = postings(src, &names_words, stop)?;
+    let Some(Gathered { terms, pairs }) = postings(src, &names_words, stop) else {
+        return Ok(false);
+    };
     let docs = src.index.newest_first.len() as u32;
     let filters = filter_values(src, &sources);
     let counted = counted_sets(&terms, &filters, docs);
@@ -96,29 +111,37 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
         stemmer.as_ref(),
         terms.iter().map(|(t, _)| (t.as_str(), !is_filter_term(t))),
     );
+    let mut build = xxhash_rust::xxh3::Xxh3::new();
+    let mut give = |path: String, bytes: Vec<u8>| {
+        build.update(path.as_bytes());
+        build.update(&bytes);
+        sink(path, bytes);
+    };
+    let (shard_starts, shard_files) = shards(terms, &families, docs);
+    shard_files.into_iter().for_each(|(p, b)| give(p, b));
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
-    let mut key = String::new();
-    for (pair, part) in pairs {
-        let (first, second) = pair_words(pair);
-        key.clear();
-        key.push_str(&terms[first].0);
-        key.push(' ');
-        key.push_str(&terms[second].0);
-        pair_files.add(&key, part.bytes());
-    }
-    let (shard_starts, mut files) = shards(terms, &families, docs);
-    files.extend(pair_files.finish());
-    files.push((format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted));
+    runs::merge(pairs, |key, part| {
+        pair_files.add(key, part);
+        pair_files
+            .take_cut()
+            .into_iter()
+            .for_each(|(p, b)| give(p, b));
+    })?;
+    pair_files
+        .finish()
+        .into_iter()
+        .for_each(|(p, b)| give(p, b));
+    give(format!("{}{FILTERS_FILE}", super::SEARCH_DIR), counted);
     let names = names(src, &names_words);
     let name_keys: Vec<String> = names.keys().cloned().collect();
     for (key, list) in names {
         let path = format!("{}{NAMES_DIR}{key}.json", super::SEARCH_DIR);
-        files.push((path, inert_json(&list)));
+        give(path, inert_json(&list));
     }
     if stop.load(Ordering::Relaxed) {
-        return None;
+        return Ok(false);
     }
-    files.extend(record_chunks(src));
+    record_chunks(src).into_iter().for_each(|(p, b)| give(p, b));
     let entry = Entry {
         version: 2,
         docs,
@@ -132,13 +155,10 @@ pub(crate) fn index_files(src: &Sources, stop: &AtomicBool) -> Option<Files> {
             .iter()
             .map(|&(kind, name)| (name, crate::render::taxonomy_path(kind)))
             .collect(),
-        build: String::new(),
+        build: format!("{:016x}", build.digest()),
     };
-    let build = build_id(&files);
-    let entry = Entry { build, ..entry };
-    let json = inert_json(&entry);
-    files.push((format!("{}{ENTRY}", super::SEARCH_DIR), json));
-    Some(files)
+    sink(format!("{}{ENTRY}", super::SEARCH_DIR), inert_json(&entry));
+    Ok(true)
 }
 
 /// The folded words of every person's, country's and tag's names: the name
@@ -561,13 +581,4 @@ fn inert_json(value: &(impl Serialize + ?Sized)) -> Vec<u8> {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
         .into_bytes()
-}
-
-fn build_id(files: &Files) -> String {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for (path, bytes) in files {
-        hasher.update(path.as_bytes());
-        hasher.update(bytes);
-    }
-    format!("{:016x}", hasher.digest())
 }

@@ -8,6 +8,8 @@
 //!   and every pair of words that stand together, gathered from the
 //!   articles' fields and the words of each body read once by `load`;
 //! - `pairs`: how a pair of words' articles and places are stored;
+//! - `runs`: the pairs set aside as they are gathered, in sorted runs in
+//!   temporary files (a build) or memory, merged as `pairs/` is written;
 //! - `beside`: the files only some queries load (ranks, pairs);
 //! - `build`: the index files, from the postings, the families, the
 //!   people's and countries' aliases from `model`, and the records;
@@ -36,12 +38,14 @@ mod beside;
 mod build;
 mod pairs;
 mod postings;
+mod runs;
 mod sets;
 mod stems;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use build::{ReadWords, Sources};
+pub(crate) use build::{FileSink, ReadWords, Sources};
+pub(crate) use runs::Runs;
 
 /// Where the search page and its files are: a URL path, so `render::paths`
 /// owns it (search uses render, never the other way round).
@@ -82,12 +86,30 @@ pub(crate) fn files(src: &Sources) -> Files {
 }
 
 /// Every file of the search, the index and the client, or `None` once
-/// `stop` is set (checked as the index is built).
+/// `stop` is set (checked as the index is built). The pairs set aside must
+/// be in memory ([`Runs::IN_MEMORY`]).
 pub(crate) fn files_until(src: &Sources, stop: &std::sync::atomic::AtomicBool) -> Option<Files> {
-    let mut files = build::index_files(src, stop)?;
-    files.push((
+    let mut files = Vec::new();
+    let done = files_into(src, stop, &mut |path, bytes| files.push((path, bytes)));
+    done.expect("pairs set aside in memory are read back")
+        .then_some(files)
+}
+
+/// Gives every file of the search, the index and the client, to `sink` as
+/// it is made: `Ok(false)` once `stop` is set (checked as the index is
+/// built); an error when the pairs set aside in files could not be read
+/// back.
+pub(crate) fn files_into(
+    src: &Sources,
+    stop: &std::sync::atomic::AtomicBool,
+    sink: &mut FileSink,
+) -> std::io::Result<bool> {
+    if !build::index_into(src, stop, sink)? {
+        return Ok(false);
+    }
+    sink(
         format!("{SEARCH_DIR}{CLIENT}"),
         CLIENT_JS.as_bytes().to_vec(),
-    ));
-    Some(files)
+    );
+    Ok(true)
 }

@@ -32,8 +32,11 @@ const FIRST_ROOM: usize = 24;
 impl PairPart {
     /// Adds the pair at `position` of `doc`: a document after those
     /// already added, or the last one again at a later position.
-    pub(super) fn push(&mut self, doc: u32, position: u32) {
-        if self.bytes.capacity() == 0 {
+    /// Returns how many bytes the part took more (its room grown, or
+    /// made).
+    pub(super) fn push(&mut self, doc: u32, position: u32) -> usize {
+        let room = self.bytes.capacity();
+        if room == 0 {
             // Room for a few documents from the start: most pairs are rare,
             // and growing from nothing copies a part four times.
             self.bytes.reserve_exact(FIRST_ROOM);
@@ -52,27 +55,30 @@ impl PairPart {
         self.last_at = self.bytes.len() as u32;
         self.last_position = position;
         put_varint(&mut self.bytes, u64::from(gap) << 1);
-    }
-
-    /// Adds `later`'s documents, which all come after these: its first
-    /// document, written as itself, becomes a gap from this part's last.
-    pub(super) fn append(&mut self, later: PairPart) {
-        let Some(later_last) = later.last else {
-            return;
-        };
-        let mut at = 0;
-        let first = super::sets::get_varint(&later.bytes, &mut at) as u32;
-        put_varint(&mut self.bytes, u64::from(first - self.last.unwrap_or(0)));
-        let base = self.bytes.len() as u32;
-        self.bytes.extend_from_slice(&later.bytes[at..]);
-        self.last = Some(later_last);
-        self.last_at = base + later.last_at - at as u32;
-        self.last_position = later.last_position;
+        self.bytes.capacity() - room
     }
 
     pub(super) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
+
+    /// The last document added.
+    pub(super) fn last(&self) -> Option<u32> {
+        self.last
+    }
+}
+
+/// Appends `later`, a part's bytes (its first document written as
+/// itself), to `bytes`, a part whose last document is `last`: the first
+/// document becomes a gap from it. Returns where the rest of `later` was
+/// put and where it was in `later`.
+pub(super) fn append_bytes(bytes: &mut Vec<u8>, last: Option<u32>, later: &[u8]) -> (usize, usize) {
+    let mut at = 0;
+    let first = super::sets::get_varint(later, &mut at) as u32;
+    put_varint(bytes, u64::from(first - last.unwrap_or(0)));
+    let base = bytes.len();
+    bytes.extend_from_slice(&later[at..]);
+    (base, at)
 }
 
 /// A pair's part read back: each document with the pair's positions.
@@ -111,26 +117,15 @@ mod tests {
     }
 
     #[test]
-    fn a_part_reads_back_as_it_was_added_and_appended() {
+    fn a_part_reads_back_as_it_was_added_and_joined() {
         let early = vec![(0, vec![3]), (7, vec![1, 200, 201])];
         let late = vec![(9, vec![0]), (300, vec![5, 70_000])];
-        let mut first = part(&early);
-        first.append(part(&late));
-        first.append(PairPart::default());
-        // Appended to, a part goes on taking positions of its last article.
-        first.push(300, 70_001);
-        first.push(301, 2);
-        let want = vec![
-            (0, vec![3]),
-            (7, vec![1, 200, 201]),
-            (9, vec![0]),
-            (300, vec![5, 70_000, 70_001]),
-            (301, vec![2]),
-        ];
-        assert_eq!(read(first.bytes()), want);
-        let mut empty = PairPart::default();
-        empty.append(part(&[(4, vec![2, 9])]));
-        empty.push(4, 10);
-        assert_eq!(read(empty.bytes()), vec![(4, vec![2, 9, 10])]);
+        let first = part(&early);
+        let mut joined = first.bytes().to_vec();
+        append_bytes(&mut joined, first.last(), part(&late).bytes());
+        assert_eq!(read(&joined), [early, late.clone()].concat());
+        let mut from_nothing = Vec::new();
+        append_bytes(&mut from_nothing, None, part(&late).bytes());
+        assert_eq!(read(&from_nothing), late);
     }
 }

@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::build::{filter_term, NameWords, Sources, FILTERS};
 use super::pairs::PairPart;
+use super::runs::{Run, Runs};
 use super::sets::DocList;
 use crate::load::Article;
 use crate::model::Kind;
@@ -31,67 +32,52 @@ pub(super) struct Postings {
 }
 
 /// Everything gathered: the terms with their postings, in key order; and
-/// the word pairs with their parts, each by the places of its two words
-/// in `terms` ([`pair_words`]), in the order of their keys (`"first
-/// second"`: a folded word holds no character before the space, so the
-/// order of the two places is the order of the keys).
+/// the word pairs with their parts, set aside in runs, in the order of
+/// their documents ([`runs::merge`](super::runs::merge) reads them back in
+/// the pairs' order).
 pub(super) struct Gathered {
     pub(super) terms: Vec<(String, Postings)>,
-    pub(super) pairs: Vec<(u64, PairPart)>,
+    pub(super) pairs: Vec<Run>,
 }
 
-/// The places of a pair's first and second words, from its key.
-pub(super) fn pair_words(key: u64) -> (usize, usize) {
+/// The numbers of a pair's first and second words, from its key.
+fn pair_words(key: u64) -> (usize, usize) {
     ((key >> 32) as usize, (key & 0xffff_ffff) as usize)
 }
 
 impl Gathered {
-    /// These and `later`'s, whose documents all come after these: the two
-    /// lists of each merged in key order, a key in both appended to.
-    fn merged(self, later: Gathered) -> Gathered {
-        let mut moved = [Vec::new(), Vec::new()];
-        let terms = merge_sorted(self.terms, later.terms, Postings::append, |side, at| {
-            moved[side].push(at);
-        });
-        let [mut ours, mut theirs] = [self.pairs, later.pairs];
-        for (pairs, moved) in [(&mut ours, &moved[0]), (&mut theirs, &moved[1])] {
-            for (key, _) in pairs.iter_mut() {
-                let (first, second) = pair_words(*key);
-                *key = pair_key(moved[first], moved[second]);
-            }
+    /// These and `later`'s, whose documents all come after these: the
+    /// terms merged in key order, a key in both appended to; the runs one
+    /// after the other.
+    fn merged(mut self, later: Gathered) -> Gathered {
+        let terms = merge_sorted(self.terms, later.terms, Postings::append);
+        self.pairs.extend(later.pairs);
+        Gathered {
+            terms,
+            pairs: self.pairs,
         }
-        let pairs = merge_sorted(ours, theirs, PairPart::append, |_, _| {});
-        Gathered { terms, pairs }
     }
 }
 
 /// Two lists in key order merged into one, `join` adding the second's
-/// value of a key in both to the first's; `placed` is told where each
-/// item of each list (0 or 1) went, in order.
+/// value of a key in both to the first's.
 fn merge_sorted<K: Ord, T>(
     first: Vec<(K, T)>,
     second: Vec<(K, T)>,
     join: impl Fn(&mut T, T),
-    mut placed: impl FnMut(usize, u32),
 ) -> Vec<(K, T)> {
     let mut out = Vec::with_capacity(first.len().max(second.len()));
     let mut second = second.into_iter().peekable();
     for (key, mut value) in first {
         while let Some(next) = second.next_if(|(k, _)| *k < key) {
-            placed(1, out.len() as u32);
             out.push(next);
         }
         if let Some((_, later)) = second.next_if(|(k, _)| *k == key) {
-            placed(1, out.len() as u32);
             join(&mut value, later);
         }
-        placed(0, out.len() as u32);
         out.push((key, value));
     }
-    for next in second {
-        placed(1, out.len() as u32);
-        out.push(next);
-    }
+    out.extend(second);
     out
 }
 
@@ -206,7 +192,7 @@ pub(super) fn postings(src: &Sources, names: &NameWords, stop: &AtomicBool) -> O
         .collect();
     let gathered: Vec<Option<Gathered>> = ranges
         .into_par_iter()
-        .map(|docs| Some(gather(src, names, &usual, docs, stop)?.sorted()))
+        .map(|docs| Some(gather(src, names, &usual, docs, stop)?.sorted(src.runs)))
         .collect();
     let mut runs = gathered.into_iter();
     let first = runs.next().flatten()?;
@@ -265,7 +251,10 @@ fn gather(
             );
         }
         for &(first, second, at) in &here.pairs {
-            terms.pair(pair_key(first, second)).push(doc, at);
+            terms.push_pair(pair_key(first, second), doc, at);
+        }
+        if terms.pair_bytes > src.runs.bytes {
+            terms.set_pairs_aside(src.runs);
         }
         for filter in filter_terms(src, id) {
             let n = terms.number(&filter);
@@ -276,15 +265,22 @@ fn gather(
 }
 
 /// The terms being gathered: each a number, by which its postings are
-/// found (one hash lookup a word where it stands); and the pairs, each by
-/// the numbers of its two words.
+/// found (one hash lookup a word where it stands); and the pairs of the
+/// documents since the last run was set aside, each by the numbers of its
+/// two words, with the bytes they take, and the runs set aside.
 #[derive(Default)]
 struct Terms {
     numbers: FxHashMap<String, u32>,
     keys: Vec<String>,
     postings: Vec<Postings>,
     pairs: FxHashMap<u64, PairPart>,
+    pair_bytes: usize,
+    runs: Vec<Run>,
 }
+
+/// What a pair takes in its map beside its part's bytes (an entry, and the
+/// map's room for more).
+const PAIR_ENTRY_BYTES: usize = 2 * std::mem::size_of::<(u64, PairPart)>();
 
 /// A pair's key: the numbers of its first and second words.
 fn pair_key(first: u32, second: u32) -> u64 {
@@ -305,32 +301,45 @@ impl Terms {
         }
     }
 
-    fn pair(&mut self, key: u64) -> &mut PairPart {
-        self.pairs.entry(key).or_default()
+    fn push_pair(&mut self, key: u64, doc: u32, at: u32) {
+        let part = self.pairs.entry(key).or_insert_with(|| {
+            self.pair_bytes += PAIR_ENTRY_BYTES;
+            PairPart::default()
+        });
+        self.pair_bytes += part.push(doc, at);
     }
 
-    /// Every term with its postings, and every pair with its part, in key
-    /// order (see [`Gathered`]).
-    fn sorted(self) -> Gathered {
-        let mut numbered: Vec<(String, Postings, u32)> = (self.keys.into_iter())
-            .zip(self.postings)
-            .enumerate()
-            .map(|(n, (key, p))| (key, p, n as u32))
-            .collect();
-        numbered.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut place = vec![0u32; numbered.len()];
-        for (at, (_, _, n)) in numbered.iter().enumerate() {
-            place[*n as usize] = at as u32;
+    /// Sets the pairs gathered so far aside as a run, in the order of
+    /// their words.
+    fn set_pairs_aside(&mut self, runs: Runs) {
+        if self.pairs.is_empty() {
+            return;
         }
-        let mut pairs: Vec<(u64, PairPart)> = (self.pairs.into_iter())
-            .map(|(key, part)| {
-                let (first, second) = pair_words(key);
-                (pair_key(place[first], place[second]), part)
-            })
-            .collect();
-        pairs.sort_unstable_by_key(|(key, _)| *key);
-        let terms = numbered.into_iter().map(|(key, p, _)| (key, p)).collect();
-        Gathered { terms, pairs }
+        let mut pairs: Vec<(u64, PairPart)> = self.pairs.drain().collect();
+        let keys = &self.keys;
+        let words = |key: u64| {
+            let (first, second) = pair_words(key);
+            (keys[first].as_str(), keys[second].as_str())
+        };
+        pairs.sort_unstable_by(|a, b| words(a.0).cmp(&words(b.0)));
+        let sorted = pairs.iter().map(|(key, part)| {
+            let (first, second) = words(*key);
+            (first, second, part)
+        });
+        self.runs.push(Run::write(sorted, runs));
+        self.pair_bytes = 0;
+    }
+
+    /// Every term with its postings, in key order, and the runs of pairs,
+    /// the last one set aside now (see [`Gathered`]).
+    fn sorted(mut self, runs: Runs) -> Gathered {
+        self.set_pairs_aside(runs);
+        let mut terms: Vec<(String, Postings)> = self.keys.into_iter().zip(self.postings).collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Gathered {
+            terms,
+            pairs: self.runs,
+        }
     }
 }
 

@@ -159,7 +159,16 @@ impl Fixture {
         }
     }
 
+    /// The index files, the word pairs set aside in memory every few
+    /// documents (so that every test reads them back from many runs).
     fn files(&self) -> Files {
+        self.files_with(Runs {
+            dir: None,
+            bytes: 256,
+        })
+    }
+
+    fn files_with(&self, runs: Runs) -> Files {
         files(&Sources {
             articles: &self.articles,
             index: &self.index,
@@ -167,6 +176,7 @@ impl Fixture {
             language: "en",
             alone: true,
             read_words: None,
+            runs,
         })
     }
 
@@ -445,6 +455,7 @@ fn an_index_build_stops_when_asked_and_is_whole_otherwise() {
         language: "en",
         alone: false,
         read_words: None,
+        runs: Runs::IN_MEMORY,
     };
     let stop = std::sync::atomic::AtomicBool::new(true);
     assert!(super::files_until(&sources, &stop).is_none());
@@ -471,10 +482,28 @@ fn the_index_is_the_same_when_the_bodies_words_are_read_as_indexed() {
                 language: "en",
                 alone,
                 read_words: Some(read),
+                runs: Runs::IN_MEMORY,
             });
             assert!(read_as_indexed == f.files(), "seed {seed}, alone {alone}");
         }
     }
+}
+
+#[test]
+fn the_index_is_the_same_however_the_word_pairs_were_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 0..10 {
+        let f = random_fixture(seed);
+        let each_document_in_a_file = Runs {
+            dir: Some(dir.path()),
+            bytes: 1,
+        };
+        for runs in [Runs::IN_MEMORY, each_document_in_a_file] {
+            assert!(f.files_with(runs) == f.files(), "seed {seed}, {runs:?}");
+        }
+    }
+    // The runs' files were unnamed, and are gone with them.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

@@ -275,18 +275,47 @@ impl Site {
         if !self.config.search {
             return Some(Vec::new());
         }
+        let runs = search::Runs::IN_MEMORY;
+        self.search_sources(alone, runs, |src| search::files_until(src, stop))
+    }
+
+    /// Gives the search files to `sink` as they are made (none when
+    /// `[search] enabled = false`), on every core, the word pairs set
+    /// aside in `scratch` as they are gathered (`gazette build`); an error
+    /// when they could not be read back.
+    pub(super) fn search_into(
+        &self,
+        scratch: &Path,
+        sink: &mut search::FileSink,
+    ) -> std::io::Result<()> {
+        if !self.config.search {
+            return Ok(());
+        }
+        let never = AtomicBool::new(false);
+        let runs = search::Runs::in_folder(scratch);
+        self.search_sources(true, runs, |src| search::files_into(src, &never, sink))?;
+        Ok(())
+    }
+
+    /// Calls `index` with what the search index is made from.
+    fn search_sources<R>(
+        &self,
+        alone: bool,
+        runs: search::Runs,
+        index: impl FnOnce(&search::Sources) -> R,
+    ) -> R {
         // Loaded without the bodies' words, the index reads each body's as
         // it indexes it.
         let read: &search::ReadWords = &|a| load::body_words_of_file(&a.file);
-        let sources = search::Sources {
+        index(&search::Sources {
             articles: &self.content.articles,
             index: &self.index,
             entities: &self.entities,
             language: &self.config.language,
             alone,
             read_words: self.words_pending.then_some(read),
-        };
-        search::files_until(&sources, stop)
+            runs,
+        })
     }
 }
 

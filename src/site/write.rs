@@ -267,7 +267,15 @@ impl Site {
     pub fn build_once(&self, out: &Path, force: bool) -> Result<BuildReport> {
         let mut output = Output::open(out, &self.root, force)?;
         output.set_precompress(self.precompress);
-        let mut errors = write_search(&output, self.search_files(true));
+        let mut errors = Vec::new();
+        let scratch = output.scratch();
+        let written = self.search_into(scratch, &mut |path, bytes| {
+            errors.extend(output.write(&path, &bytes, 0).err());
+        });
+        if let Err(e) = written {
+            let why = format!("cannot read back the search index's word pairs set aside here: {e}");
+            errors.push(Diagnostic::file(scratch, why));
+        }
         let (rendered, pages) = self.render_into(&output);
         errors.extend(rendered);
         self.finish_build(output, errors, pages)
