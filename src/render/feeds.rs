@@ -1,6 +1,8 @@
 //! The machine-readable pages: the site's Atom feed and each person's and
 //! country's, and the sitemap (split into parts past the protocol's limit).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::context::PageContext;
@@ -105,22 +107,22 @@ impl Renderer<'_> {
     }
 
     /// Article `id`'s `<entry>`, rendered through `entry.xml` on first use.
-    fn entry_xml(&self, id: ArticleId) -> Result<&str, &Diagnostic> {
+    fn entry_xml(&self, id: ArticleId) -> Result<Cow<'_, str>, &Diagnostic> {
         self.entries[id]
             .get_or_init(|| {
                 let mut ctx = tera::Context::new();
-                ctx.insert("card", self.card(id));
+                ctx.insert("card", &self.card_view(id));
                 ctx.insert(
                     "tags",
                     &views::term_links(self.config, self.index, Kind::Tags, id),
                 );
                 ctx.insert("site", &SiteView::of(self.config));
-                self.tera
-                    .render("entry.xml", &ctx)
-                    .map(super::kept)
+                let xml = self.tera.render("entry.xml", &ctx);
+                xml.map(|xml| self.cards.fragments().keep(xml))
                     .map_err(|e| crate::load::render_error(&e))
             })
-            .as_deref()
+            .as_ref()
+            .map(|xml| self.cards.fragments().read(xml))
     }
 
     /// The pages a sitemap lists: every page but feeds, the sitemap itself,

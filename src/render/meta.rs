@@ -89,7 +89,7 @@ impl Meta {
 
     /// An article's page: a `NewsArticle`.
     pub(crate) fn article(config: &Config, view: &ArticleView, crumbs: Vec<Crumb>) -> Meta {
-        let (card, source_url, tags) = (view.card, view.source_url, &view.tags);
+        let (card, source_url, tags) = (view.card.card, view.source_url, &view.tags);
         let mut article = json!({
             "@type": "NewsArticle",
             "headline": card.title,

@@ -13,6 +13,7 @@
 mod context;
 mod corrections;
 mod feeds;
+mod fragments;
 mod json_feed;
 mod links;
 mod map;
@@ -143,7 +144,7 @@ pub(crate) struct Renderer<'a> {
     md_targets: OnceLock<HashMap<&'a str, &'a str>>,
     /// Each article's feed `<entry>`, rendered once on first use: an article
     /// is in the site feed and the feeds of its people and countries.
-    entries: Vec<OnceLock<Result<String, Diagnostic>>>,
+    entries: Vec<OnceLock<Result<fragments::Fragment, Diagnostic>>>,
     /// The build's clock, for the news sitemap's two days.
     now: DateTime<Utc>,
 }
@@ -397,7 +398,7 @@ impl<'a> Renderer<'a> {
     fn article_view(&self, id: ArticleId) -> ArticleView<'_> {
         let article = &self.articles[id];
         ArticleView {
-            card: self.card(id),
+            card: self.card_view(id),
             source_url: article.url.as_deref(),
             slug: &article.slug,
             people: self.people_with_roles(id),
@@ -462,7 +463,7 @@ impl<'a> Renderer<'a> {
             ctx.fail(self.card_error(i));
         }
         let values: Vec<tera::Value> = ids.iter().map(|&i| self.card_value(i)).collect();
-        let fingerprints = ids.iter().map(|&i| self.card(i).fingerprint);
+        let fingerprints = ids.iter().map(|&i| self.card_entry(i).fingerprint);
         ctx.insert_known(key, values.into(), fingerprints);
     }
 
@@ -471,30 +472,35 @@ impl<'a> Renderer<'a> {
         ctx.shows(id);
         ctx.fail(id.and_then(|i| self.card_error(i)));
         let value = id.map_or_else(tera::Value::none, |i| self.card_value(i));
-        let fingerprints = id.map(|i| self.card(i).fingerprint);
+        let fingerprints = id.map(|i| self.card_entry(i).fingerprint);
         ctx.insert_known(key, value, fingerprints.into_iter());
     }
 
     /// Card `id`, rendered on first use.
     pub(crate) fn card(&self, id: ArticleId) -> &Card {
-        &self.card_entry(id).0
+        &self.card_entry(id).card
     }
 
     pub(crate) fn card_error(&self, id: ArticleId) -> Option<Diagnostic> {
-        self.card_entry(id).1.as_deref().cloned()
+        self.card_entry(id).error.as_deref().cloned()
     }
 
-    fn card_entry(&self, id: ArticleId) -> &(Card, Option<Box<Diagnostic>>) {
+    fn card_entry(&self, id: ArticleId) -> &views::KeptCard {
         let article = &self.articles[id];
         self.cards
             .get(id, self.config, self.index, article, self.tera)
+    }
+
+    /// Card `id` with its HTML, as templates see it.
+    fn card_view(&self, id: ArticleId) -> views::CardView<'_> {
+        self.cards.view(self.card_entry(id))
     }
 
     /// Card `id` as a template value, converted on each use: kept for the
     /// build, the values cost 30 MB at 10k articles (200 -> 169 MB peak)
     /// for 4 % of the CPU (bench/RESULTS.md).
     fn card_value(&self, id: ArticleId) -> tera::Value {
-        tera::Value::from_serializable(self.card(id))
+        tera::Value::from_serializable(&self.card_view(id))
     }
 
     fn taxonomy_view(&self, kind: Kind) -> TaxonomyView {

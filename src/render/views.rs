@@ -2,6 +2,7 @@
 //! pagers, built from metadata (never from rendered bodies). The README's
 //! "Template variables" section documents these fields.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -9,6 +10,7 @@ use serde::Serialize;
 
 use tera::Tera;
 
+use super::fragments::{Fragment, Fragments};
 use super::paths::{page_count, page_path, term_path};
 use crate::error::Diagnostic;
 use crate::load::{Article, ArticleId, Config};
@@ -54,14 +56,27 @@ pub(crate) struct Card {
     /// The lead photo (`image`), with its copies (boxed: most cards have
     /// none, and a card is kept for the whole build).
     pub(crate) image: Option<Box<super::photo::PhotoView>>,
-    /// The card rendered once through `card.html` (print with `| safe`):
-    /// lists show it as it is instead of rendering each article again on
-    /// every list it appears in.
-    pub(crate) html: String,
-    /// A hash of every field above, so that page fingerprints mix it in
-    /// instead of serialising the card again on each list it is on.
-    #[serde(skip)]
+}
+
+/// A card as templates see it: its fields, and its HTML rendered once
+/// through `card.html` (print with `| safe`): lists show it as it is
+/// instead of rendering each article again on every list it appears in.
+#[derive(Debug, Serialize)]
+pub(crate) struct CardView<'a> {
+    #[serde(flatten)]
+    pub(crate) card: &'a Card,
+    pub(crate) html: Cow<'a, str>,
+}
+
+/// A card kept for the build: its fields, its HTML ([`Fragments`]), a hash
+/// of both (page fingerprints mix it in instead of serialising the card
+/// again on each list it is on) and the error of its template, if any.
+#[derive(Debug)]
+pub(crate) struct KeptCard {
+    pub(crate) card: Card,
+    html: Fragment,
     pub(crate) fingerprint: u64,
+    pub(crate) error: Option<Box<Diagnostic>>,
 }
 
 /// Formats a date as RFC 3339 (`Z` for UTC).
@@ -96,7 +111,9 @@ pub(crate) fn term_links(config: &Config, index: &Index, kind: Kind, id: usize) 
 /// forgets them.
 #[derive(Debug, Default)]
 pub(crate) struct Cards {
-    cells: Vec<OnceLock<(Card, Option<Box<Diagnostic>>)>>,
+    cells: Vec<OnceLock<KeptCard>>,
+    /// Where the cards' HTML and the feed entries are kept.
+    fragments: Fragments,
 }
 
 impl Cards {
@@ -104,6 +121,20 @@ impl Cards {
     pub(crate) fn unrendered(n: usize) -> Cards {
         Cards {
             cells: (0..n).map(|_| OnceLock::new()).collect(),
+            fragments: Fragments::default(),
+        }
+    }
+
+    /// Where the cards' HTML and the feed entries are kept.
+    pub(crate) fn fragments(&self) -> &Fragments {
+        &self.fragments
+    }
+
+    /// Card `kept` as templates see it.
+    pub(crate) fn view<'c>(&'c self, kept: &'c KeptCard) -> CardView<'c> {
+        CardView {
+            card: &kept.card,
+            html: self.fragments.read(&kept.html),
         }
     }
 
@@ -116,11 +147,36 @@ impl Cards {
         index: &Index,
         article: &Article,
         tera: &Tera,
-    ) -> &(Card, Option<Box<Diagnostic>>) {
-        self.cells[id].get_or_init(|| match Card::rendered(config, index, id, article, tera) {
-            Ok(card) => (card, None),
-            Err(e) => (Card::new(config, article), Some(Box::new(e))),
+    ) -> &KeptCard {
+        self.cells[id].get_or_init(|| {
+            let card = Card::new(config, article);
+            let html = CardTerms::of(config, index, id, &card).render(config, tera);
+            match html {
+                Ok(html) => self.kept(card, html),
+                Err(e) => KeptCard {
+                    card,
+                    html: Fragment::Here("".into()),
+                    fingerprint: 0,
+                    error: Some(Box::new(e)),
+                },
+            }
         })
+    }
+
+    /// `card` with its `html`, hashed and kept.
+    fn kept(&self, card: Card, html: String) -> KeptCard {
+        // Every field, the links included (they are in the HTML).
+        let view = CardView {
+            card: &card,
+            html: Cow::Borrowed(&html),
+        };
+        let json = serde_json::to_vec(&view).expect("a card serialises");
+        KeptCard {
+            fingerprint: xxhash_rust::xxh3::xxh3_64(&json),
+            html: self.fragments.keep(html),
+            card,
+            error: None,
+        }
     }
 
     /// Card `id` is rendered again on its next use.
@@ -160,31 +216,7 @@ impl Card {
                 .as_ref()
                 .and_then(|photo| super::photo::PhotoView::of(config, photo))
                 .map(Box::new),
-            html: String::new(),
-            fingerprint: 0,
         }
-    }
-
-    /// The card of article `id` (in `index`) with its HTML rendered through
-    /// `card.html`.
-    pub(crate) fn rendered(
-        config: &Config,
-        index: &Index,
-        id: ArticleId,
-        article: &Article,
-        tera: &Tera,
-    ) -> Result<Card, Diagnostic> {
-        let mut card = Card::new(config, article);
-        let view = CardTerms {
-            card: &card,
-            people: term_links(config, index, Kind::People, id),
-            countries: term_links(config, index, Kind::Countries, id),
-        };
-        card.html = super::kept(view.render(config, tera)?);
-        // Every field above, the links included (they are in the HTML).
-        let json = serde_json::to_vec(&card).expect("a card serialises");
-        card.fingerprint = xxhash_rust::xxh3::xxh3_64(&json);
-        Ok(card)
     }
 }
 
@@ -193,13 +225,25 @@ impl Card {
 /// (and on its template value) they cost 40 MB at 10k articles.
 #[derive(Serialize)]
 struct CardTerms<'a> {
+    /// The card, its HTML still empty.
     #[serde(flatten)]
-    card: &'a Card,
+    card: CardView<'a>,
     people: Vec<TermLink>,
     countries: Vec<TermLink>,
 }
 
-impl CardTerms<'_> {
+impl<'a> CardTerms<'a> {
+    fn of(config: &Config, index: &Index, id: ArticleId, card: &'a Card) -> CardTerms<'a> {
+        CardTerms {
+            card: CardView {
+                card,
+                html: Cow::Borrowed(""),
+            },
+            people: term_links(config, index, Kind::People, id),
+            countries: term_links(config, index, Kind::Countries, id),
+        }
+    }
+
     fn render(&self, config: &Config, tera: &Tera) -> Result<String, Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert("card", self);
@@ -214,7 +258,7 @@ impl CardTerms<'_> {
 pub(crate) struct ArticleView<'a> {
     /// Everything a list shows.
     #[serde(flatten)]
-    pub(crate) card: &'a Card,
+    pub(crate) card: CardView<'a>,
     /// `url`: the original story.
     pub(crate) source_url: Option<&'a str>,
     /// The URL segment.
@@ -300,7 +344,7 @@ pub(crate) struct FeedEntry<'a> {
     /// RFC 3339 date.
     pub(crate) date: &'a str,
     /// The `<entry>` element (print with `| safe`).
-    pub(crate) xml: &'a str,
+    pub(crate) xml: Cow<'a, str>,
 }
 
 /// Where a paginated list is and where its neighbours are.

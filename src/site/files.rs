@@ -389,7 +389,8 @@ mod tests {
     }
 
     #[test]
-    fn a_build_once_reads_the_bodies_words_as_it_indexes_and_writes_the_same_site() {
+    fn a_build_once_reads_words_as_it_indexes_sets_pairs_and_cards_aside_and_writes_the_same_site()
+    {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let a = fixture::article(
@@ -424,5 +425,12 @@ mod tests {
         for (path, bytes) in &kept {
             assert!(once[path] == *bytes, "{path} differs");
         }
+        // What was set aside went with the build: no file is left beside.
+        let mut beside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["kept", "once", "site"]);
     }
 }

@@ -276,6 +276,8 @@ impl Site {
             let why = format!("cannot read back the search index's word pairs set aside here: {e}");
             errors.push(Diagnostic::file(scratch, why));
         }
+        // Built once, the site keeps its cards and feed entries in a file.
+        self.cards.fragments().set_aside_in(scratch);
         let (rendered, pages) = self.render_into(&output);
         errors.extend(rendered);
         self.finish_build(output, errors, pages)
