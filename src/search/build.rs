@@ -117,8 +117,7 @@ pub(crate) fn index_into(
         build.update(&bytes);
         sink(path, bytes);
     };
-    let (shard_starts, shard_files) = shards(terms, &families, docs);
-    shard_files.into_iter().for_each(|(p, b)| give(p, b));
+    let shard_starts = shards(terms, &families, docs, &mut give);
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
     runs::merge(pairs, |key, part| {
         pair_files.add(key, part);
@@ -301,18 +300,27 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// stem ([`put_relative`]). Beside the shards, `rank/` holds how well
 /// each word matches each of its documents (its `rank`), loaded only to
 /// sort by relevance ([`Beside`]).
-fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Vec<String>, Files) {
+/// Gives the shards to `give` as each is closed, then the ranks' files;
+/// returns the first key of each shard. Each term's postings are dropped
+/// once written.
+fn shards(
+    terms: Vec<(String, Postings)>,
+    families: &Families,
+    docs: u32,
+    give: &mut FileSink,
+) -> Vec<String> {
+    let (keys, postings): (Vec<String>, Vec<Postings>) = terms.into_iter().unzip();
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
         put_varint(&mut body, members.len() as u64);
         for &m in members {
-            put_relative(&mut body, stem, &terms[m].0);
+            put_relative(&mut body, stem, &keys[m]);
         }
         (format!("{FAMILY}{stem}"), body)
     });
     let mut next_family = family_records.next();
     let mut out = ShardWriter::default();
-    for (i, (term, p)) in terms.iter().enumerate() {
+    for (i, (term, p)) in keys.iter().zip(postings).enumerate() {
         while let Some((key, body)) = next_family.take_if(|(key, _)| key.as_str() < term.as_str()) {
             out.record(&key, &body, None);
             next_family = family_records.next();
@@ -321,12 +329,19 @@ fn shards(terms: Vec<(String, Postings)>, families: &Families, docs: u32) -> (Ve
         put_doc_list(&mut body, &p.any, docs);
         put_relative(&mut body, term, &families.stems[i]);
         out.record(term, &body, Some(&p.rank));
+        out.files
+            .drain(..)
+            .for_each(|(path, bytes)| give(path, bytes));
     }
     while let Some((key, body)) = next_family.take() {
         out.record(&key, &body, None);
         next_family = family_records.next();
     }
-    out.finish()
+    let (starts, files) = out.finish();
+    files
+        .into_iter()
+        .for_each(|(path, bytes)| give(path, bytes));
+    starts
 }
 
 /// Appends `s` as the number of leading characters it shares with `base`

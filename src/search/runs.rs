@@ -33,9 +33,11 @@ pub(crate) struct Runs<'a> {
     pub(crate) bytes: usize,
 }
 
-/// How many bytes a core's pairs take before they are set aside. Measured
-/// at 100,000 articles, where each core gathers some 120 MB of parts.
-pub(crate) const RUN_BYTES: usize = 32 << 20;
+/// How many bytes a core's pairs take before they are set aside. At
+/// 100,000 articles, where each of two cores gathers some 120 MB of parts,
+/// 32 MB left the build's peak at 448 MB and 12 MB at 422 MB (the runs
+/// then hold each frequent pair once a run, some 20 runs).
+pub(crate) const RUN_BYTES: usize = 12 << 20;
 
 impl Runs<'_> {
     /// Runs in temporary files of `dir`.
