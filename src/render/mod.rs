@@ -38,6 +38,7 @@ use tera::Tera;
 use context::PageContext;
 pub(crate) use context::PageSink;
 pub(crate) use feeds::sitemap_parts;
+pub(crate) use fragments::HELD_BYTES as FRAGMENTS_HELD;
 pub(crate) use links::{join_relative, SiteLinks};
 pub(crate) use map::world_svg;
 pub(crate) use paths::{file_of, role_of, taxonomy_path, FileRole, SEARCH_DIR};

@@ -217,3 +217,24 @@ fn every_page_renders_through_the_default_theme() {
         assert!(!out.is_empty(), "{page:?}");
     }
 }
+
+#[test]
+fn a_card_as_templates_see_it_is_its_fields_then_its_html() {
+    let card = Card {
+        title: "Talks <end>".into(),
+        updated: Some("2026-02-21T10:00:00Z".into()),
+        source: Some("Wire".into()),
+        standfirst: true,
+        ..Card::default()
+    };
+    let view = views::CardView {
+        card: &card,
+        html: "<li>Talks</li>".into(),
+    };
+    let fields = serde_json::to_string(&card).unwrap();
+    let want = format!(
+        "{},\"html\":\"<li>Talks</li>\"}}",
+        &fields[..fields.len() - 1]
+    );
+    assert_eq!(serde_json::to_string(&view).unwrap(), want);
+}

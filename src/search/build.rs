@@ -117,10 +117,15 @@ pub(crate) fn index_into(
         build.update(&bytes);
         sink(path, bytes);
     };
-    let shard_starts = shards(terms, &families, docs, &mut give);
+    let (shard_starts, keys) = shards(terms, &families, docs, &mut give);
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
-    runs::merge(pairs, |key, part| {
-        pair_files.add(key, part);
+    let mut key = String::new();
+    runs::merge(pairs, |first, second, part| {
+        key.clear();
+        key.push_str(&keys[first]);
+        key.push(' ');
+        key.push_str(&keys[second]);
+        pair_files.add(&key, part);
         pair_files
             .take_cut()
             .into_iter()
@@ -301,14 +306,14 @@ fn counted_sets(terms: &[(String, Postings)], filters: &FilterValues, docs: u32)
 /// each word matches each of its documents (its `rank`), loaded only to
 /// sort by relevance ([`Beside`]).
 /// Gives the shards to `give` as each is closed, then the ranks' files;
-/// returns the first key of each shard. Each term's postings are dropped
-/// once written.
+/// returns the first key of each shard, and the terms. Each term's
+/// postings are dropped once written.
 fn shards(
     terms: Vec<(String, Postings)>,
     families: &Families,
     docs: u32,
     give: &mut FileSink,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let (keys, postings): (Vec<String>, Vec<Postings>) = terms.into_iter().unzip();
     let mut family_records = families.members.iter().map(|(stem, members)| {
         let mut body = Vec::new();
@@ -341,7 +346,7 @@ fn shards(
     files
         .into_iter()
         .for_each(|(path, bytes)| give(path, bytes));
-    starts
+    (starts, keys)
 }
 
 /// Appends `s` as the number of leading characters it shares with `base`

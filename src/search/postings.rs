@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::build::{filter_term, NameWords, Sources, FILTERS};
 use super::pairs::PairPart;
-use super::runs::{Run, Runs};
+use super::runs::{CoreRuns, Run, Runs};
 use super::sets::DocList;
 use crate::load::Article;
 use crate::model::Kind;
@@ -32,12 +32,13 @@ pub(super) struct Postings {
 }
 
 /// Everything gathered: the terms with their postings, in key order; and
-/// the word pairs with their parts, set aside in runs, in the order of
-/// their documents ([`runs::merge`](super::runs::merge) reads them back in
-/// the pairs' order).
+/// the word pairs with their parts, set aside in runs, each core's with
+/// where its term numbers are in `terms`, in the order of their documents
+/// ([`runs::merge`](super::runs::merge) reads them back in the pairs'
+/// order).
 pub(super) struct Gathered {
     pub(super) terms: Vec<(String, Postings)>,
-    pub(super) pairs: Vec<Run>,
+    pub(super) pairs: Vec<CoreRuns>,
 }
 
 /// The numbers of a pair's first and second words, from its key.
@@ -48,36 +49,52 @@ fn pair_words(key: u64) -> (usize, usize) {
 impl Gathered {
     /// These and `later`'s, whose documents all come after these: the
     /// terms merged in key order, a key in both appended to; the runs one
-    /// after the other.
-    fn merged(mut self, later: Gathered) -> Gathered {
-        let terms = merge_sorted(self.terms, later.terms, Postings::append);
-        self.pairs.extend(later.pairs);
-        Gathered {
-            terms,
-            pairs: self.pairs,
+    /// after the other, their terms' places moved with the terms.
+    fn merged(self, later: Gathered) -> Gathered {
+        let mut moved = [Vec::new(), Vec::new()];
+        let terms = merge_sorted(self.terms, later.terms, Postings::append, |side, at| {
+            moved[side].push(at);
+        });
+        let mut pairs = Vec::new();
+        for (side, cores) in [self.pairs, later.pairs].into_iter().enumerate() {
+            for mut core in cores {
+                for place in &mut core.place {
+                    *place = moved[side][*place as usize];
+                }
+                pairs.push(core);
+            }
         }
+        Gathered { terms, pairs }
     }
 }
 
 /// Two lists in key order merged into one, `join` adding the second's
-/// value of a key in both to the first's.
+/// value of a key in both to the first's; `placed` is told where each
+/// item of each list (0 or 1) went, in order.
 fn merge_sorted<K: Ord, T>(
     first: Vec<(K, T)>,
     second: Vec<(K, T)>,
     join: impl Fn(&mut T, T),
+    mut placed: impl FnMut(usize, u32),
 ) -> Vec<(K, T)> {
     let mut out = Vec::with_capacity(first.len().max(second.len()));
     let mut second = second.into_iter().peekable();
     for (key, mut value) in first {
         while let Some(next) = second.next_if(|(k, _)| *k < key) {
+            placed(1, out.len() as u32);
             out.push(next);
         }
         if let Some((_, later)) = second.next_if(|(k, _)| *k == key) {
+            placed(1, out.len() as u32);
             join(&mut value, later);
         }
+        placed(0, out.len() as u32);
         out.push((key, value));
     }
-    out.extend(second);
+    for next in second {
+        placed(1, out.len() as u32);
+        out.push(next);
+    }
     out
 }
 
@@ -323,8 +340,8 @@ impl Terms {
         };
         pairs.sort_unstable_by(|a, b| words(a.0).cmp(&words(b.0)));
         let sorted = pairs.iter().map(|(key, part)| {
-            let (first, second) = words(*key);
-            (first, second, part)
+            let (first, second) = pair_words(*key);
+            (first as u32, second as u32, part)
         });
         self.runs.push(Run::write(sorted, runs));
         self.pair_bytes = 0;
@@ -334,11 +351,21 @@ impl Terms {
     /// the last one set aside now (see [`Gathered`]).
     fn sorted(mut self, runs: Runs) -> Gathered {
         self.set_pairs_aside(runs);
-        let mut terms: Vec<(String, Postings)> = self.keys.into_iter().zip(self.postings).collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut numbered: Vec<(String, Postings, u32)> = (self.keys.into_iter())
+            .zip(self.postings)
+            .enumerate()
+            .map(|(n, (key, p))| (key, p, n as u32))
+            .collect();
+        numbered.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut place = vec![0u32; numbered.len()];
+        for (at, (_, _, n)) in numbered.iter().enumerate() {
+            place[*n as usize] = at as u32;
+        }
+        let terms = numbered.into_iter().map(|(key, p, _)| (key, p)).collect();
+        let runs = self.runs;
         Gathered {
             terms,
-            pairs: self.runs,
+            pairs: vec![CoreRuns { place, runs }],
         }
     }
 }

@@ -11,9 +11,10 @@
 //! of the documents (the runs'), so the files are the same whatever the
 //! blocks were.
 //!
-//! A run, for each pair: its first word, its second word, its part's last
-//! document and its part, each after its length; lengths and documents as
-//! varints.
+//! A run, for each pair: the numbers of its first and second words (in
+//! the core's numbering, [`CoreRuns::place`] saying where each is in the
+//! index's sorted terms), its part's last document, its part's length and
+//! the part; numbers as varints.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -22,7 +23,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::pairs::{append_bytes, PairPart};
-use super::sets::put_varint;
+use super::sets::{get_varint, put_varint};
 
 /// Where the runs go, and how many bytes a core's pairs take before they
 /// are set aside as a run.
@@ -35,9 +36,10 @@ pub(crate) struct Runs<'a> {
 
 /// How many bytes a core's pairs take before they are set aside. At
 /// 100,000 articles, where each of two cores gathers some 120 MB of parts,
-/// 32 MB left the build's peak at 448 MB and 12 MB at 422 MB (the runs
-/// then hold each frequent pair once a run, some 20 runs).
-pub(crate) const RUN_BYTES: usize = 12 << 20;
+/// 32 MB left the index's peak at 448 MB and 12 MB at 422 MB, but with
+/// some 20 runs to sort and merge instead of 8; the pages' peak is higher
+/// than either.
+pub(crate) const RUN_BYTES: usize = 32 << 20;
 
 impl Runs<'_> {
     /// Runs in temporary files of `dir`.
@@ -58,20 +60,27 @@ impl Runs<'static> {
     };
 }
 
+/// One core's runs, in the order of their documents, and where each of
+/// the core's term numbers is in the index's sorted terms.
+pub(super) struct CoreRuns {
+    pub(super) place: Vec<u32>,
+    pub(super) runs: Vec<Run>,
+}
+
 /// One run: a block's pairs in order.
 pub(super) enum Run {
     Memory(Vec<u8>),
     File(File),
 }
 
+/// A pair as a run holds it: the numbers of its two words, and its part.
+type Numbered<'w> = (u32, u32, &'w PairPart);
+
 impl Run {
-    /// The run of `pairs` (each its two words and its part), which are in
-    /// the order of their words: in a temporary file of `runs.dir` if one
-    /// can be written there, else in memory.
-    pub(super) fn write<'w>(
-        pairs: impl Iterator<Item = (&'w str, &'w str, &'w PairPart)> + Clone,
-        runs: Runs,
-    ) -> Run {
+    /// The run of `pairs`, which are in the order of their words: in a
+    /// temporary file of `runs.dir` if one can be written there, else in
+    /// memory.
+    pub(super) fn write<'w>(pairs: impl Iterator<Item = Numbered<'w>> + Clone, runs: Runs) -> Run {
         if let Some(dir) = runs.dir {
             if let Ok(file) = to_file(pairs.clone(), dir) {
                 return Run::File(file);
@@ -94,26 +103,18 @@ impl Run {
     }
 }
 
-fn to_file<'w>(
-    pairs: impl Iterator<Item = (&'w str, &'w str, &'w PairPart)>,
-    dir: &Path,
-) -> io::Result<File> {
+fn to_file<'w>(pairs: impl Iterator<Item = Numbered<'w>>, dir: &Path) -> io::Result<File> {
     let mut out = BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
     encode(&mut out, pairs)?;
     out.into_inner().map_err(io::IntoInnerError::into_error)
 }
 
-fn encode<'w>(
-    out: &mut impl Write,
-    pairs: impl Iterator<Item = (&'w str, &'w str, &'w PairPart)>,
-) -> io::Result<()> {
+fn encode<'w>(out: &mut impl Write, pairs: impl Iterator<Item = Numbered<'w>>) -> io::Result<()> {
     let mut head = Vec::new();
     for (first, second, part) in pairs {
         head.clear();
-        put_varint(&mut head, first.len() as u64);
-        head.extend_from_slice(first.as_bytes());
-        put_varint(&mut head, second.len() as u64);
-        head.extend_from_slice(second.as_bytes());
+        put_varint(&mut head, u64::from(first));
+        put_varint(&mut head, u64::from(second));
         put_varint(&mut head, u64::from(part.last().unwrap_or(0)));
         put_varint(&mut head, part.bytes().len() as u64);
         out.write_all(&head)?;
@@ -122,25 +123,23 @@ fn encode<'w>(
     Ok(())
 }
 
-/// A pair read back from run `run`: its key (`"first second"`, the first
-/// word `split` bytes long), its last document and its part.
+/// A pair read back from run `run`: its key (the places of its two words
+/// in the index's terms, as [`pair_key`]), its last document and its part.
 struct Entry {
-    key: String,
-    split: usize,
+    key: u64,
     last: u32,
     part: Vec<u8>,
     run: usize,
 }
 
-impl Entry {
-    fn words(&self) -> (&str, &str) {
-        (&self.key[..self.split], &self.key[self.split + 1..])
-    }
+/// A pair's key: the places of its words, so that keys sort as the pairs.
+fn pair_key(first: u32, second: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(second)
 }
 
 impl Ord for Entry {
     fn cmp(&self, other: &Entry) -> Ordering {
-        (self.words(), self.run).cmp(&(other.words(), other.run))
+        (self.key, self.run).cmp(&(other.key, other.run))
     }
 }
 
@@ -158,7 +157,17 @@ impl PartialEq for Entry {
 
 impl Eq for Entry {}
 
+/// The longest varint (a u64).
+const VARINT_MAX: usize = 10;
+
 fn read_varint(from: &mut dyn BufRead) -> io::Result<u64> {
+    let buffered = from.fill_buf()?;
+    if buffered.len() >= VARINT_MAX && buffered[..VARINT_MAX].iter().any(|&b| b < 0x80) {
+        let mut at = 0;
+        let n = get_varint(buffered, &mut at);
+        from.consume(at);
+        return Ok(n);
+    }
     let (mut n, mut shift) = (0u64, 0);
     loop {
         let mut byte = [0u8];
@@ -168,53 +177,68 @@ fn read_varint(from: &mut dyn BufRead) -> io::Result<u64> {
             return Ok(n);
         }
         shift += 7;
+        if shift >= 64 {
+            return Err(io::ErrorKind::InvalidData.into());
+        }
     }
 }
 
-fn read_bytes(from: &mut dyn BufRead, into: &mut Vec<u8>) -> io::Result<()> {
+/// The next pair of run `run` (of a core whose words are at `place`), or
+/// `None` at its end.
+fn read_entry(from: &mut dyn BufRead, place: &[u32], run: usize) -> io::Result<Option<Entry>> {
+    if from.fill_buf()?.is_empty() {
+        return Ok(None);
+    }
+    let mut word = || -> io::Result<u32> {
+        let n = read_varint(from)? as usize;
+        place
+            .get(n)
+            .copied()
+            .ok_or_else(|| io::ErrorKind::InvalidData.into())
+    };
+    let key = pair_key(word()?, word()?);
+    let last = read_varint(from)? as u32;
     let len = read_varint(from)?;
-    match from.take(len).read_to_end(into)? as u64 == len {
-        true => Ok(()),
+    let mut part = Vec::with_capacity(len as usize);
+    match from.take(len).read_to_end(&mut part)? as u64 == len {
+        true => Ok(Some(Entry {
+            key,
+            last,
+            part,
+            run,
+        })),
         false => Err(io::ErrorKind::UnexpectedEof.into()),
     }
 }
 
-/// The next pair of run `run`, or `None` at its end.
-fn read_entry(from: &mut dyn BufRead, run: usize) -> io::Result<Option<Entry>> {
-    if from.fill_buf()?.is_empty() {
-        return Ok(None);
+/// Every pair of the cores' runs (in the order of the documents) in the
+/// pairs' order, each given to `each` once with the places of its two
+/// words in the index's terms and its whole part.
+pub(super) fn merge(
+    cores: Vec<CoreRuns>,
+    mut each: impl FnMut(usize, usize, &[u8]),
+) -> io::Result<()> {
+    let mut readers = Vec::new();
+    let mut places = Vec::new();
+    for (core, CoreRuns { place, runs }) in cores.into_iter().enumerate() {
+        for run in runs {
+            readers.push((run.reader()?, core));
+        }
+        places.push(place);
     }
-    let mut key = Vec::new();
-    read_bytes(from, &mut key)?;
-    let split = key.len();
-    key.push(b' ');
-    read_bytes(from, &mut key)?;
-    let key = String::from_utf8(key).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let last = read_varint(from)? as u32;
-    let mut part = Vec::new();
-    read_bytes(from, &mut part)?;
-    Ok(Some(Entry {
-        key,
-        split,
-        last,
-        part,
-        run,
-    }))
-}
-
-/// Every pair of `runs` (in the order of the documents) in the pairs'
-/// order, each given to `each` once with its key (`"first second"`) and
-/// its whole part.
-pub(super) fn merge(runs: Vec<Run>, mut each: impl FnMut(&str, &[u8])) -> io::Result<()> {
-    let mut readers = (runs.into_iter().map(Run::reader)).collect::<io::Result<Vec<_>>>()?;
+    let count = readers.len();
+    let mut next = |run: usize| {
+        let (reader, core) = &mut readers[run];
+        read_entry(reader.as_mut(), &places[*core], run).map(|e| e.map(Reverse))
+    };
     let mut heads = BinaryHeap::new();
-    for (run, reader) in readers.iter_mut().enumerate() {
-        heads.extend(read_entry(reader.as_mut(), run)?.map(Reverse));
+    for run in 0..count {
+        heads.extend(next(run)?);
     }
     while let Some(Reverse(mut pair)) = heads.pop() {
-        heads.extend(read_entry(readers[pair.run].as_mut(), pair.run)?.map(Reverse));
+        heads.extend(next(pair.run)?);
         while let Some(Reverse(same)) = heads.peek() {
-            if same.words() != pair.words() {
+            if same.key != pair.key {
                 break;
             }
             let Some(Reverse(same)) = heads.pop() else {
@@ -222,9 +246,13 @@ pub(super) fn merge(runs: Vec<Run>, mut each: impl FnMut(&str, &[u8])) -> io::Re
             };
             append_bytes(&mut pair.part, Some(pair.last), &same.part);
             pair.last = same.last;
-            heads.extend(read_entry(readers[same.run].as_mut(), same.run)?.map(Reverse));
+            heads.extend(next(same.run)?);
         }
-        each(&pair.key, &pair.part);
+        each(
+            (pair.key >> 32) as usize,
+            (pair.key & 0xffff_ffff) as usize,
+            &pair.part,
+        );
     }
     Ok(())
 }

@@ -276,8 +276,10 @@ impl Site {
             let why = format!("cannot read back the search index's word pairs set aside here: {e}");
             errors.push(Diagnostic::file(scratch, why));
         }
-        // Built once, the site keeps its cards and feed entries in a file.
-        self.cards.fragments().set_aside_in(scratch);
+        // Built once, the site holds its cards and feed entries in memory
+        // up to a bound, the rest in a file.
+        let fragments = self.cards.fragments();
+        fragments.set_aside_in(scratch, crate::render::FRAGMENTS_HELD);
         let (rendered, pages) = self.render_into(&output);
         errors.extend(rendered);
         self.finish_build(output, errors, pages)
