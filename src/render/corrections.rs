@@ -41,7 +41,7 @@ impl Renderer<'_> {
                     date: rfc3339(&c.date),
                     date_display: display_date(&c.date),
                     text: &c.text,
-                    title: &card.title,
+                    title: &self.articles[id].title,
                     url: &card.url,
                 }
             })

@@ -76,7 +76,7 @@ impl Renderer<'_> {
             ctx.fail(self.card_error(i));
             let card = self.card(i);
             entries.push(FeedEntry {
-                title: &card.title,
+                title: &self.articles[i].title,
                 url: &card.url,
                 date: &card.date,
                 xml,
@@ -153,7 +153,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&id| NewsEntry {
                 url: &self.card(id).url,
-                title: &self.card(id).title,
+                title: &self.articles[id].title,
                 date: &self.card(id).date,
             })
             .collect();

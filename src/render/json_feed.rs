@@ -121,7 +121,7 @@ impl Renderer<'_> {
     }
 
     fn json_item(&self, id: ArticleId) -> Item<'_> {
-        let card: &Card = self.card(id);
+        let (card, a): (&Card, _) = (self.card(id), &self.articles[id]);
         let tags = views::term_links(self.config, self.index, Kind::Tags, id)
             .into_iter()
             .map(|t| t.name)
@@ -129,14 +129,14 @@ impl Renderer<'_> {
         Item {
             id: &card.url,
             url: &card.url,
-            title: &card.title,
-            content_html: format!("<p>{}</p>", escape(&card.summary)),
-            summary: &card.summary,
+            title: &a.title,
+            content_html: format!("<p>{}</p>", escape(&a.summary)),
+            summary: &a.summary,
             image: card.image.as_ref().map(|p| p.share.url.as_str()),
             date_published: &card.date,
             date_modified: card.updated.as_deref(),
             authors: [Author {
-                name: card.source.as_deref().unwrap_or(&self.config.title),
+                name: a.source.as_deref().unwrap_or(&self.config.title),
             }],
             tags,
         }

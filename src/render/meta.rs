@@ -90,14 +90,15 @@ impl Meta {
     /// An article's page: a `NewsArticle`.
     pub(crate) fn article(config: &Config, view: &ArticleView, crumbs: Vec<Crumb>) -> Meta {
         let (card, source_url, tags) = (view.card.card, view.source_url, &view.tags);
+        let a = view.card.article;
         let mut article = json!({
             "@type": "NewsArticle",
-            "headline": card.title,
+            "headline": a.title,
             "url": card.url,
             "mainEntityOfPage": card.url,
             "datePublished": card.date,
             "dateModified": card.updated.as_ref().unwrap_or(&card.date),
-            "description": card.summary,
+            "description": a.summary,
             "inLanguage": config.language,
             "publisher": {"@type": "Organization", "name": config.title, "url": config.permalink("/")},
             "mentions": mentions(view),
@@ -116,13 +117,13 @@ impl Meta {
                 .collect();
             article["correction"] = json!(corrections);
         }
-        if let Some(source) = &card.source {
+        if let Some(source) = &a.source {
             article["sourceOrganization"] = json!({"@type": "Organization", "name": source});
         }
         if let Some(url) = source_url {
             article["isBasedOn"] = json!(url);
         }
-        if let Some(location) = &card.location {
+        if let Some(location) = &a.location {
             article["locationCreated"] = json!({"@type": "Place", "name": location});
         }
         if let Some(photo) = &card.image {
@@ -135,10 +136,10 @@ impl Meta {
             article["image"] = json!(crops);
         }
         let mut meta = Meta::with(
-            card.summary.clone(),
+            a.summary.clone(),
             "article",
             crumbs,
-            &card.title,
+            &a.title,
             &card.url,
             article,
         );

@@ -494,7 +494,7 @@ impl<'a> Renderer<'a> {
 
     /// Card `id` with its HTML, as templates see it.
     fn card_view(&self, id: ArticleId) -> views::CardView<'_> {
-        self.cards.view(self.card_entry(id))
+        self.cards.view(self.card_entry(id), &self.articles[id])
     }
 
     /// Card `id` as a template value, converted on each use: kept for the
@@ -614,7 +614,7 @@ impl<'a> Renderer<'a> {
         ctx.shows(ids.iter().copied());
         let photos: Vec<views::PicturedView> = ids
             .iter()
-            .filter_map(|&id| views::PicturedView::of(self.card(id)))
+            .filter_map(|&id| views::PicturedView::of(self.card(id), &self.articles[id]))
             .collect();
         ctx.insert("pictured", &photos);
     }

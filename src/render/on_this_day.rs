@@ -135,7 +135,7 @@ impl Renderer<'_> {
                 let card = self.card(id);
                 BoxLine {
                     year: self.articles[id].date.year(),
-                    title: &card.title,
+                    title: &self.articles[id].title,
                     url: &card.url,
                 }
             })

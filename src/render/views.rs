@@ -28,15 +28,14 @@ pub(crate) struct TermLink {
     pub(crate) role: Option<String>,
 }
 
-/// An article as listed on index pages and in feeds.
-#[derive(Debug, Clone, Default, Serialize)]
+/// What lists and feeds show of an article beside its own fields (title,
+/// path, source, location, summary, standfirst, read from the article
+/// itself: a copy of each was a fifth of a build's cards at 100,000
+/// articles): made once, kept for the build.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Card {
-    /// `title`.
-    pub(crate) title: String,
     /// Absolute URL of the article's page.
     pub(crate) url: String,
-    /// Site path of the page (`/2026/02/talks/`).
-    pub(crate) path: String,
     /// RFC 3339 date (`2026-02-20T09:30:00+01:00`).
     pub(crate) date: String,
     /// Human date (`20 February 2026`).
@@ -45,14 +44,6 @@ pub(crate) struct Card {
     pub(crate) updated: Option<String>,
     /// Human `updated`, when set.
     pub(crate) updated_display: Option<String>,
-    /// `source`.
-    pub(crate) source: Option<String>,
-    /// `location`.
-    pub(crate) location: Option<String>,
-    /// `summary` (or the first paragraph).
-    pub(crate) summary: String,
-    /// The article page shows `summary` above the body.
-    pub(crate) standfirst: bool,
     /// The lead photo (`image`), with its copies (boxed: most cards have
     /// none, and a card is kept for the whole build).
     pub(crate) image: Option<Box<super::photo::PhotoView>>,
@@ -64,28 +55,31 @@ pub(crate) struct Card {
 #[derive(Debug)]
 pub(crate) struct CardView<'a> {
     pub(crate) card: &'a Card,
+    pub(crate) article: &'a Article,
     pub(crate) html: Cow<'a, str>,
 }
 
-/// [`Card`]'s fields, then `html`, as one struct: serde's `flatten` would
-/// make each card a map, which costs a list of 50 cards a tenth more to
-/// make into template values (a card is made one on every list).
+/// The card's fields (`title`, `url`, `path`, `date`, `date_display`,
+/// `updated`, `updated_display`, `source`, `location`, `summary`,
+/// `standfirst`, `image`), then `html`, as one struct: serde's `flatten`
+/// would make each card a map, which costs a list of 50 cards a tenth more
+/// to make into template values (a card is made one on every list).
 impl Serialize for CardView<'_> {
     fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let c = self.card;
+        let (c, a) = (self.card, self.article);
         let mut out = to.serialize_struct("Card", 13)?;
-        out.serialize_field("title", &c.title)?;
+        out.serialize_field("title", &a.title)?;
         out.serialize_field("url", &c.url)?;
-        out.serialize_field("path", &c.path)?;
+        out.serialize_field("path", &a.path)?;
         out.serialize_field("date", &c.date)?;
         out.serialize_field("date_display", &c.date_display)?;
         out.serialize_field("updated", &c.updated)?;
         out.serialize_field("updated_display", &c.updated_display)?;
-        out.serialize_field("source", &c.source)?;
-        out.serialize_field("location", &c.location)?;
-        out.serialize_field("summary", &c.summary)?;
-        out.serialize_field("standfirst", &c.standfirst)?;
+        out.serialize_field("source", &a.source)?;
+        out.serialize_field("location", &a.location)?;
+        out.serialize_field("summary", &a.summary)?;
+        out.serialize_field("standfirst", &a.standfirst)?;
         out.serialize_field("image", &c.image)?;
         out.serialize_field("html", &self.html)?;
         out.end()
@@ -154,10 +148,11 @@ impl Cards {
         &self.fragments
     }
 
-    /// Card `kept` as templates see it.
-    pub(crate) fn view<'c>(&'c self, kept: &'c KeptCard) -> CardView<'c> {
+    /// Card `kept` of `article` as templates see it.
+    pub(crate) fn view<'c>(&'c self, kept: &'c KeptCard, article: &'c Article) -> CardView<'c> {
         CardView {
             card: &kept.card,
+            article,
             html: self.fragments.read(&kept.html),
         }
     }
@@ -174,9 +169,9 @@ impl Cards {
     ) -> &KeptCard {
         self.cells[id].get_or_init(|| {
             let card = Card::new(config, article);
-            let html = CardTerms::of(config, index, id, &card).render(config, tera);
+            let html = CardTerms::of(config, index, id, &card, article).render(config, tera);
             match html {
-                Ok(html) => self.kept(card, html),
+                Ok(html) => self.kept(card, article, html),
                 Err(e) => KeptCard {
                     card,
                     html: Fragment::Here("".into()),
@@ -188,10 +183,11 @@ impl Cards {
     }
 
     /// `card` with its `html`, hashed and kept.
-    fn kept(&self, card: Card, html: String) -> KeptCard {
+    fn kept(&self, card: Card, article: &Article, html: String) -> KeptCard {
         // Every field, the links included (they are in the HTML).
         let view = CardView {
             card: &card,
+            article,
             html: Cow::Borrowed(&html),
         };
         let json = serde_json::to_vec(&view).expect("a card serialises");
@@ -224,17 +220,11 @@ impl Card {
     /// are most of a site's pages).
     pub(crate) fn new(config: &Config, article: &Article) -> Card {
         Card {
-            title: article.title.clone(),
             url: config.permalink(&article.path),
-            path: article.path.clone(),
             date: rfc3339(&article.date),
             date_display: display_date(&article.date),
             updated: article.updated.as_ref().map(rfc3339),
             updated_display: article.updated.as_ref().map(display_date),
-            source: article.source.clone(),
-            location: article.location.clone(),
-            summary: article.summary.clone(),
-            standfirst: article.standfirst,
             image: article
                 .image
                 .as_ref()
@@ -257,10 +247,17 @@ struct CardTerms<'a> {
 }
 
 impl<'a> CardTerms<'a> {
-    fn of(config: &Config, index: &Index, id: ArticleId, card: &'a Card) -> CardTerms<'a> {
+    fn of(
+        config: &Config,
+        index: &Index,
+        id: ArticleId,
+        card: &'a Card,
+        article: &'a Article,
+    ) -> CardTerms<'a> {
         CardTerms {
             card: CardView {
                 card,
+                article,
                 html: Cow::Borrowed(""),
             },
             people: term_links(config, index, Kind::People, id),
@@ -346,10 +343,10 @@ pub(crate) struct PicturedView<'a> {
 
 impl<'a> PicturedView<'a> {
     /// The view of an article's card, when it has a photo.
-    pub(crate) fn of(card: &'a Card) -> Option<PicturedView<'a>> {
+    pub(crate) fn of(card: &'a Card, article: &'a Article) -> Option<PicturedView<'a>> {
         Some(PicturedView {
             url: &card.url,
-            title: &card.title,
+            title: &article.title,
             date: &card.date,
             date_display: &card.date_display,
             photo: card.image.as_ref()?,
