@@ -287,14 +287,17 @@ impl Site {
         &self,
         scratch: &Path,
         sink: &mut search::FileSink,
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Diagnostic> {
         if !self.config.search {
             return Ok(());
         }
         let never = AtomicBool::new(false);
         let runs = search::Runs::in_folder(scratch);
-        self.search_sources(true, runs, |src| search::files_into(src, &never, sink))?;
-        Ok(())
+        let indexed = self.search_sources(true, runs, |src| search::files_into(src, &never, sink));
+        indexed.map(|_| ()).map_err(|e| {
+            let why = format!("cannot read back the search index's word pairs set aside here: {e}");
+            Diagnostic::file(scratch, why)
+        })
     }
 
     /// Calls `index` with what the search index is made from.

@@ -272,10 +272,7 @@ impl Site {
         let written = self.search_into(scratch, &mut |path, bytes| {
             errors.extend(output.write(&path, &bytes, 0).err());
         });
-        if let Err(e) = written {
-            let why = format!("cannot read back the search index's word pairs set aside here: {e}");
-            errors.push(Diagnostic::file(scratch, why));
-        }
+        errors.extend(written.err());
         // Built once, the site holds its cards and feed entries in memory
         // up to a bound, the rest in a file.
         let fragments = self.cards.fragments();
