@@ -120,7 +120,7 @@ pub(crate) fn index_into(
     let (shard_starts, keys) = shards(terms, &families, docs, &mut give);
     let mut pair_files = Beside::new(PAIRS_DIR, PAIR_FILE_BYTES);
     let mut key = String::new();
-    runs::merge(pairs, |first, second, part| {
+    let merged = runs::merge(pairs, stop, |first, second, part| {
         key.clear();
         key.push_str(&keys[first]);
         key.push(' ');
@@ -131,6 +131,9 @@ pub(crate) fn index_into(
             .into_iter()
             .for_each(|(p, b)| give(p, b));
     })?;
+    if !merged {
+        return Ok(false);
+    }
     pair_files
         .finish()
         .into_iter()

@@ -62,6 +62,10 @@ impl PairPart {
         &self.bytes
     }
 
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
     /// The last document added.
     pub(super) fn last(&self) -> Option<u32> {
         self.last

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::build::{filter_term, NameWords, Sources, FILTERS};
 use super::pairs::PairPart;
-use super::runs::{CoreRuns, Run, Runs};
+use super::runs::{pair_key, CoreRuns, Run, Runs};
 use super::sets::DocList;
 use crate::load::Article;
 use crate::model::Kind;
@@ -299,11 +299,6 @@ struct Terms {
 /// map's room for more).
 const PAIR_ENTRY_BYTES: usize = 2 * std::mem::size_of::<(u64, PairPart)>();
 
-/// A pair's key: the numbers of its first and second words.
-fn pair_key(first: u32, second: u32) -> u64 {
-    (u64::from(first) << 32) | u64::from(second)
-}
-
 impl Terms {
     fn number(&mut self, term: &str) -> u32 {
         match self.numbers.get(term) {
@@ -333,17 +328,20 @@ impl Terms {
             return;
         }
         let mut pairs: Vec<(u64, PairPart)> = self.pairs.drain().collect();
-        let keys = &self.keys;
-        let words = |key: u64| {
-            let (first, second) = pair_words(key);
-            (keys[first].as_str(), keys[second].as_str())
-        };
-        pairs.sort_unstable_by(|a, b| words(a.0).cmp(&words(b.0)));
-        let sorted = pairs.iter().map(|(key, part)| {
+        // In the order of their words: by each word's place among the terms
+        // in word order (sorting the pairs by their strings took 100 ms at
+        // 10,000 articles, in which the preview's next save waited).
+        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
+        let mut place = vec![0u32; order.len()];
+        for (at, &n) in order.iter().enumerate() {
+            place[n as usize] = at as u32;
+        }
+        pairs.sort_unstable_by_key(|(key, _)| {
             let (first, second) = pair_words(*key);
-            (first as u32, second as u32, part)
+            pair_key(place[first], place[second])
         });
-        self.runs.push(Run::write(sorted, runs));
+        self.runs.push(Run::write(pairs, runs));
         self.pair_bytes = 0;
     }
 
