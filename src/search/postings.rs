@@ -295,6 +295,17 @@ struct Terms {
     runs: Vec<Run>,
 }
 
+/// Where each of `keys` (by number) stands among them in word order.
+fn places_in_word_order(keys: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    let mut place = vec![0u32; order.len()];
+    for (at, &n) in order.iter().enumerate() {
+        place[n as usize] = at as u32;
+    }
+    place
+}
+
 /// What a pair takes in its map beside its part's bytes (an entry, and the
 /// map's room for more).
 const PAIR_ENTRY_BYTES: usize = 2 * std::mem::size_of::<(u64, PairPart)>();
@@ -331,12 +342,7 @@ impl Terms {
         // In the order of their words: by each word's place among the terms
         // in word order (sorting the pairs by their strings took 100 ms at
         // 10,000 articles, in which the preview's next save waited).
-        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.keys[a as usize].cmp(&self.keys[b as usize]));
-        let mut place = vec![0u32; order.len()];
-        for (at, &n) in order.iter().enumerate() {
-            place[n as usize] = at as u32;
-        }
+        let place = places_in_word_order(&self.keys);
         pairs.sort_unstable_by_key(|(key, _)| {
             let (first, second) = pair_words(*key);
             pair_key(place[first], place[second])
@@ -349,17 +355,12 @@ impl Terms {
     /// the last one set aside now (see [`Gathered`]).
     fn sorted(mut self, runs: Runs) -> Gathered {
         self.set_pairs_aside(runs);
-        let mut numbered: Vec<(String, Postings, u32)> = (self.keys.into_iter())
-            .zip(self.postings)
-            .enumerate()
-            .map(|(n, (key, p))| (key, p, n as u32))
-            .collect();
-        numbered.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut place = vec![0u32; numbered.len()];
-        for (at, (_, _, n)) in numbered.iter().enumerate() {
-            place[*n as usize] = at as u32;
+        let place = places_in_word_order(&self.keys);
+        let mut terms: Vec<(String, Postings)> = Vec::new();
+        terms.resize_with(place.len(), Default::default);
+        for ((key, p), &at) in self.keys.into_iter().zip(self.postings).zip(&place) {
+            terms[at as usize] = (key, p);
         }
-        let terms = numbered.into_iter().map(|(key, p, _)| (key, p)).collect();
         let runs = self.runs;
         Gathered {
             terms,

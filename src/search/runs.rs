@@ -6,12 +6,12 @@
 //! peak. So a core gathers a block of documents until its pairs take
 //! [`Runs::bytes`], then writes them, in the pairs' order, as one run: to
 //! an unnamed temporary file in [`Runs::dir`] (gone when closed, even if
-//! the build is killed), else to memory, compactly. Writing `pairs/`
+//! the build is killed), else held as they were gathered. Writing `pairs/`
 //! merges every run in the pairs' order, a pair's parts joined in the order
 //! of the documents (the runs'), so the files are the same whatever the
 //! blocks were.
 //!
-//! A run, for each pair: the numbers of its first and second words (in
+//! A run's file, for each pair: the numbers of its first and second words (in
 //! the core's numbering, [`CoreRuns::place`] saying where each is in the
 //! index's sorted terms), its part's last document, its part's length and
 //! the part; numbers as varints.
@@ -54,10 +54,12 @@ impl Runs<'_> {
 
 impl Runs<'static> {
     /// Runs kept in memory (the preview, whose index is rebuilt in the
-    /// background while the site lives on).
+    /// background while the site lives on): one a core, as a run held in
+    /// memory takes what its pairs took, and more runs would only be more
+    /// to merge.
     pub(crate) const IN_MEMORY: Runs<'static> = Runs {
         dir: None,
-        bytes: RUN_BYTES,
+        bytes: usize::MAX,
     };
 }
 
