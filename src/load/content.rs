@@ -443,7 +443,7 @@ fn parse_with(
         extra: fm.extra,
         path,
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
-        body_runs: split.body.split_ascii_whitespace().count() as u32,
+        body_runs: crate::words::runs_between_white_space(split.body),
         words: if words {
             crate::words::body_words(split.body)
         } else {

@@ -73,6 +73,24 @@ fn forbidden_characters_never_reach_the_page() {
 }
 
 #[test]
+fn the_byte_test_never_clears_a_forbidden_character() {
+    // Every character, alone and inside plain text longer than one chunk.
+    let padding = "a".repeat(70);
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let mut one = [0; 4];
+        let alone = c.encode_utf8(&mut one);
+        if is_forbidden(c) {
+            assert!(may_hold_forbidden(alone.as_bytes()), "{c:?}");
+            let inside = format!("{padding}{c}{padding}");
+            assert!(!clean_text(&inside).contains(c), "{c:?}");
+        }
+    }
+    assert!(!may_hold_forbidden(
+        "Plain — “quoted” text é\t\r\n".as_bytes()
+    ));
+}
+
+#[test]
 fn raw_html_is_allowed_escaped_or_sanitized() {
     let md = "<div onclick=\"x()\"><script>alert(1)</script><a href=\"javascript:y\">k</a><b>bold</b></div>\n\nText <i>inline</i>.\n";
     let allowed = render(md, &KeepLinks, RawHtml::Allow);
