@@ -413,8 +413,9 @@ fn parse_with(
     let (summary, standfirst) = match fm.summary {
         Some(Text(s)) => {
             let given = s.trim().to_string();
-            let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-            let repeats = words(&given) == words(&first_paragraph);
+            let repeats = given
+                .split_whitespace()
+                .eq(first_paragraph.split_whitespace());
             (given, !repeats)
         }
         None => (first_paragraph, false),
@@ -678,7 +679,14 @@ fn dedup(names: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     names
         .into_iter()
-        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|n| {
+            // Most names are written with single spaces: kept as they are.
+            if n.split_whitespace().eq(n.split(' ')) {
+                n
+            } else {
+                n.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+        })
         .filter(|n| !n.is_empty() && seen.insert(crate::slugs::term_key(n)))
         .collect()
 }

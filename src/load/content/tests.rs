@@ -74,3 +74,12 @@ fn duplicate_names_are_dropped() {
         parse("---\ntitle: T\ndate: 2026-02-20\npeople: [Ann Lee, ann  lee, Bo]\n---\n").unwrap();
     assert_eq!(a.people, vec!["Ann Lee", "Bo"]);
 }
+
+#[test]
+fn names_are_written_with_single_spaces() {
+    let a = parse(
+        "---\ntitle: T\ndate: 2026-02-20\npeople: [\"Ann\\tLee\", \" Bo  Ek \", \"Cy\\u3000Do\", Ed Fu]\n---\n",
+    )
+    .unwrap();
+    assert_eq!(a.people, vec!["Ann Lee", "Bo Ek", "Cy Do", "Ed Fu"]);
+}
