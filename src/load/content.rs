@@ -178,65 +178,31 @@ pub(crate) fn load(
     cache: Option<&Path>,
 ) -> Result<(Content, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut content = Content::default();
-    let mut markdown = Vec::new();
     if !dir.exists() {
         return Ok((content, Vec::new()));
     }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                if e.loop_ancestor().is_some() {
-                    content
-                        .warnings
-                        .push(Diagnostic::file(path, "symlink loop skipped").warning());
-                    continue;
-                }
-                return Err(vec![Diagnostic::file(path, format!("cannot read: {e}"))]);
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = relative(dir, entry.path());
-        if rel.ends_with(".md") {
-            markdown.push((entry.into_path(), rel));
-        } else {
-            content.assets.push(Asset {
-                file: entry.into_path(),
-                rel,
-            });
-        }
-    }
-    progress::start(progress, Stage::Loading, markdown.len());
-    // The preview keeps what it read (`cache`): unchanged files are not read again.
-    let known = cache.map(|file| {
+    // The preview keeps what it read (`cache`): unchanged files are not
+    // read again. The cache is read while the folder is walked.
+    if cache.is_some() {
         content.stamps.key = super::cache::key(reading.tz, dir);
         content.stamps.read_at = super::cache::now();
-        Known::read(file, &content.stamps.key)
-    });
-    let results: Vec<(Option<FileStamp>, Parsed)> = markdown
-        .into_par_iter()
-        .map(|(file, rel)| {
-            progress::step(progress);
-            let Some(known) = &known else {
-                return (None, read_article(file, rel, reading));
-            };
-            let stamp = std::fs::metadata(&file)
-                .ok()
-                .and_then(|m| FileStamp::of(&m));
-            match stamp.and_then(|s| known.get(&rel, s)) {
-                Some(article) => (stamp, Ok(Article { file, ..article })),
-                None => (stamp, read_article(file, rel, reading)),
-            }
-        })
-        .collect();
+    }
+    let key = &content.stamps.key;
+    let (walked, known) = rayon::join(|| walk(dir), || cache.map(|file| Known::read(file, key)));
+    let (markdown, assets, warnings) = walked?;
+    content.assets = assets;
+    content.warnings = warnings;
+    progress::start(progress, Stage::Loading, markdown.len());
+    let results = match known {
+        None => markdown
+            .into_par_iter()
+            .map(|(file, rel)| {
+                progress::step(progress);
+                (None, read_article(file, rel, reading))
+            })
+            .collect(),
+        Some(known) => read_changed(markdown, known, reading, progress),
+    };
     let mut errors = Vec::new();
     for (stamp, result) in results {
         if let (Some(stamp), Ok(article)) = (stamp, &result) {
@@ -253,6 +219,79 @@ pub(crate) fn load(
         }
     }
     Ok((content, errors))
+}
+
+/// The markdown files under `dir` (each with its path under it), the other
+/// files, and the symlink loops skipped; a folder that cannot be read is
+/// an error.
+fn walk(dir: &Path) -> Result<Walked, Vec<Diagnostic>> {
+    let (mut markdown, mut assets, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if e.loop_ancestor().is_some() {
+                    warnings.push(Diagnostic::file(path, "symlink loop skipped").warning());
+                    continue;
+                }
+                return Err(vec![Diagnostic::file(path, format!("cannot read: {e}"))]);
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(dir, entry.path());
+        if rel.ends_with(".md") {
+            markdown.push((entry.into_path(), rel));
+        } else {
+            assets.push(Asset {
+                file: entry.into_path(),
+                rel,
+            });
+        }
+    }
+    Ok((markdown, assets, warnings))
+}
+
+/// What [`walk`] finds: the markdown files, the other files, the warnings.
+type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);
+
+/// The articles of the `markdown` files for the preview: each file's stamp
+/// taken, the article of an unchanged one moved out of `known`, the others
+/// read and parsed.
+fn read_changed(
+    markdown: Vec<(PathBuf, String)>,
+    mut known: Known,
+    reading: &Reading,
+    progress: Option<&Progress>,
+) -> Vec<(Option<FileStamp>, Parsed)> {
+    let stamps: Vec<Option<FileStamp>> = markdown
+        .par_iter()
+        .map(|(file, _)| std::fs::metadata(file).ok().and_then(|m| FileStamp::of(&m)))
+        .collect();
+    let unchanged: Vec<Option<Article>> = markdown
+        .iter()
+        .zip(&stamps)
+        .map(|((_, rel), stamp)| stamp.and_then(|s| known.take(rel, s)))
+        .collect();
+    markdown
+        .into_par_iter()
+        .zip(stamps)
+        .zip(unchanged)
+        .map(|(((file, rel), stamp), unchanged)| {
+            progress::step(progress);
+            match unchanged {
+                Some(article) => (stamp, Ok(Article { file, ..article })),
+                None => (stamp, read_article(file, rel, reading)),
+            }
+        })
+        .collect()
 }
 
 /// An article file, parsed (or its errors).
