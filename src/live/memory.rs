@@ -191,7 +191,7 @@ impl State {
         &mut self,
         loads: u64,
         wanted: Vec<(PathBuf, u64)>,
-        words: Vec<Option<String>>,
+        words: Vec<Option<crate::words::Packed>>,
     ) -> bool {
         if loads != self.loads {
             return false;

@@ -12,11 +12,12 @@ use super::frontmatter;
 /// The bodies' words (`words::body_words`) of article files, read again
 /// for a site loaded without them, by file and body hash: `None` for a file
 /// that cannot be read or whose body is no longer the one with that hash
-/// (it was edited since, and was read again with its words).
-pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<String>> {
+/// (it was edited since, and was read again with its words). Packed as
+/// they are read, on every core: the preview keeps them.
+pub(crate) fn words_of_bodies(files: &[(PathBuf, u64)]) -> Vec<Option<crate::words::Packed>> {
     files
         .par_iter()
-        .map(|(file, hash)| words_of_file(file, Some(*hash)))
+        .map(|(file, hash)| Some(crate::words::Packed::of(&words_of_file(file, Some(*hash))?)))
         .collect()
 }
 

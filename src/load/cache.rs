@@ -220,7 +220,7 @@ mod tests {
         let read_at = 100 * 1_000_000_000;
         let mut a = article("a.md", "A");
         a.title = "Two\nlines\r\n".into();
-        a.words = "one . two\n".into();
+        a.words = crate::words::Packed::of("one . two\n");
         let old = stamp(10, read_at - 60 * 1_000_000_000);
         let content = Content {
             articles: vec![a.clone()],

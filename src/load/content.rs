@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone};
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::cache::{FileStamp, Known, Stamps};
 use super::frontmatter::{self, RawDate, SplitError, Text, YamlError};
@@ -92,10 +91,11 @@ pub(crate) struct Article {
     /// the bodies' words are read).
     pub(crate) body_runs: u32,
     /// The body's folded words in order, with its sentence ends, for the
-    /// search index (`words::body_words`): the body itself is not kept.
+    /// search index (`words::body_words`), compressed: the body itself is
+    /// not kept.
     /// Empty when the site was loaded without them (`gazette build` and
     /// the preview's start: [`body_words_of_file`]).
-    pub(crate) words: String,
+    pub(crate) words: crate::words::Packed,
 }
 
 /// A non-markdown file under content/, copied to the same relative path.
@@ -188,7 +188,10 @@ pub(crate) fn load(
         content.stamps.read_at = super::cache::now();
     }
     let key = &content.stamps.key;
-    let (walked, known) = rayon::join(|| walk(dir), || cache.map(|file| Known::read(file, key)));
+    let (walked, known) = rayon::join(
+        || super::walk::walk(dir),
+        || cache.map(|file| Known::read(file, key)),
+    );
     let (markdown, assets, warnings) = walked?;
     content.assets = assets;
     content.warnings = warnings;
@@ -220,47 +223,6 @@ pub(crate) fn load(
     }
     Ok((content, errors))
 }
-
-/// The markdown files under `dir` (each with its path under it), the other
-/// files, and the symlink loops skipped; a folder that cannot be read is
-/// an error.
-fn walk(dir: &Path) -> Result<Walked, Vec<Diagnostic>> {
-    let (mut markdown, mut assets, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                if e.loop_ancestor().is_some() {
-                    warnings.push(Diagnostic::file(path, "symlink loop skipped").warning());
-                    continue;
-                }
-                return Err(vec![Diagnostic::file(path, format!("cannot read: {e}"))]);
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = relative(dir, entry.path());
-        if rel.ends_with(".md") {
-            markdown.push((entry.into_path(), rel));
-        } else {
-            assets.push(Asset {
-                file: entry.into_path(),
-                rel,
-            });
-        }
-    }
-    Ok((markdown, assets, warnings))
-}
-
-/// What [`walk`] finds: the markdown files, the other files, the warnings.
-type Walked = (Vec<(PathBuf, String)>, Vec<Asset>, Vec<Diagnostic>);
 
 /// The articles of the `markdown` files for the preview: each file's stamp
 /// taken, the article of an unchanged one moved out of `known`, the others
@@ -485,9 +447,9 @@ fn parse_with(
         body_hash: xxhash_rust::xxh3::xxh3_64(split.body.as_bytes()),
         body_runs: crate::words::runs_between_white_space(split.body),
         words: if words {
-            crate::words::body_words(split.body)
+            crate::words::Packed::of(&crate::words::body_words(split.body))
         } else {
-            String::new()
+            crate::words::Packed::default()
         },
         file,
     })

@@ -1,5 +1,5 @@
 //! Load: everything that reads the site's inputs. site.toml
-//! ([`config`]), `content/` and its front matter ([`content`],
+//! ([`config`]), `content/` ([`walk`]) and its front matter ([`content`],
 //! [`frontmatter`], with YAML behind [`yaml`]), `data/people.yaml` and
 //! `data/countries.yaml` ([`data`]), the templates ([`templates`]) and the
 //! files copied as they are ([`statics`]).
@@ -22,6 +22,7 @@ mod frontmatter;
 mod photos;
 mod statics;
 mod templates;
+mod walk;
 mod yaml;
 
 use std::collections::HashMap;

@@ -236,8 +236,10 @@ fn gather(
         let id = src.index.newest_first[doc];
         let doc = doc as u32;
         let a = &src.articles[id];
-        let read = src.read_words.map(|read| read(a));
-        let body = read.as_deref().unwrap_or(&a.words);
+        let read = src
+            .read_words
+            .map_or_else(|| a.words.text(), |read| read(a));
+        let body = read.as_str();
         let heads = [sequence(&a.title), sequence(&a.summary)];
         here.start(doc);
         let fields = place_words(&heads, body, &mut terms, &mut here);

@@ -470,7 +470,7 @@ fn the_index_is_the_same_when_the_bodies_words_are_read_as_indexed() {
         let mut articles = f.articles.clone();
         let words: std::collections::HashMap<String, String> = articles
             .iter_mut()
-            .map(|a| (a.rel.clone(), std::mem::take(&mut a.words)))
+            .map(|a| (a.rel.clone(), std::mem::take(&mut a.words).text()))
             .collect();
         assert!(words.values().any(|w| !w.is_empty()));
         let read: &ReadWords = &|a| words[&a.rel].clone();

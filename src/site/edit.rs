@@ -497,8 +497,12 @@ impl Site {
     /// Puts in the words read for [`Site::wanted_words`]: each article
     /// whose file and body hash are those read takes them (one edited
     /// since was read again with its own).
-    pub(crate) fn set_words(&mut self, files: Vec<(PathBuf, u64)>, words: Vec<Option<String>>) {
-        let mut read: HashMap<PathBuf, (u64, String)> = files
+    pub(crate) fn set_words(
+        &mut self,
+        files: Vec<(PathBuf, u64)>,
+        words: Vec<Option<crate::words::Packed>>,
+    ) {
+        let mut read: HashMap<PathBuf, (u64, crate::words::Packed)> = files
             .into_iter()
             .zip(words)
             .filter_map(|((file, hash), words)| Some((file, (hash, words?))))

@@ -5,8 +5,10 @@
 //! so neither `load` nor `search` reaches into the other for it.
 
 mod fold;
+mod packed;
 
 pub(crate) use fold::words;
+pub(crate) use packed::Packed;
 
 /// What stands between two sentences in a word sequence ([`sequence`]):
 /// no folded word is `.`.
