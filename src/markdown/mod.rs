@@ -3,8 +3,10 @@
 //! syntect as CSS classes; site-relative links made absolute under base_url.
 
 mod figures;
+mod summary;
 
 pub(crate) use figures::{local_images, BodyPhoto};
+pub(crate) use summary::first_paragraph_text;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -465,25 +467,6 @@ fn highlight(code: &str, lang: &str) -> String {
             "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n"
         )
     }
-}
-
-/// The plain text of the first paragraph, for summaries; stops parsing as
-/// soon as the paragraph ends.
-pub(crate) fn first_paragraph_text(markdown: &str) -> String {
-    let markdown = clean_text(markdown);
-    let mut text = String::new();
-    let mut inside = false;
-    for event in Parser::new_ext(&markdown, options()) {
-        match event {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    // A character reference can name a forbidden character too.
-    clean_text(&text).into_owned()
 }
 
 /// The plain text of a whole body (every paragraph, heading, list item
