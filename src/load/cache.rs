@@ -112,13 +112,11 @@ impl Known {
         }
     }
 
-    /// The article read before from `rel`, if its file still has `stamp`,
-    /// taken out of the cache.
+    /// The article read before from `rel`, if its file still has `stamp`.
+    /// Each file is asked once: its article leaves the cache either way.
     pub(crate) fn take(&mut self, rel: &str, stamp: FileStamp) -> Option<Article> {
-        match self.articles.get(rel) {
-            Some((known, _)) if *known == stamp => self.articles.remove(rel).map(|(_, a)| a),
-            _ => None,
-        }
+        let (known, article) = self.articles.remove(rel)?;
+        (known == stamp).then_some(article)
     }
 }
 
@@ -184,25 +182,26 @@ mod tests {
             ..Content::default()
         };
         write(&file, &content).unwrap();
-        let mut known = Known::read(&file, "k");
+        let known = || Known::read(&file, "k");
         let old = stamp(10, read_at - 60 * 1_000_000_000);
         assert_eq!(
-            known.take("a.md", stamp(11, old.modified)),
+            known().take("a.md", stamp(11, old.modified)),
             None,
             "size changed"
         );
         assert_eq!(
-            known.take("a.md", stamp(10, old.modified + 1)),
+            known().take("a.md", stamp(10, old.modified + 1)),
             None,
             "time changed"
         );
         assert_eq!(
-            known.take("b.md", stamp(10, read_at - 1_000_000_000)),
+            known().take("b.md", stamp(10, read_at - 1_000_000_000)),
             None,
             "racy"
         );
-        assert_eq!(known.take("a.md", old), Some(content.articles[0].clone()));
-        assert_eq!(known.take("a.md", old), None, "taken once");
+        let mut once = known();
+        assert_eq!(once.take("a.md", old), Some(content.articles[0].clone()));
+        assert_eq!(once.take("a.md", old), None, "taken once");
         assert_eq!(Known::read(&file, "other key").take("a.md", old), None);
         // A cache with a line that cannot be read is not read at all.
         let mut text = std::fs::read_to_string(&file).unwrap();
