@@ -21,7 +21,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Asks Linux for the heap in small pages only. mimalloc asks for its
 /// arenas in transparent huge pages where the system allows it, and each
-/// first touch of one then clears 2 MiB: a fifth of the preview's CPU
+/// first touch of one then clears 2 MiB: 14 % of the preview's CPU
 /// before its first page at 100k articles went to clearing pages, and the
 /// first page came 0.45 s later than with small pages (medians of 5), while
 /// a build took the same time either way (bench/RESULTS.md). The setting is
