@@ -207,6 +207,9 @@ pub(crate) fn load(
         Some(known) => read_changed(markdown, known, reading, progress),
     };
     let mut errors = Vec::new();
+    // Room for every article at once: grown by doubling, the list had a
+    // quarter of its room empty at 100,000 articles (15 MB).
+    content.articles.reserve_exact(results.len());
     for (stamp, result) in results {
         if let (Some(stamp), Ok(article)) = (stamp, &result) {
             content.stamps.files.insert(article.rel.clone(), stamp);
@@ -221,6 +224,7 @@ pub(crate) fn load(
             Err(mut e) => errors.append(&mut e),
         }
     }
+    content.articles.shrink_to_fit();
     Ok((content, errors))
 }
 
@@ -678,7 +682,7 @@ fn nonempty(t: Option<Text>) -> Option<String> {
 /// Trims names and drops empty ones and repeats (same term key).
 fn dedup(names: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
-    names
+    let mut kept = names
         .into_iter()
         .map(|n| {
             // Most names are written with single spaces: kept as they are.
@@ -689,7 +693,11 @@ fn dedup(names: Vec<String>) -> Vec<String> {
             }
         })
         .filter(|n| !n.is_empty() && seen.insert(crate::slugs::term_key(n)))
-        .collect()
+        .collect::<Vec<String>>();
+    // The list is kept for the whole build: without the room it grew into
+    // (a third of the names' lists at 100,000 articles, 15 MB).
+    kept.shrink_to_fit();
+    kept
 }
 
 #[cfg(test)]
