@@ -10,7 +10,7 @@
 //! overwritten, and a non-empty directory without one is refused unless
 //! forced.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::{file_of, PageSink};
@@ -90,7 +91,9 @@ pub(crate) struct Output {
     /// The manifest on disk that `previous` was read from.
     manifest: Option<OnDisk>,
     produced: Mutex<Files>,
-    staged: Mutex<Vec<String>>,
+    /// The files written under the staging dir (boxed: one for each file
+    /// of a first build, and a `String`'s capacity is 8 bytes more).
+    staged: Mutex<Vec<Box<str>>>,
     /// Changed files held in memory, written over the old ones at commit
     /// (rebuilds only: a first build stages everything).
     held: Mutex<Vec<(String, Vec<u8>)>>,
@@ -102,9 +105,12 @@ pub(crate) struct Output {
     /// those forgotten (see [`Output::keep_previous`]).
     keep_rest: AtomicBool,
     forgotten: Mutex<BTreeSet<String>>,
-    /// Folders under the staging dir this build has created: each is made
-    /// once, not tried again (a failed mkdir + stat) for every file in it.
-    made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Folders under the staging dir this build has created, by the hash
+    /// of their path: each is made once, not tried again (a failed mkdir +
+    /// stat) for every file in it. A hash, not the path: at 100,000
+    /// articles the paths were 19 MB of a build's peak. Two folders whose
+    /// paths share a hash only cost a second try (see `write_staged`).
+    made_dirs: Mutex<FxHashSet<u64>>,
     /// Whether text files get compressed siblings (`siblings.rs`).
     precompress: bool,
 }
@@ -170,7 +176,7 @@ impl Output {
             held_budget: HELD_BYTES,
             keep_rest: AtomicBool::new(false),
             forgotten: Mutex::new(BTreeSet::new()),
-            made_dirs: Mutex::new(HashSet::new()),
+            made_dirs: Mutex::new(FxHashSet::default()),
             precompress: false,
         })
     }
@@ -265,13 +271,16 @@ impl Output {
             .produced
             .lock()
             .expect("no panics while holding the lock");
-        if produced.insert(rel.clone(), stamp).is_some() {
-            return Err(Diagnostic::file(
-                &rel,
+        match produced.entry(rel) {
+            std::collections::btree_map::Entry::Occupied(taken) => Err(Diagnostic::file(
+                taken.key(),
                 "two pages would be written to the same file",
-            ));
+            )),
+            std::collections::btree_map::Entry::Vacant(free) => {
+                free.insert(stamp);
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     /// Records `bytes` as the content of `site_path` (`/a/b/` means
@@ -332,7 +341,7 @@ impl Output {
             self.staged
                 .lock()
                 .expect("no panics while holding the lock")
-                .push(rel.clone());
+                .push(rel.as_str().into());
             return self.record(rel, stamp);
         }
         let bytes =
@@ -365,7 +374,7 @@ impl Output {
         self.staged
             .lock()
             .expect("no panics while holding the lock")
-            .push(rel.to_string());
+            .push(rel.into());
         Ok(())
     }
 
@@ -373,8 +382,15 @@ impl Output {
     /// build has not already.
     fn write_staged(&self, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         self.make_parent(target)?;
-        let mut file = fs::File::create(target)?;
-        file.write_all(bytes)
+        let created = fs::File::create(target).or_else(|e| match target.parent() {
+            // A folder taken for made: another's path had the same hash.
+            Some(parent) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(parent)?;
+                fs::File::create(target)
+            }
+            _ => Err(e),
+        });
+        created?.write_all(bytes)
     }
 
     /// Makes the folder of a file under the staging dir, once per build.
@@ -385,11 +401,11 @@ impl Output {
                     .lock()
                     .expect("no panics while holding the lock")
             };
-            if !lock().contains(parent) {
+            if !lock().contains(&path_hash(parent)) {
                 fs::create_dir_all(parent)?;
                 let mut made = lock();
                 for dir in parent.ancestors() {
-                    if !dir.starts_with(&self.staging) || !made.insert(dir.to_path_buf()) {
+                    if !dir.starts_with(&self.staging) || !made.insert(path_hash(dir)) {
                         break;
                     }
                 }
@@ -437,7 +453,8 @@ impl Output {
             return Ok((stats, Manifest::now_in(&self.dir, files, base, true)));
         }
         // Check before changing anything, so a refusal leaves the output as it was.
-        let mut new_files = staged.iter().chain(held.iter().map(|(rel, _)| rel));
+        let held_files = held.iter().map(|(rel, _)| rel.as_str());
+        let mut new_files = staged.iter().map(|rel| &**rel).chain(held_files);
         if let Err(e) = new_files.try_for_each(|rel| way_is_clear(&self.dir, rel, &stale)) {
             let _ = fs::remove_dir_all(&self.staging);
             return Err(e);
@@ -446,8 +463,8 @@ impl Output {
             remove_written(&self.dir, rel);
         }
         let moved = staged.par_iter().try_for_each(|rel| {
-            let to = self.dir.join(rel);
-            in_folder(&to, || fs::rename(self.staging.join(rel), &to))
+            let to = self.dir.join(&**rel);
+            in_folder(&to, || fs::rename(self.staging.join(&**rel), &to))
         });
         let placed = moved.and_then(|()| {
             held.par_iter().try_for_each(|(rel, bytes)| {
@@ -609,6 +626,11 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Fails when writing `rel` would need to replace something gazette did not
 /// write: a file where a folder must go, or a folder holding such files.
+/// The hash a folder is known by in [`Output`]'s `made_dirs`.
+fn path_hash(dir: &Path) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(dir.as_os_str().as_encoded_bytes())
+}
+
 /// Files of the previous build that are not produced again (`stale`) are
 /// removed before the new files go in, so they are never in the way.
 fn way_is_clear(dir: &Path, rel: &str, stale: &BTreeSet<String>) -> Result<()> {

@@ -38,6 +38,35 @@ fn a_rebuild_past_its_memory_budget_stages_the_rest() {
 }
 
 #[test]
+fn a_folder_taken_for_made_is_made_when_its_file_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    fs::create_dir_all(&root).unwrap();
+    let output = Output::open(&out, &root, false).unwrap();
+    // As if another folder's path had the same hash as these.
+    let staging = output.staging.clone();
+    for dir in [staging.join("x"), staging.join("x/y")] {
+        output.made_dirs.lock().unwrap().insert(path_hash(&dir));
+    }
+    output.write("/x/y/", b"page", 0).unwrap();
+    let photo = tmp.path().join("photo.jpg");
+    fs::write(&photo, b"jpeg").unwrap();
+    let hashed = (4, xxhash_rust::xxh3::xxh3_64(b"jpeg"));
+    output
+        .made_dirs
+        .lock()
+        .unwrap()
+        .insert(path_hash(&staging.join("p")));
+    output.link("/p/photo.jpg", &photo, hashed, 0).unwrap();
+    output.commit().unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("x/y/index.html")).unwrap(),
+        "page"
+    );
+    assert_eq!(fs::read_to_string(out.join("p/photo.jpg")).unwrap(), "jpeg");
+}
+
+#[test]
 fn a_rebuild_of_a_few_files_appends_to_the_journal_until_folded() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
