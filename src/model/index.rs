@@ -338,7 +338,7 @@ mod tests {
     #[test]
     fn colliding_tag_slugs_stay_distinct() {
         let mut a = article("a.md", "2026-01-01", &[]);
-        a.tags = vec!["C++".into(), "C#".into()];
+        a.tags = vec!["C++".into(), "C#".into()].into();
         let index = Index::build(&[a], &Entities::builtin());
         let slugs: Vec<_> = index
             .taxonomy(Kind::Tags)

@@ -72,7 +72,7 @@ fn slug_override_is_sanitised() {
 fn duplicate_names_are_dropped() {
     let a =
         parse("---\ntitle: T\ndate: 2026-02-20\npeople: [Ann Lee, ann  lee, Bo]\n---\n").unwrap();
-    assert_eq!(a.people, vec!["Ann Lee", "Bo"]);
+    assert_eq!(*a.people, ["Ann Lee", "Bo"]);
 }
 
 #[test]
@@ -81,5 +81,5 @@ fn names_are_written_with_single_spaces() {
         "---\ntitle: T\ndate: 2026-02-20\npeople: [\"Ann\\tLee\", \" Bo  Ek \", \"Cy\\u3000Do\", Ed Fu]\n---\n",
     )
     .unwrap();
-    assert_eq!(a.people, vec!["Ann Lee", "Bo Ek", "Cy Do", "Ed Fu"]);
+    assert_eq!(*a.people, ["Ann Lee", "Bo Ek", "Cy Do", "Ed Fu"]);
 }
