@@ -138,6 +138,13 @@ pub(crate) fn role_of(file: &str) -> FileRole {
 }
 
 impl Page {
+    /// True for the pages whose context holds an entry for each of up to
+    /// 50,000 pages (the sitemap's parts): 18 to 30 MB each at 100,000
+    /// articles, against a few kilobytes for a list of cards.
+    pub(crate) fn lists_many_pages(self) -> bool {
+        matches!(self, Page::Sitemap | Page::SitemapPart(_))
+    }
+
     /// True for the pages a sitemap lists: every page a reader browses, not
     /// the feeds, the sitemaps themselves, robots.txt or the 404 page.
     pub(crate) fn in_sitemap(self) -> bool {

