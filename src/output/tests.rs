@@ -3,11 +3,18 @@
 
 use super::*;
 
-#[test]
-fn a_rebuild_past_its_memory_budget_stages_the_rest() {
+/// A temporary folder holding a site folder (`site`) and the path of its
+/// output (`out`, not made yet).
+fn site_and_output() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
     fs::create_dir_all(&root).unwrap();
+    (tmp, root, out)
+}
+
+#[test]
+fn a_rebuild_past_its_memory_budget_stages_the_rest() {
+    let (tmp, root, out) = site_and_output();
     let first = Output::open(&out, &root, false).unwrap();
     first.write("/a/", b"old a", 0).unwrap();
     first.write("/b/", b"old b", 0).unwrap();
@@ -39,9 +46,7 @@ fn a_rebuild_past_its_memory_budget_stages_the_rest() {
 
 #[test]
 fn a_folder_taken_for_made_is_made_when_its_file_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
-    fs::create_dir_all(&root).unwrap();
+    let (tmp, root, out) = site_and_output();
     let output = Output::open(&out, &root, false).unwrap();
     // As if another folder's path had the same hash as these.
     let staging = output.staging.clone();
@@ -68,9 +73,7 @@ fn a_folder_taken_for_made_is_made_when_its_file_is_written() {
 
 #[test]
 fn a_rebuild_of_a_few_files_appends_to_the_journal_until_folded() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
-    fs::create_dir_all(&root).unwrap();
+    let (_tmp, root, out) = site_and_output();
     let first = Output::open(&out, &root, false).unwrap();
     for n in 0..200 {
         first.write(&format!("/p{n}/"), b"old", 1).unwrap();
