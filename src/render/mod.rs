@@ -22,6 +22,7 @@ mod on_this_day;
 mod pages;
 mod paths;
 mod photo;
+mod pieces;
 mod profile;
 mod reach;
 mod stories;
@@ -69,14 +70,6 @@ const CHANGED_DURING_BUILD: &str = "the file changed during the build: build aga
 /// read: the preview takes it as an edit still to come, not a failure.
 pub(crate) fn is_changed_during_build(error: &Diagnostic) -> bool {
     error.message == CHANGED_DURING_BUILD
-}
-
-/// `html` in an allocation of its own length, for a template's output
-/// kept for the whole build (a card, a feed entry): Tera renders into a
-/// buffer of twice its template's size rounded up to a power of two (4 KB
-/// for a 1.5 KB card), and at 100,000 cards the slack was 250 MB.
-pub(crate) fn kept(html: String) -> String {
-    html.as_str().to_owned()
 }
 
 /// One output page.

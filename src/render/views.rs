@@ -174,7 +174,7 @@ impl Cards {
                 Ok(html) => self.kept(card, article, html),
                 Err(e) => KeptCard {
                     card,
-                    html: Fragment::Here("".into()),
+                    html: Fragment::empty(),
                     fingerprint: 0,
                     error: Some(Box::new(e)),
                 },
