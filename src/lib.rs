@@ -46,6 +46,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz;
 mod images;
+mod interner;
 mod live;
 mod load;
 mod markdown;

@@ -271,7 +271,7 @@ fn written_as<'s>(site: &'s Site, id: ArticleId, kind: Kind, key: &str) -> Optio
     kind.names(&site.articles()[id])
         .iter()
         .find(|n| site.entities().identify(kind, n).key == key)
-        .map(String::as_str)
+        .map(|n| n.as_str())
 }
 
 /// A warning at the place article `id`'s front matter writes `name` in

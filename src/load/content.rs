@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::cache::{FileStamp, Known, Stamps};
 use super::frontmatter::{self, RawDate, SplitError, Text, YamlError};
+use super::name::Name;
 use crate::error::{line_col, Diagnostic};
 use crate::progress::{self, Progress, Stage};
 use crate::slugs::slugify;
@@ -70,11 +71,11 @@ pub(crate) struct Article {
     /// `draft`.
     pub(crate) draft: bool,
     /// `people`, as written (duplicates removed).
-    pub(crate) people: Box<[String]>,
+    pub(crate) people: Box<[Name]>,
     /// `countries`, as written.
-    pub(crate) countries: Box<[String]>,
+    pub(crate) countries: Box<[Name]>,
     /// `tags`, as written.
-    pub(crate) tags: Box<[String]>,
+    pub(crate) tags: Box<[Name]>,
     /// Any other front-matter key.
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
     /// The page's path under the site root: `/YYYY/MM/<slug>/`.
@@ -85,7 +86,7 @@ pub(crate) struct Article {
     /// boxed, as most articles have none (384 bytes an article otherwise).
     pub(crate) image: Option<Box<super::photos::Photo>>,
     /// `pictured`: the people in the photo, as written.
-    pub(crate) pictured: Box<[String]>,
+    pub(crate) pictured: Box<[Name]>,
     /// The photos in the body (`![alt](file "caption")`).
     pub(crate) body_images: Box<[super::photos::Photo]>,
     /// How many runs of text between white space the markdown body has:
@@ -682,7 +683,7 @@ fn nonempty(t: Option<Text>) -> Option<String> {
 }
 
 /// Trims names and drops empty ones and repeats (same term key).
-fn dedup(names: Vec<String>) -> Box<[String]> {
+fn dedup(names: Vec<String>) -> Box<[Name]> {
     let mut seen = std::collections::HashSet::new();
     let kept = names
         .into_iter()
@@ -695,10 +696,10 @@ fn dedup(names: Vec<String>) -> Box<[String]> {
             }
         })
         .filter(|n| !n.is_empty() && seen.insert(crate::slugs::term_key(n)))
-        .collect::<Vec<String>>();
+        .map(Name::from);
     // The list is kept for the whole build: without the room it grew into
     // (a third of the names' lists at 100,000 articles, 15 MB).
-    kept.into_boxed_slice()
+    kept.collect()
 }
 
 #[cfg(test)]

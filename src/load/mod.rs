@@ -19,6 +19,7 @@ mod config;
 mod content;
 mod data;
 mod frontmatter;
+mod name;
 mod photos;
 mod statics;
 mod templates;
@@ -35,6 +36,7 @@ pub(crate) use content::{
     Asset, Content, Correction, Reading,
 };
 pub(crate) use data::load_entities;
+pub(crate) use name::Name;
 pub(crate) use photos::{
     attach_one as attach_photo, attach_portraits, finish as finish_photos,
     unfinished as unfinished_photos, Photo,

@@ -185,7 +185,8 @@ mod tests {
                     let brute = articles
                         .iter()
                         .filter(|a| {
-                            a.people.contains(&term.name) && kind.names(a).contains(other_name)
+                            a.people.iter().any(|n| *n == term.name)
+                                && kind.names(a).iter().any(|n| n == other_name)
                         })
                         .count();
                     assert_eq!(*count, brute, "{} with {other_name}", term.name);
@@ -199,7 +200,8 @@ mod tests {
                     .filter(|(o, other)| {
                         !(kind == Kind::People && *o == t)
                             && articles.iter().any(|a| {
-                                a.people.contains(&term.name) && kind.names(a).contains(&other.name)
+                                a.people.iter().any(|n| *n == term.name)
+                                    && kind.names(a).iter().any(|n| *n == other.name)
                             })
                     })
                     .count();

@@ -3,7 +3,7 @@
 //! entities (who a written name is) can both name it without importing
 //! each other.
 
-use crate::load::Article;
+use crate::load::{Article, Name};
 
 /// The three taxonomies of a news archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,7 +39,7 @@ impl Kind {
     }
 
     /// The names an article gives for this kind.
-    pub(crate) fn names(self, article: &Article) -> &[String] {
+    pub(crate) fn names(self, article: &Article) -> &[Name] {
         match self {
             Kind::People => &article.people,
             Kind::Countries => &article.countries,

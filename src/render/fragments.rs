@@ -32,8 +32,8 @@ pub(crate) const HELD_BYTES: usize = 256 << 20;
 #[derive(Debug, Default)]
 pub(crate) struct Fragments {
     file: OnceLock<SetAside>,
-    /// The bytes held in memory so far (the fragments' codes and their
-    /// pieces).
+    /// The bytes of the fragments' codes held in memory so far (their
+    /// pieces' are counted by [`Pieces`]).
     held: AtomicUsize,
     /// The pieces of the fragments held in memory.
     pieces: Pieces,
@@ -86,7 +86,8 @@ impl Fragments {
     /// there is no file), else in the file if it can be written.
     pub(crate) fn keep(&self, text: String) -> Fragment {
         let aside = self.file.get();
-        if let Some(aside) = aside.filter(|a| self.held.load(Ordering::Relaxed) > a.hold) {
+        let held = self.held.load(Ordering::Relaxed) + self.pieces.bytes();
+        if let Some(aside) = aside.filter(|a| held > a.hold) {
             let len = text.len() as u64;
             let at = aside.end.fetch_add(len, Ordering::Relaxed);
             if len <= u64::from(u32::MAX) && write_at(&aside.file, text.as_bytes(), at).is_ok() {
@@ -96,8 +97,8 @@ impl Fragments {
                 };
             }
         }
-        let (code, added) = self.pieces.code(&text);
-        self.held.fetch_add(code.len() + added, Ordering::Relaxed);
+        let code = self.pieces.code(&text);
+        self.held.fetch_add(code.len(), Ordering::Relaxed);
         Fragment::Here(code)
     }
 

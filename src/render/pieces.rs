@@ -10,13 +10,15 @@
 //!
 //! A fragment is coded as its length, then each piece's number plus one
 //! (LEB128), or 0, a length and the bytes for a piece kept as it is: one
-//! seen for the first time, or a long one. Pieces are added by
-//! many threads at once and read without a lock.
+//! seen for the first time, or a long one. A piece is kept in the
+//! [`Interner`] the second time it is seen: most pieces seen once (a
+//! title, a summary) are never seen again, and stay in their fragment,
+//! where a read finds them in line (kept apart, each was two more misses
+//! of the processor's cache on each of a card's reads: 1.2 s of a 100k
+//! build). Pieces are added by many threads at once and read without a
+//! lock.
 
-use std::sync::Mutex;
-
-use hashbrown::HashTable;
-use xxhash_rust::xxh3::xxh3_64;
+use crate::interner::Interner;
 
 /// Pieces longer than this are kept in their fragment, not shared: a long
 /// run of text without markup is a fragment's own (a summary), and the
@@ -24,45 +26,17 @@ use xxhash_rust::xxh3::xxh3_64;
 /// version of it.
 const LONGEST_SHARED: usize = 512;
 
-/// The tables of known pieces, each guarding the pieces whose hash falls
-/// to it (two threads adding the same new piece meet at its table).
-const TABLES: usize = 16;
-
-/// Every piece kept, by number; a table of each piece's number by its text.
+/// The pieces seen more than once, by number.
 #[derive(Debug, Default)]
-pub(crate) struct Pieces {
-    texts: boxcar::Vec<Box<str>>,
-    tables: [Mutex<Table>; TABLES],
-}
-
-/// The pieces whose hash falls to one table: the numbers of those kept,
-/// and the hashes of those seen once. A piece is kept the second time it
-/// is seen: most pieces seen once (a title, a summary) are never seen
-/// again, and stay in their fragment, where a read finds them in line
-/// (kept apart, each was two more misses of the processor's cache on each
-/// of a card's reads: 1.2 s of a 100k build).
-#[derive(Default)]
-struct Table {
-    known: HashTable<u32>,
-    seen: HashTable<u64>,
-}
-
-impl std::fmt::Debug for Table {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (known, seen) = (self.known.len(), self.seen.len());
-        write!(f, "Table({known} pieces kept, {seen} seen once)")
-    }
-}
+pub(crate) struct Pieces(Interner);
 
 impl Pieces {
-    /// `text` as the numbers of its pieces, adding those not known yet;
-    /// with the bytes of the pieces it added.
-    pub(crate) fn code(&self, text: &str) -> (Box<[u8]>, usize) {
+    /// `text` as the numbers of its pieces, keeping those seen again.
+    pub(crate) fn code(&self, text: &str) -> Box<[u8]> {
         let mut code = Vec::with_capacity(text.len() / 16 + 8);
         put(&mut code, text.len());
-        let mut added = 0;
         for piece in split(text) {
-            match self.number(piece, &mut added) {
+            match self.number(piece) {
                 Some(n) => put(&mut code, n as usize + 1),
                 None => {
                     put(&mut code, 0);
@@ -71,7 +45,7 @@ impl Pieces {
                 }
             }
         }
-        (code.into_boxed_slice(), added)
+        code.into_boxed_slice()
     }
 
     /// The text that `code` (made by [`Pieces::code`]) stands for.
@@ -96,41 +70,27 @@ impl Pieces {
     /// How many distinct pieces are kept.
     #[cfg(test)]
     fn count(&self) -> usize {
-        self.texts.count()
+        self.0.count()
     }
 
     fn piece(&self, n: usize) -> &str {
-        self.texts.get(n).expect("a coded piece is kept")
+        self.0
+            .get(u32::try_from(n).expect("a piece's number is a u32"))
     }
 
-    /// The number of `piece`, added if this is the second time it is
-    /// seen (counting its bytes in `added`); none for a piece kept in its
-    /// fragment: the first time, or a long one.
-    fn number(&self, piece: &str, added: &mut usize) -> Option<u32> {
+    /// The bytes of the pieces kept.
+    pub(crate) fn bytes(&self) -> usize {
+        self.0.bytes()
+    }
+
+    /// The number of `piece`, kept if this is the second time it is seen;
+    /// none for a piece kept in its fragment: the first time, or a long
+    /// one.
+    fn number(&self, piece: &str) -> Option<u32> {
         if piece.len() > LONGEST_SHARED {
             return None;
         }
-        let hash = xxh3_64(piece.as_bytes());
-        let mut table = self.tables[(hash >> 60) as usize % TABLES]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(&n) = table.known.find(hash, |&n| self.piece(n as usize) == piece) {
-            return Some(n);
-        }
-        if let Ok(seen) = table.seen.find_entry(hash, |&h| h == hash) {
-            seen.remove();
-        } else {
-            table.seen.insert_unique(hash, hash, |&h| h);
-            return None;
-        }
-        // Past 4 billion pieces (some 100 GB of them), the rest are kept
-        // in their fragments.
-        let n = u32::try_from(self.texts.push(piece.into())).ok()?;
-        table
-            .known
-            .insert_unique(hash, n, |&n| xxh3_64(self.piece(n as usize).as_bytes()));
-        *added += piece.len();
-        Some(n)
+        self.0.number_if_again(piece)
     }
 }
 
@@ -215,26 +175,26 @@ mod tests {
             String::new(),
             "plain text, no markup é".to_string(),
         ];
-        let (first, added) = pieces.code(&texts[0]);
-        assert_eq!((added, pieces.count()), (0, 0), "all seen once");
+        let first = pieces.code(&texts[0]);
+        assert_eq!((pieces.bytes(), pieces.count()), (0, 0), "all seen once");
         assert!(first.len() > texts[0].len());
-        let (again, added) = pieces.code(&texts[0]);
-        assert_eq!((added, pieces.count()), (texts[0].len(), 6));
+        let again = pieces.code(&texts[0]);
+        assert_eq!((pieces.bytes(), pieces.count()), (texts[0].len(), 6));
         assert!(again.len() < 10);
-        let (second, added) = pieces.code(&texts[1]);
-        assert_eq!(added, 0, "every piece of the second was kept");
+        let second = pieces.code(&texts[1]);
+        assert_eq!(pieces.count(), 6, "every piece of the second was kept");
         assert_eq!(second.len(), 5);
         pieces.code(&long);
-        let (third, added) = pieces.code(&long);
-        assert_eq!(added, "</p>".len(), "the long piece stays in its fragment");
+        let third = pieces.code(&long);
+        assert_eq!(pieces.count(), 7, "the long piece stays in its fragment");
         assert!(third.len() > long.len());
         let coded = [(0, first), (0, again), (1, second), (2, third)];
         for (text, code) in coded {
             assert_eq!(pieces.text(&code), texts[text]);
         }
-        assert_eq!(pieces.text(&pieces.code(&texts[0]).0), texts[0]);
+        assert_eq!(pieces.text(&pieces.code(&texts[0])), texts[0]);
         for text in &texts[3..] {
-            assert_eq!(pieces.text(&pieces.code(text).0), *text);
+            assert_eq!(pieces.text(&pieces.code(text)), *text);
         }
     }
 
@@ -255,7 +215,7 @@ mod tests {
                 .chunks(500)
                 .map(|part| {
                     let pieces = &pieces;
-                    s.spawn(move || part.iter().map(|t| pieces.code(t).0).collect::<Vec<_>>())
+                    s.spawn(move || part.iter().map(|t| pieces.code(t)).collect::<Vec<_>>())
                 })
                 .collect();
             quarters

@@ -209,9 +209,9 @@ impl Fixture {
         ];
         texts.extend(a.source.clone());
         texts.extend(a.location.clone());
-        texts.extend(a.tags.iter().cloned());
+        texts.extend(a.tags.iter().map(|t| t.to_string()));
         for p in &a.people {
-            texts.push(p.clone());
+            texts.push(p.to_string());
             if let Some(e) = self.entities.people.resolve(p) {
                 let e = self.entities.people.entry(e);
                 texts.push(e.name.clone());
@@ -219,7 +219,7 @@ impl Fixture {
             }
         }
         for c in &a.countries {
-            texts.push(c.clone());
+            texts.push(c.to_string());
             if let Some(c) = self.entities.countries.lookup(c) {
                 texts.extend([c.name.clone(), c.code.clone()]);
                 texts.extend(c.aliases.iter().cloned());
