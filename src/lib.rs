@@ -42,6 +42,7 @@ mod check;
 mod deploy;
 mod editor;
 mod error;
+mod freed;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
@@ -65,6 +66,7 @@ pub use editor::{
     import, init, new_article, ImportOptions, Imported, Initialised, NewArticle, Written,
 };
 pub use error::{Diagnostic, Error, Result, Severity};
+pub use freed::release_freed_memory;
 pub use live::{
     bind_preview, preview_url, serve_preview, Background, Live, Preview, Rebuild, Route, Watcher,
 };

@@ -622,7 +622,7 @@ fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + '
                 files.written, files.removed, files.unchanged
             );
             if files.written + files.removed >= LARGE_PASS {
-                release_freed_memory();
+                gazette::release_freed_memory();
             }
         }
         Background::Search { files, elapsed } => {
@@ -631,7 +631,7 @@ fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + '
                 files.written
             );
             if files.written >= LARGE_PASS {
-                release_freed_memory();
+                gazette::release_freed_memory();
             }
             if !ready.swap(true, std::sync::atomic::Ordering::Relaxed) {
                 eprintln!(
@@ -647,24 +647,6 @@ fn report_background(started: Instant) -> impl Fn(&Background) + Send + Sync + '
 /// Files written by a background pass past which the memory it freed is
 /// given back to the system.
 const LARGE_PASS: usize = 1000;
-
-/// Gives back to the system the memory a large background pass freed.
-/// mimalloc keeps each thread's freed pages for that thread's next
-/// allocations: a template edit's pass at 100,000 articles, which holds
-/// 400 MB of changed pages until its commit, left the preview at 1.3 GB
-/// resident where it had been 0.9 before. Each thread of the pool gives
-/// back its own, then this one (the worker's).
-#[cfg(not(feature = "system-alloc"))]
-fn release_freed_memory() {
-    // SAFETY: mi_collect only returns free pages of the calling thread's
-    // heap (and abandoned ones) to the system; it touches no live block.
-    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
-    unsafe { libmimalloc_sys::mi_collect(true) };
-}
-
-/// With glibc's allocator there is nothing to ask.
-#[cfg(feature = "system-alloc")]
-fn release_freed_memory() {}
 
 /// The preview build's folder: one per site, in the temporary directory.
 fn preview_dir(root: &Path) -> PathBuf {
