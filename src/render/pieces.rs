@@ -102,7 +102,10 @@ fn split(text: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        let end = rest[1..].find('<').map_or(rest.len(), |at| at + 1);
+        // Found among the bytes: a piece may begin with any character,
+        // and `<` is never inside one.
+        let next = rest.as_bytes()[1..].iter().position(|&b| b == b'<');
+        let end = next.map_or(rest.len(), |at| at + 1);
         let (piece, after) = rest.split_at(end);
         rest = after;
         Some(piece)
@@ -141,6 +144,9 @@ mod tests {
         assert_eq!(split("").count(), 0);
         assert_eq!(split("<").collect::<Vec<_>>(), ["<"]);
         assert_eq!(split("<<").collect::<Vec<_>>(), ["<", "<"]);
+        let cut: Vec<&str> = split("é<b>ü</b>ß").collect();
+        assert_eq!(cut, ["é", "<b>ü", "</b>ß"]);
+        assert_eq!(split("日本").collect::<Vec<_>>(), ["日本"]);
     }
 
     #[test]
