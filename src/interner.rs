@@ -111,7 +111,9 @@ impl Interner {
     }
 
     fn table(&self, hash: u64) -> std::sync::MutexGuard<'_, Table> {
-        self.tables[(hash >> 60) as usize % TABLES]
+        // Chosen by the hash's middle bits: each table places its strings
+        // by the low bits and tells them apart by the top seven.
+        self.tables[(hash >> 32) as usize % TABLES]
             .lock()
             .unwrap_or_else(|e| e.into_inner())
     }
